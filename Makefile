@@ -1,0 +1,43 @@
+# budgetpub: two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SOURCES := sources
+DATA ?= var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-test run ingest build test lint format bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+
+ingest: install
+	$(BIN)/budgetpub ingest $(SOURCES)/*.txt --out datapackages
+
+run: ingest
+	@echo "packages written to datapackages/"
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+lint: install-test
+	$(BIN)/ruff check service tests
+	$(BIN)/ruff format --check service tests
+
+format: install-test
+	$(BIN)/ruff format service tests
+	$(BIN)/ruff check --fix service tests
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache

@@ -1,0 +1,3 @@
+"""budgetpub: government budget disclosures as open data."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,84 @@
+"""What a read document is: plain data the later stages (audit, package, rdf) take in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Table:
+    """One published table (or one side of a two-sided table) as rows of typed cells."""
+
+    resource: str  # package resource name, e.g. "expenditure"
+    kind: str  # template table kind, e.g. "expenditure"
+    title: str  # title as published
+    line: int  # line of the title
+    department: str | None
+    unit: str  # published unit: 万元 or 元
+    fields: list[str]
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def items(self) -> list[Row]:
+        return [row for row in self.rows if row.get("row_type") == "item"]
+
+    def first(self, row_type: str) -> Row | None:
+        return next((row for row in self.rows if row.get("row_type") == row_type), None)
+
+
+@dataclass
+class NarrativeFigure:
+    """A figure stated in the text, e.g. 基本支出 107.48 万元 or 占 72.36%."""
+
+    line: int
+    subject: str  # what the figure is about, as stated (收入总计, 基本支出, …)
+    kind: str  # amount | share | change | growth | count
+    value: Decimal
+    unit: str  # 万元, 元, %, 个
+    sentence: str
+    compared_year: int | None = None
+    implied_prior: Decimal | None = None  # prior-year amount implied by a change
+
+
+@dataclass
+class Indicator:
+    """A performance indicator with its levels and its target parsed."""
+
+    line: int
+    scope: str  # department | project
+    level1: str | None
+    level2: str | None
+    level3: str
+    value_text: str
+    operator: str | None
+    value: Decimal | None
+    unit: str | None
+    qualitative: str | None
+    description: str | None = None
+    project_code: str | None = None
+    category: str | None = None  # cost | output | benefit | satisfaction
+
+
+@dataclass
+class Document:
+    """Everything read from one disclosure document."""
+
+    file: str
+    sha256: str
+    text: str
+    title: str
+    department: str
+    fiscal_year: int
+    unit: str
+    responsibilities: list[str] = field(default_factory=list)
+    structure: str | None = None  # 预算单位构成情况
+    figures: list[NarrativeFigure] = field(default_factory=list)
+    glossary: list[tuple[int, str, str]] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    goals: str | None = None  # 年度履职目标
+    tasks: list[Row] = field(default_factory=list)  # 年度主要任务

@@ -1,0 +1,144 @@
+"""read_document: one disclosure document in, one Document (or one InputError) out."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from service.errors import InputError
+from service.ingest import narrative as narr
+from service.ingest import performance, rows, two_sided
+from service.ingest.cells import normalise
+from service.ingest.layouts import LAYOUTS
+from service.ingest.model import Document, Indicator, Table
+from service.ingest.sections import Section, find_sections
+
+BUILDERS = {
+    "functional": rows.build_functional,
+    "coded": rows.build_coded,
+    "economic": rows.build_economic,
+    "economic_split": rows.build_economic_split,
+    "flat": rows.build_flat,
+    "operating": rows.build_operating,
+    "projects": rows.build_projects,
+    "two_sided": two_sided.build_two_sided,
+}
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 (with or without BOM) or GB18030; an empty or binary file is an input error."""
+    if not data.strip():
+        raise InputError("empty-file", "the file is empty", file, None, "a budget disclosure text")
+    if b"\x00" in data[:4096]:
+        raise InputError("binary-file", "the file is binary, not text", file, None,
+                         "UTF-8 or GB18030 text")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f")
+        if controls > 8:
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise InputError("binary-file", "the file is not readable text", file, None,
+                     "UTF-8 or GB18030 text")
+
+
+def read_document(path: str | Path) -> Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError("unreadable-file", str(error), str(path)) from error
+    return read_text(data, str(path))
+
+
+def read_text(data: bytes, file: str = "<memory>") -> Document:
+    text = decode(data, file)
+    lines = text.split("\n")
+    narrative_lines, sections = find_sections(lines, file)
+    _check_sections(sections, file, lines)
+    department = _department(sections, file)
+    fiscal_year = _year(sections, narrative_lines, file)
+    unit = Counter(s.unit for s in sections if s.unit).most_common(1)
+    doc_unit = unit[0][0] if unit else "万元"
+    paras = narr.paragraphs(narrative_lines)
+    duties, structure = narr.responsibilities(paras)
+    title = normalise(next((l.text for l in narrative_lines if l.text.strip()), "")) or department
+    document = Document(
+        file=file, sha256=hashlib.sha256(data).hexdigest(), text=text, title=title,
+        department=department, fiscal_year=fiscal_year, unit=doc_unit,
+        responsibilities=duties, structure=structure, figures=narr.figures(paras),
+        glossary=narr.glossary(paras),
+    )
+    indicators: list[Indicator] = []
+    for section in sections:
+        ctx = rows.Context(file, section, section.unit or doc_unit)
+        layout = section.layout
+        if layout.parser == "project_performance":
+            built = performance.build_project_performance(layout, section, ctx, indicators)
+        elif layout.parser == "department_performance":
+            built, facts = performance.build_department_performance(layout, section, ctx,
+                                                                    indicators)
+            document.goals = facts["goals"]
+            document.tasks = built[0].rows
+            document.performance_budget = facts["budget"]  # type: ignore[attr-defined]
+        else:
+            built = BUILDERS[layout.parser](layout, section, ctx)
+        for table in built:
+            document.tables[table.resource] = table
+    document.indicators = indicators
+    _link_projects(document)
+    return document
+
+
+def _check_sections(sections: list[Section], file: str, lines: list[str]) -> None:
+    seen: dict[str, Section] = {}
+    for section in sections:
+        kind = section.layout.kind
+        if kind in seen:
+            raise InputError(
+                "duplicate-table",
+                f"table {section.title.text!r} appears twice (first at line "
+                f"{seen[kind].title.number})", file, section.title.number,
+                "each template table once",
+            )
+        seen[kind] = section
+    for layout in LAYOUTS:
+        if layout.mandatory and layout.kind not in seen:
+            raise InputError(
+                "missing-table", f"mandatory table {layout.title_zh!r} not found", file,
+                len(lines), f"a title line such as {layout.title_zh!r} followed by 部门名称",
+            )
+
+
+def _department(sections: list[Section], file: str) -> str:
+    names = Counter(s.department for s in sections if s.department)
+    if not names:
+        raise InputError("missing-department", "no table names its 部门名称", file, None,
+                         "a line 部门名称：… under each table title")
+    return names.most_common(1)[0][0]
+
+
+def _year(sections: list[Section], narrative_lines: list, file: str) -> int:
+    years = Counter(s.year for s in sections if s.year)
+    if years:
+        return years.most_common(1)[0][0]
+    year = narr.document_year(narrative_lines)
+    if year is None:
+        raise InputError("missing-year", "no fiscal year in the titles", file, 1,
+                         "a title such as 2024年部门收支预算表")
+    return year
+
+
+def _link_projects(document: Document) -> None:
+    """Give each project-table row the code its performance table publishes for that name."""
+    projects = document.tables.get("project_expenditure")
+    perf = document.tables.get("project_performance")
+    if not projects or not perf:
+        return
+    codes = {normalise(r["project_name"] or ""): r["project_code"] for r in perf.items()}
+    for row in projects.items():
+        row["project_code"] = codes.get(normalise(row["project_name"]))
