@@ -27,8 +27,9 @@ def looks_like_amount(cell: str) -> bool:
     return bool(_NUMBER.match(cell.strip().replace(",", "")))
 
 
-def parse_amount(cell: str, *, file: str = "<memory>", line: int | None = None,
-                 column: str = "") -> Decimal | None:
+def parse_amount(
+    cell: str, *, file: str = "<memory>", line: int | None = None, column: str = ""
+) -> Decimal | None:
     """Parse a published amount exactly; None for a blank or dash, an error for anything else."""
     text = unicodedata.normalize("NFKC", cell).strip()
     if text in _BLANKS:
@@ -55,8 +56,19 @@ def to_yuan(amount: Decimal | None, unit: str) -> Decimal | None:
     return amount * UNIT_FACTORS[unit]
 
 
-CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                  "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def chinese_ordinal(text: str) -> int | None:

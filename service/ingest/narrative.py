@@ -13,7 +13,9 @@ from service.ingest.cells import normalise
 from service.ingest.model import NarrativeFigure
 from service.ingest.sections import Line
 
-_ITEM_START = re.compile(r"^(\d+[.、．]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五]部分)")
+_ITEM_START = re.compile(
+    r"^(\d+[.、．]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五]部分)"
+)
 _SENTENCE_END = ("。", "；", ";", "：", ":", "表", "明", "况", "释")
 _FIGURE = re.compile(
     r"(?P<label>[\u4e00-\u9fff“”\"()]{0,24}?)"
@@ -102,10 +104,17 @@ def figures(paras: list[Line]) -> list[NarrativeFigure]:
                 if re.fullmatch(r"\d{4}", match.group("value")) and not unit:
                     continue
                 kind = _kind(label, unit)
-                if clause[match.end():].startswith(("以上", "以下")):
+                if clause[match.end() :].startswith(("以上", "以下")):
                     kind = "threshold"
-                figure = NarrativeFigure(para.number, _subject(label, last_amount, kind), kind,
-                                         value, unit, text, compared)
+                figure = NarrativeFigure(
+                    para.number,
+                    _subject(label, last_amount, kind),
+                    kind,
+                    value,
+                    unit,
+                    text,
+                    compared,
+                )
                 if kind == "amount" and figure.subject:
                     last_amount = figure
                 found.append(figure)
@@ -127,9 +136,13 @@ def _subject(label: str, previous: NarrativeFigure | None, kind: str) -> str:
     label = re.sub(r"^年度?", "", label)
     label = re.sub(r"^\([一二三四五六七八九十]+\)|^[一二三四五六七八九十]是", "", label)
     label = re.sub(r"(其中|主要原因)[:：]?", "", label)
-    label = re.sub(r"(年初预算)?(为|是|共|占|安排|合计为)$", "", label).strip("\"")
+    label = re.sub(r"(年初预算)?(为|是|共|占|安排|合计为)$", "", label).strip('"')
     label = re.sub(r"^(与|比)\d*年?(预算)?相比", "", label)
-    if kind in ("share", "growth", "change") and previous is not None and not label.strip("占增长加减少下降各"):
+    if (
+        kind in ("share", "growth", "change")
+        and previous is not None
+        and not label.strip("占增长加减少下降各")
+    ):
         return previous.subject
     return label or (previous.subject if previous else "")
 
@@ -139,8 +152,14 @@ def _imply_prior_years(found: list[NarrativeFigure]) -> None:
     for index, figure in enumerate(found):
         if figure.kind != "change" or figure.unit not in ("万元", "元"):
             continue
-        base = next((f for f in reversed(found[:index]) if f.kind == "amount"
-                     and f.line == figure.line and f.unit == figure.unit), None)
+        base = next(
+            (
+                f
+                for f in reversed(found[:index])
+                if f.kind == "amount" and f.line == figure.line and f.unit == figure.unit
+            ),
+            None,
+        )
         if base is None:
             continue
         sign = -1 if re.search(r"(减少|下降)", figure.subject + figure.sentence[:0]) else 1

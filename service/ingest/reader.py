@@ -11,7 +11,7 @@ from service.ingest import narrative as narr
 from service.ingest import performance, rows, two_sided
 from service.ingest.cells import normalise
 from service.ingest.layouts import LAYOUTS
-from service.ingest.model import Document, Indicator, Table
+from service.ingest.model import Document, Indicator
 from service.ingest.sections import Section, find_sections
 
 BUILDERS = {
@@ -31,8 +31,9 @@ def decode(data: bytes, file: str) -> str:
     if not data.strip():
         raise InputError("empty-file", "the file is empty", file, None, "a budget disclosure text")
     if b"\x00" in data[:4096]:
-        raise InputError("binary-file", "the file is binary, not text", file, None,
-                         "UTF-8 or GB18030 text")
+        raise InputError(
+            "binary-file", "the file is binary, not text", file, None, "UTF-8 or GB18030 text"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -42,8 +43,9 @@ def decode(data: bytes, file: str) -> str:
         if controls > 8:
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise InputError("binary-file", "the file is not readable text", file, None,
-                     "UTF-8 or GB18030 text")
+    raise InputError(
+        "binary-file", "the file is not readable text", file, None, "UTF-8 or GB18030 text"
+    )
 
 
 def read_document(path: str | Path) -> Document:
@@ -66,11 +68,18 @@ def read_text(data: bytes, file: str = "<memory>") -> Document:
     doc_unit = unit[0][0] if unit else "万元"
     paras = narr.paragraphs(narrative_lines)
     duties, structure = narr.responsibilities(paras)
-    title = normalise(next((l.text for l in narrative_lines if l.text.strip()), "")) or department
+    title = normalise(next((ln.text for ln in narrative_lines if ln.text.strip()), "")) or department
     document = Document(
-        file=file, sha256=hashlib.sha256(data).hexdigest(), text=text, title=title,
-        department=department, fiscal_year=fiscal_year, unit=doc_unit,
-        responsibilities=duties, structure=structure, figures=narr.figures(paras),
+        file=file,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        title=title,
+        department=department,
+        fiscal_year=fiscal_year,
+        unit=doc_unit,
+        responsibilities=duties,
+        structure=structure,
+        figures=narr.figures(paras),
         glossary=narr.glossary(paras),
     )
     indicators: list[Indicator] = []
@@ -80,8 +89,9 @@ def read_text(data: bytes, file: str = "<memory>") -> Document:
         if layout.parser == "project_performance":
             built = performance.build_project_performance(layout, section, ctx, indicators)
         elif layout.parser == "department_performance":
-            built, facts = performance.build_department_performance(layout, section, ctx,
-                                                                    indicators)
+            built, facts = performance.build_department_performance(
+                layout, section, ctx, indicators
+            )
             document.goals = facts["goals"]
             document.tasks = built[0].rows
             document.performance_budget = facts["budget"]  # type: ignore[attr-defined]
@@ -102,23 +112,33 @@ def _check_sections(sections: list[Section], file: str, lines: list[str]) -> Non
             raise InputError(
                 "duplicate-table",
                 f"table {section.title.text!r} appears twice (first at line "
-                f"{seen[kind].title.number})", file, section.title.number,
+                f"{seen[kind].title.number})",
+                file,
+                section.title.number,
                 "each template table once",
             )
         seen[kind] = section
     for layout in LAYOUTS:
         if layout.mandatory and layout.kind not in seen:
             raise InputError(
-                "missing-table", f"mandatory table {layout.title_zh!r} not found", file,
-                len(lines), f"a title line such as {layout.title_zh!r} followed by 部门名称",
+                "missing-table",
+                f"mandatory table {layout.title_zh!r} not found",
+                file,
+                len(lines),
+                f"a title line such as {layout.title_zh!r} followed by 部门名称",
             )
 
 
 def _department(sections: list[Section], file: str) -> str:
     names = Counter(s.department for s in sections if s.department)
     if not names:
-        raise InputError("missing-department", "no table names its 部门名称", file, None,
-                         "a line 部门名称：… under each table title")
+        raise InputError(
+            "missing-department",
+            "no table names its 部门名称",
+            file,
+            None,
+            "a line 部门名称：… under each table title",
+        )
     return names.most_common(1)[0][0]
 
 
@@ -128,8 +148,13 @@ def _year(sections: list[Section], narrative_lines: list, file: str) -> int:
         return years.most_common(1)[0][0]
     year = narr.document_year(narrative_lines)
     if year is None:
-        raise InputError("missing-year", "no fiscal year in the titles", file, 1,
-                         "a title such as 2024年部门收支预算表")
+        raise InputError(
+            "missing-year",
+            "no fiscal year in the titles",
+            file,
+            1,
+            "a title such as 2024年部门收支预算表",
+        )
     return year
 
 

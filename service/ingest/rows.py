@@ -7,7 +7,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from service.errors import InputError
-from service.ingest.cells import chinese_ordinal, looks_like_amount, normalise, parse_amount, to_yuan
+from service.ingest.cells import (
+    looks_like_amount,
+    normalise,
+    parse_amount,
+    to_yuan,
+)
 from service.ingest.layouts import Column, Layout
 from service.ingest.model import Row, Table
 from service.ingest.sections import Line, Section
@@ -32,7 +37,10 @@ FUND_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("单位资金", "unit-funds"),
 )
 EXPENDITURE_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("基本支出", "basic"), ("人员经费", "personnel"), ("公用经费", "public"), ("项目支出", "project"),
+    ("基本支出", "basic"),
+    ("人员经费", "personnel"),
+    ("公用经费", "public"),
+    ("项目支出", "project"),
 )
 
 
@@ -56,7 +64,9 @@ def header_text(lines: Iterable[Line]) -> str:
     return "".join(normalise(line.text) for line in lines)
 
 
-def resolve_columns(columns: Iterable[Column], header: str, ctx: Context, line: int) -> list[Column]:
+def resolve_columns(
+    columns: Iterable[Column], header: str, ctx: Context, line: int
+) -> list[Column]:
     """Keep the columns whose header keyword is present; a missing required one is an error."""
     present = []
     for column in columns:
@@ -67,7 +77,8 @@ def resolve_columns(columns: Iterable[Column], header: str, ctx: Context, line: 
             raise ctx.error(
                 "garbled-header",
                 f"header of table {ctx.section.title.text!r} has no column {column.title!r}",
-                line, f"a header cell containing {column.keyword!r}",
+                line,
+                f"a header cell containing {column.keyword!r}",
             )
     return present
 
@@ -79,28 +90,45 @@ def fit(cells: list[str], width: int, ctx: Context, line: Line) -> list[str]:
             raise ctx.error(
                 "unexpected-cell",
                 f"value {cells[position]!r} in column {position + 1} of table "
-                f"{ctx.section.title.text!r}", line.number, f"at most {width} columns",
+                f"{ctx.section.title.text!r}",
+                line.number,
+                f"at most {width} columns",
             )
     return (cells + [""] * width)[:width]
 
 
-def split_header(section: Section, is_data: Callable[[list[str]], bool]) -> tuple[list[Line], list[Line]]:
+def split_header(
+    section: Section, is_data: Callable[[list[str]], bool]
+) -> tuple[list[Line], list[Line]]:
     for index, line in enumerate(section.body):
         if is_data(line.cells):
             return section.body[:index], section.body[index:]
     return section.body, []
 
 
-def new_table(layout: Layout, resource: str, section: Section, unit: str,
-              columns: list[Column], leading: list[str]) -> Table:
+def new_table(
+    layout: Layout,
+    resource: str,
+    section: Section,
+    unit: str,
+    columns: list[Column],
+    leading: list[str],
+) -> Table:
     return Table(
-        resource=resource, kind=layout.kind, title=normalise(section.title.text),
-        line=section.title.number, department=section.department, unit=unit,
-        fields=leading + [column.name for column in columns], notes=list(section.notes),
+        resource=resource,
+        kind=layout.kind,
+        title=normalise(section.title.text),
+        line=section.title.number,
+        department=section.department,
+        unit=unit,
+        fields=leading + [column.name for column in columns],
+        notes=list(section.notes),
     )
 
 
-def fill_amounts(row: Row, cells: list[str], columns: list[Column], ctx: Context, line: Line) -> None:
+def fill_amounts(
+    row: Row, cells: list[str], columns: list[Column], ctx: Context, line: Line
+) -> None:
     for cell, column in zip(cells, columns, strict=True):
         if column.kind == "amount":
             row[column.name] = ctx.amount(cell, line, column)
@@ -116,25 +144,46 @@ def _any_amount(cells: list[str]) -> bool:
 
 # --- 部门支出预算表 and siblings ------------------------------------------------------------
 
+
 def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     def is_data(cells: list[str]) -> bool:
         cells = cells + [""] * 5
-        return bool(_DIGITS.match(cells[0]) or _DIGITS.match(cells[3])
-                    or (normalise(cells[4]) == "合计" and not any(cells[:4])))
+        return bool(
+            _DIGITS.match(cells[0])
+            or _DIGITS.match(cells[3])
+            or (normalise(cells[4]) == "合计" and not any(cells[:4]))
+        )
 
     header, data = split_header(section, is_data)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[5:],
-                      ["source_line", "row_type", "unit_code", "functional_code",
-                       "functional_class", "functional_subclass", "name"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns[5:],
+        [
+            "source_line",
+            "row_type",
+            "unit_code",
+            "functional_code",
+            "functional_class",
+            "functional_subclass",
+            "name",
+        ],
+    )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         code = "".join(normalise(c) for c in cells[:3])
         unit_code = normalise(cells[3]) or None
         name = cells[4].strip()
         if code and not _DIGITS.match(code):
-            raise ctx.error("invalid-code", f"functional code {code!r} is not numeric",
-                            line.number, "digits such as 201 03 01")
+            raise ctx.error(
+                "invalid-code",
+                f"functional code {code!r} is not numeric",
+                line.number,
+                "digits such as 201 03 01",
+            )
         if normalise(name) == "合计" and not code and not unit_code:
             row_type = "total"
         elif unit_code and not code:
@@ -144,12 +193,20 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
         elif len(code) in (3, 5):
             row_type = "subtotal"
         else:
-            raise ctx.error("invalid-code", f"functional code {code!r} has {len(code)} digits",
-                            line.number, "类 (3 digits), 款 (+2) and 项 (+2)")
+            raise ctx.error(
+                "invalid-code",
+                f"functional code {code!r} has {len(code)} digits",
+                line.number,
+                "类 (3 digits), 款 (+2) and 项 (+2)",
+            )
         row: Row = {
-            "source_line": line.number, "row_type": row_type, "unit_code": unit_code,
-            "functional_code": code or None, "functional_class": code[:3] or None,
-            "functional_subclass": code[:5] if len(code) >= 5 else None, "name": name or None,
+            "source_line": line.number,
+            "row_type": row_type,
+            "unit_code": unit_code,
+            "functional_code": code or None,
+            "functional_class": code[:3] or None,
+            "functional_subclass": code[:5] if len(code) >= 5 else None,
+            "name": name or None,
         }
         fill_amounts(row, cells[5:], columns[5:], ctx, line)
         table.rows.append(row)
@@ -158,14 +215,21 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
 
 # --- 部门收入预算表 ---------------------------------------------------------------------------
 
+
 def build_coded(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     def is_data(cells: list[str]) -> bool:
         return _any_amount(cells) or bool(cells and _DIGITS.match(cells[0]))
 
     header, data = split_header(section, is_data)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[2:],
-                      ["source_line", "row_type", "unit_code", "name"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns[2:],
+        ["source_line", "row_type", "unit_code", "name"],
+    )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         code, name = normalise(cells[0]), cells[1].strip()
@@ -174,10 +238,18 @@ def build_coded(layout: Layout, section: Section, ctx: Context) -> list[Table]:
         elif _DIGITS.match(code):
             row_type = _unit_row_type(code)
         else:
-            raise ctx.error("invalid-code", f"unit code {cells[0]!r} is not numeric",
-                            line.number, "a unit code such as 015001 or 合计")
-        row: Row = {"source_line": line.number, "row_type": row_type,
-                    "unit_code": code or None, "name": name or None}
+            raise ctx.error(
+                "invalid-code",
+                f"unit code {cells[0]!r} is not numeric",
+                line.number,
+                "a unit code such as 015001 or 合计",
+            )
+        row: Row = {
+            "source_line": line.number,
+            "row_type": row_type,
+            "unit_code": code or None,
+            "name": name or None,
+        }
         fill_amounts(row, cells[2:], columns[2:], ctx, line)
         table.rows.append(row)
     return [table]
@@ -185,17 +257,30 @@ def build_coded(layout: Layout, section: Section, ctx: Context) -> list[Table]:
 
 # --- 一般公共预算基本支出预算表 (codes already joined) -----------------------------------------
 
+
 def build_economic(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     def is_data(cells: list[str]) -> bool:
         return normalise(cells[0]) == "合计" or bool(_DIGITS.match(cells[0]))
 
     header, data = split_header(section, is_data)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[4:],
-                      ["source_line", "row_type", "economic_departmental_code",
-                       "economic_departmental_class", "economic_departmental_name",
-                       "economic_government_code", "economic_government_class",
-                       "economic_government_name"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns[4:],
+        [
+            "source_line",
+            "row_type",
+            "economic_departmental_code",
+            "economic_departmental_class",
+            "economic_departmental_name",
+            "economic_government_code",
+            "economic_government_class",
+            "economic_government_name",
+        ],
+    )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         dept, gov = normalise(cells[0]), normalise(cells[2])
@@ -207,11 +292,13 @@ def build_economic(layout: Layout, section: Section, ctx: Context) -> list[Table
         if gov:
             _check_code(gov, (3, 5), ctx, line, "政府预算经济分类")
         row: Row = {
-            "source_line": line.number, "row_type": row_type,
+            "source_line": line.number,
+            "row_type": row_type,
             "economic_departmental_code": dept or None,
             "economic_departmental_class": dept[:3] or None,
             "economic_departmental_name": cells[1].strip() or None,
-            "economic_government_code": gov or None, "economic_government_class": gov[:3] or None,
+            "economic_government_code": gov or None,
+            "economic_government_class": gov[:3] or None,
             "economic_government_name": cells[3].strip() or None,
         }
         fill_amounts(row, cells[4:], columns[4:], ctx, line)
@@ -221,11 +308,16 @@ def build_economic(layout: Layout, section: Section, ctx: Context) -> list[Table
 
 def _check_code(code: str, lengths: tuple[int, ...], ctx: Context, line: Line, what: str) -> None:
     if not _DIGITS.match(code) or len(code) not in lengths:
-        raise ctx.error("invalid-code", f"{what} code {code!r} is not a class or subclass code",
-                        line.number, f"digits, {' or '.join(map(str, lengths))} long")
+        raise ctx.error(
+            "invalid-code",
+            f"{what} code {code!r} is not a class or subclass code",
+            line.number,
+            f"digits, {' or '.join(map(str, lengths))} long",
+        )
 
 
 # --- 支出经济分类汇总表 (类 and 款 in separate columns) -------------------------------------
+
 
 def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     def is_data(cells: list[str]) -> bool:
@@ -234,11 +326,24 @@ def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list
 
     header, data = split_header(section, is_data)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[6:],
-                      ["source_line", "row_type", "unit_code", "economic_departmental_code",
-                       "economic_departmental_class", "economic_departmental_name",
-                       "economic_government_code", "economic_government_class",
-                       "economic_government_name"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns[6:],
+        [
+            "source_line",
+            "row_type",
+            "unit_code",
+            "economic_departmental_code",
+            "economic_departmental_class",
+            "economic_departmental_name",
+            "economic_government_code",
+            "economic_government_class",
+            "economic_government_name",
+        ],
+    )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         dept = normalise(cells[0]) + normalise(cells[1])
@@ -254,11 +359,14 @@ def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list
         if gov:
             _check_code(gov, (3, 5), ctx, line, "政府预算经济分类")
         row: Row = {
-            "source_line": line.number, "row_type": row_type, "unit_code": unit_code,
+            "source_line": line.number,
+            "row_type": row_type,
+            "unit_code": unit_code,
             "economic_departmental_code": dept or None,
             "economic_departmental_class": dept[:3] or None,
             "economic_departmental_name": cells[2].strip() if dept else None,
-            "economic_government_code": gov or None, "economic_government_class": gov[:3] or None,
+            "economic_government_code": gov or None,
+            "economic_government_class": gov[:3] or None,
             "economic_government_name": cells[5].strip() or None,
         }
         if row_type != "item" and row_type != "subtotal":
@@ -274,11 +382,18 @@ def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list
 
 # --- 三公经费表: one row of amounts, sometimes after a unit code and name --------------------
 
+
 def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     header, data = split_header(section, _any_amount)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns,
-                      ["source_line", "row_type", "unit_code", "name"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns,
+        ["source_line", "row_type", "unit_code", "name"],
+    )
     for line in data:
         cells = [c for c in line.cells]
         lead: list[str] = []
@@ -288,8 +403,12 @@ def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
         code = next((c for c in lead if _DIGITS.match(normalise(c))), None)
         name = next((c for c in lead if not _DIGITS.match(normalise(c))), None)
         row_type = _unit_row_type(code) if code else "total"
-        row: Row = {"source_line": line.number, "row_type": row_type, "unit_code": code,
-                    "name": name}
+        row: Row = {
+            "source_line": line.number,
+            "row_type": row_type,
+            "unit_code": code,
+            "name": name,
+        }
         fill_amounts(row, cells, columns, ctx, line)
         table.rows.append(row)
     return [table]
@@ -297,15 +416,29 @@ def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
 
 # --- 行政（事业）单位机构运转经费预算表 --------------------------------------------------------
 
+
 def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     def is_data(cells: list[str]) -> bool:
         return _any_amount(cells) or bool(cells and _DIGITS.match(normalise(cells[0])))
 
     header, data = split_header(section, is_data)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[3:],
-                      ["source_line", "row_type", "unit_code", "economic_departmental_code",
-                       "economic_departmental_class", "name", "category"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns[3:],
+        [
+            "source_line",
+            "row_type",
+            "unit_code",
+            "economic_departmental_code",
+            "economic_departmental_class",
+            "name",
+            "category",
+        ],
+    )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         code, name = normalise(cells[0]), cells[1].strip()
@@ -317,12 +450,19 @@ def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Tabl
         elif _DIGITS.match(code):
             row_type, unit_code = _unit_row_type(code), code
         else:
-            raise ctx.error("invalid-code", f"code {cells[0]!r} is neither a unit nor an "
-                            "economic classification", line.number, "e.g. 015001 or 30201")
+            raise ctx.error(
+                "invalid-code",
+                f"code {cells[0]!r} is neither a unit nor an economic classification",
+                line.number,
+                "e.g. 015001 or 30201",
+            )
         row: Row = {
-            "source_line": line.number, "row_type": row_type, "unit_code": unit_code,
-            "economic_departmental_code": econ, "economic_departmental_class": econ[:3] if econ
-            else None, "name": name if row_type != "total" else None,
+            "source_line": line.number,
+            "row_type": row_type,
+            "unit_code": unit_code,
+            "economic_departmental_code": econ,
+            "economic_departmental_class": econ[:3] if econ else None,
+            "name": name if row_type != "total" else None,
             "category": cells[2].strip() if row_type == "item" else None,
         }
         fill_amounts(row, cells[3:], columns[3:], ctx, line)
@@ -332,27 +472,55 @@ def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Tabl
 
 # --- 项目支出预算表 -------------------------------------------------------------------------
 
+
 def build_projects(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     header, data = split_header(section, _any_amount)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[3:],
-                      ["source_line", "row_type", "unit_code", "project_code", "project_type",
-                       "project_name", "project_unit"])
+    table = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        columns[3:],
+        [
+            "source_line",
+            "row_type",
+            "unit_code",
+            "project_code",
+            "project_type",
+            "project_name",
+            "project_unit",
+        ],
+    )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         kind, name, unit = (normalise(c) for c in cells[:3])
-        row: Row = {"source_line": line.number, "unit_code": None, "project_code": None,
-                    "project_type": None, "project_name": None, "project_unit": None}
-        if not kind and not name and not unit or "合计" in (kind, name):
+        row: Row = {
+            "source_line": line.number,
+            "unit_code": None,
+            "project_code": None,
+            "project_type": None,
+            "project_name": None,
+            "project_unit": None,
+        }
+        if (not kind and not name and not unit) or "合计" in (kind, name):
             row["row_type"] = "total"
         elif not kind and _DIGITS.match(name):
             row.update(row_type=_unit_row_type(name), unit_code=name, project_unit=unit)
         elif name:
-            row.update(row_type="item", project_type=cells[0].strip() or None,
-                       project_name=cells[1].strip(), project_unit=cells[2].strip() or None)
+            row.update(
+                row_type="item",
+                project_type=cells[0].strip() or None,
+                project_name=cells[1].strip(),
+                project_unit=cells[2].strip() or None,
+            )
         else:
-            raise ctx.error("missing-project-name", "project row without a name",
-                            line.number, "类型, 项目名称 and 项目单位")
+            raise ctx.error(
+                "missing-project-name",
+                "project row without a name",
+                line.number,
+                "类型, 项目名称 and 项目单位",
+            )
         fill_amounts(row, cells[3:], columns[3:], ctx, line)
         table.rows.append(row)
     return [table]

@@ -70,8 +70,9 @@ def _frame_follows(lines: list[str], index: int) -> bool:
     return False
 
 
-def _read_section(layout: Layout, year: int | None, lines: list[str], start: int, stop: int,
-                  file: str) -> Section:
+def _read_section(
+    layout: Layout, year: int | None, lines: list[str], start: int, stop: int, file: str
+) -> Section:
     section = Section(layout, year, Line(start + 1, lines[start].strip()), end=stop)
     for index in range(start + 1, stop):
         text = lines[index].rstrip("\r")
@@ -99,8 +100,11 @@ def _read_section(layout: Layout, year: int | None, lines: list[str], start: int
         section.body.append(line)
     if not section.body:
         raise InputError(
-            "table-cut-off", f"table {section.title.text!r} has no header", file,
-            section.title.number, "header lines and rows after 部门名称 and 单位",
+            "table-cut-off",
+            f"table {section.title.text!r} has no header",
+            file,
+            section.title.number,
+            "header lines and rows after 部门名称 and 单位",
         )
     return section
 

@@ -33,8 +33,12 @@ def build_two_sided(layout: Layout, section: Section, ctx: Context) -> list[Tabl
     try:
         split = next(i for i, cell in enumerate(first) if i and normalise(cell).startswith("支出"))
     except StopIteration:
-        raise ctx.error("garbled-header", "two-sided table has no 支出 side", section.body[0].number,
-                        "a first header line like 收入 … 支出 …") from None
+        raise ctx.error(
+            "garbled-header",
+            "two-sided table has no 支出 side",
+            section.body[0].number,
+            "a first header line like 收入 … 支出 …",
+        ) from None
 
     def is_data(cells: list[str]) -> bool:
         labels = {normalise(cells[0]), normalise(cells[split]) if len(cells) > split else ""}
@@ -42,15 +46,27 @@ def build_two_sided(layout: Layout, section: Section, ctx: Context) -> list[Tabl
 
     start = next((i for i, line in enumerate(section.body) if is_data(line.cells)), None)
     header = section.body[: start if start is not None else len(section.body)]
-    data = section.body[len(header):]
-    left_header = "".join(normalise("".join(l.cells[:split])) for l in header)
-    right_header = "".join(normalise("".join(l.cells[split:])) for l in header)
+    data = section.body[len(header) :]
+    left_header = "".join(normalise("".join(ln.cells[:split])) for ln in header)
+    right_header = "".join(normalise("".join(ln.cells[split:])) for ln in header)
     left_cols = resolve_columns(layout.columns, left_header, ctx, header[0].number)
     right_cols = resolve_columns(layout.right_columns, right_header, ctx, header[0].number)
-    income = new_table(layout, layout.resources[0], section, ctx.unit, left_cols[1:],
-                       ["source_line", "row_type", "item", "item_code"])
-    expenditure = new_table(layout, layout.resources[1], section, ctx.unit, right_cols[1:],
-                            ["source_line", "row_type", "item", "item_code", "functional_class"])
+    income = new_table(
+        layout,
+        layout.resources[0],
+        section,
+        ctx.unit,
+        left_cols[1:],
+        ["source_line", "row_type", "item", "item_code"],
+    )
+    expenditure = new_table(
+        layout,
+        layout.resources[1],
+        section,
+        ctx.unit,
+        right_cols[1:],
+        ["source_line", "row_type", "item", "item_code", "functional_class"],
+    )
     left_lines = [(line, line.cells[:split]) for line in data]
     right_lines = [(line, line.cells[split:]) for line in data]
     _side(left_lines, left_cols, income, ctx, _income_code)
@@ -58,8 +74,9 @@ def build_two_sided(layout: Layout, section: Section, ctx: Context) -> list[Tabl
     return [income, expenditure]
 
 
-def _side(lines: list[tuple[Line, list[str]]], columns: list, table: Table, ctx: Context,
-          classify) -> None:
+def _side(
+    lines: list[tuple[Line, list[str]]], columns: list, table: Table, ctx: Context, classify
+) -> None:
     grouped = any(_SUB.match(normalise(cells[0])) for _, cells in lines if cells)
     group: str | None = None
     for line, raw in lines:
@@ -67,12 +84,20 @@ def _side(lines: list[tuple[Line, list[str]]], columns: list, table: Table, ctx:
         label = cells[0].strip()
         if not label:
             if any(c.strip() for c in cells[1:]):
-                raise ctx.error("missing-label", "amount without an item label", line.number,
-                                "an item label in the 项目 column")
+                raise ctx.error(
+                    "missing-label",
+                    "amount without an item label",
+                    line.number,
+                    "an item label in the 项目 column",
+                )
             continue
         row_type, code, group = classify(normalise(label), grouped, group)
-        row: Row = {"source_line": line.number, "row_type": row_type, "item": label,
-                    "item_code": code}
+        row: Row = {
+            "source_line": line.number,
+            "row_type": row_type,
+            "item": label,
+            "item_code": code,
+        }
         if "functional_class" in table.fields:
             row["functional_class"] = code if code and code.isdigit() else None
         fill_amounts(row, cells[1:], columns[1:], ctx, line)
@@ -91,7 +116,9 @@ def _totals(label: str, prefix: str) -> tuple[str, str] | None:
     return None
 
 
-def _income_code(label: str, grouped: bool, group: str | None) -> tuple[str, str | None, str | None]:
+def _income_code(
+    label: str, grouped: bool, group: str | None
+) -> tuple[str, str | None, str | None]:
     total = _totals(label, "income")
     if total:
         return total[0], total[1], group
@@ -108,7 +135,9 @@ def _income_code(label: str, grouped: bool, group: str | None) -> tuple[str, str
     return row_type, fund, group
 
 
-def _expenditure_code(label: str, grouped: bool, group: str | None) -> tuple[str, str | None, str | None]:
+def _expenditure_code(
+    label: str, grouped: bool, group: str | None
+) -> tuple[str, str | None, str | None]:
     total = _totals(label, "expenditure")
     if total:
         return total[0], total[1], group
@@ -117,7 +146,7 @@ def _expenditure_code(label: str, grouped: bool, group: str | None) -> tuple[str
     top, sub = _TOP.match(label), _SUB.match(label)
     if grouped and top:
         return "subtotal", "current-year", "current-year"
-    ordinal_text = (sub if grouped else top)
+    ordinal_text = sub if grouped else top
     if ordinal_text:
         ordinal = chinese_ordinal(ordinal_text.group(1))
         if ordinal:

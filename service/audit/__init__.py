@@ -1,0 +1,35 @@
+"""The arithmetic audit: does the published budget add up? Checks are data (see checks.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from service.audit import cross, statements
+from service.audit.checks import Check
+from service.audit.tables import check_table
+from service.ingest.model import Document
+
+
+def run_audit(document: Document) -> list[Check]:
+    found: list[Check | None] = []
+    for table in document.tables.values():
+        found.extend(check_table(table))
+    found.extend(cross.two_sided(document))
+    found.extend(cross.cross_tables(document))
+    found.extend(statements.narrative(document))
+    found.extend(statements.performance(document))
+    checks = [check for check in found if check is not None]
+    seen: Counter[str] = Counter()
+    for check in checks:  # ids stay unique when a document states the same figure twice
+        seen[check.id] += 1
+        if seen[check.id] > 1:
+            check.id = f"{check.id}#{seen[check.id]}"
+    return checks
+
+
+def summary(checks: list[Check]) -> dict[str, int]:
+    counts = Counter(check.status for check in checks)
+    return {status: counts.get(status, 0) for status in ("pass", "warn", "fail")}
+
+
+__all__ = ["Check", "run_audit", "summary"]

@@ -1,0 +1,246 @@
+"""Checks across tables: the two-sided summaries, the same figure in several tables,
+the narrative's figures, and the performance targets against the project table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from service.audit.checks import ZERO, Check, compare, total
+from service.ingest.model import Document, Row, Table
+
+
+def _by_code(table: Table | None, code: str) -> Row | None:
+    if table is None:
+        return None
+    return next((row for row in table.rows if row.get("item_code") == code), None)
+
+
+def _get(row: Row | None, name: str) -> Decimal | None:
+    return None if row is None else row.get(name)
+
+
+def _line(row: Row | None) -> int | None:
+    return None if row is None else row["source_line"]
+
+
+def two_sided(document: Document) -> Iterator[Check | None]:
+    """收支总表 and 财政拨款收支总表: each side adds up and the two sides balance."""
+    for prefix, amount in (("summary", "amount"), ("fiscal_summary", "total")):
+        income = document.tables.get(f"{prefix}_income")
+        spend = document.tables.get(f"{prefix}_expenditure")
+        if income is None or spend is None:
+            continue
+        for table, field in ((income, "amount"), (spend, amount)):
+            grouped = any(row["row_type"] == "subtotal" for row in table.rows)
+            current = _by_code(table, "current-year" if grouped else "current-year-total")
+            carry_code = "carry-over" if table is income else "year-end-carry-over"
+            carry = _by_code(table, carry_code)
+            if grouped:
+                groups = [row for row in table.rows if row["row_type"] == "subtotal"]
+                for group in groups:
+                    members = _members(table, group)
+                    yield compare(
+                        f"{table.resource}:group:{group['item_code']}",
+                        group.get(field),
+                        total(r.get(field) for r in members),
+                        table.resource,
+                        group["source_line"],
+                        f"{group['item']} = Σ items",
+                    )
+            else:
+                items = [r for r in table.rows if r["row_type"] == "item" and r is not carry]
+                yield compare(
+                    f"{table.resource}:current-year",
+                    _get(current, field),
+                    total(r.get(field) for r in items),
+                    table.resource,
+                    _line(current),
+                    f"{table.title} 本年合计 = Σ items",
+                )
+            grand = _by_code(table, "grand-total") or _by_code(table, "total")
+            if grouped and table is spend:
+                yield compare(
+                    f"{table.resource}:grand-total",
+                    _get(grand, field),
+                    total([_get(current, field), _get(carry, field)]),
+                    table.resource,
+                    _line(grand),
+                    "支出合计 = 本年支出 + 年终结转结余",
+                )
+            else:
+                yield compare(
+                    f"{table.resource}:grand-total",
+                    _get(grand, field),
+                    total([_get(current, field), _get(carry, field)]),
+                    table.resource,
+                    _line(grand),
+                    f"{table.title} 总计 = 本年合计 + 结转结余",
+                )
+        income_grand = _by_code(income, "grand-total") or _by_code(income, "total")
+        spend_grand = _by_code(spend, "grand-total") or _by_code(spend, "total")
+        yield compare(
+            f"{prefix}:balance",
+            _get(income_grand, "amount"),
+            _get(spend_grand, amount),
+            spend.resource,
+            _line(spend_grand),
+            "收入总计 = 支出总计",
+        )
+
+
+def _members(table: Table, group: Row) -> list[Row]:
+    """Items listed under a group header (一、本年收入 → （一）…（三）) until the next group."""
+    rows = table.rows
+    start = rows.index(group) + 1
+    members = []
+    for row in rows[start:]:
+        if (
+            row["row_type"] in ("subtotal", "total")
+            or row.get("item_code") == "year-end-carry-over"
+        ):
+            break
+        if row["row_type"] == "item":
+            members.append(row)
+    return members
+
+
+def _table_total(
+    document: Document, resource: str, field: str
+) -> tuple[Decimal | None, int | None, bool]:
+    table = document.tables.get(resource)
+    if table is None:
+        return None, None, False
+    row = table.first("total")
+    if row is None:
+        return (ZERO if not table.rows else None), table.line, True
+    return row.get(field), row["source_line"], True
+
+
+def cross_tables(document: Document) -> Iterator[Check | None]:
+    tables = document.tables
+    spend = tables.get("summary_expenditure")
+    expenditure = tables.get("expenditure")
+    if spend is not None and expenditure is not None:
+        for row in spend.rows:
+            code = row.get("functional_class")
+            if not code:
+                continue
+            rows = [r for r in expenditure.items() if r["functional_class"] == code]
+            yield compare(
+                f"cross:summary-function:{code}",
+                row.get("amount"),
+                total(r.get("total") for r in rows),
+                "summary_expenditure",
+                row["source_line"],
+                f"收支总表 {row['item']} = Σ {code} rows of 部门支出预算表",
+            )
+    fiscal = tables.get("fiscal_summary_expenditure")
+    general = tables.get("general_budget_expenditure")
+    if fiscal is not None and general is not None:
+        for row in fiscal.rows:
+            code = row.get("functional_class")
+            if not code:
+                continue
+            rows = [r for r in general.items() if r["functional_class"] == code]
+            yield compare(
+                f"cross:fiscal-function:{code}",
+                row.get("general_public_budget"),
+                total(r.get("total") for r in rows),
+                "fiscal_summary_expenditure",
+                row["source_line"],
+                f"财政拨款收支总表 {row['item']} = Σ {code} rows of 一般公共预算支出表",
+            )
+    pairs = [
+        ("cross:income-total", ("summary_income", "grand"), ("income", "total")),
+        ("cross:expenditure-total", ("summary_expenditure", "current"), ("expenditure", "total")),
+        (
+            "cross:projects-total",
+            ("expenditure", "project_total"),
+            ("project_expenditure", "total"),
+        ),
+        (
+            "cross:basic-total",
+            ("general_budget_expenditure", "basic_total"),
+            ("general_budget_basic_expenditure", "total"),
+        ),
+        (
+            "cross:economic-total",
+            ("expenditure", "total"),
+            ("economic_classification_summary", "total"),
+        ),
+        (
+            "cross:operating-public",
+            ("general_budget_basic_expenditure", "public"),
+            ("operating_expenses", "total"),
+        ),
+        ("cross:project-performance-total", ("project_expenditure", "total"), None),
+    ]
+    for check_id, (left_table, left_field), right in pairs:
+        if right is None:
+            continue
+        left = _summary_value(document, left_table, left_field)
+        right_value, right_line, exists = _table_total(document, *right)
+        if left is None or not exists:
+            continue
+        status = "warn" if check_id == "cross:operating-public" else "fail"
+        yield compare(
+            check_id,
+            left[0],
+            right_value,
+            right[0],
+            right_line,
+            f"{left_table}.{left_field} = {right[0]}.{right[1]}",
+            status_if_wrong=status,
+        )
+    gbe_total = _table_total(document, "general_budget_expenditure", "basic_personnel_wages")
+    basic_personnel = _table_total(document, "general_budget_basic_expenditure", "personnel")
+    if gbe_total[2] and basic_personnel[2]:
+        household = _table_total(
+            document, "general_budget_expenditure", "basic_personnel_household"
+        )
+        yield compare(
+            "cross:basic-personnel",
+            total([gbe_total[0], household[0]]),
+            basic_personnel[0],
+            "general_budget_basic_expenditure",
+            basic_personnel[1],
+            "一般公共预算支出表 人员经费 = 基本支出表 人员经费",
+        )
+    yield from _economic_items(document)
+
+
+def _summary_value(
+    document: Document, resource: str, field: str
+) -> tuple[Decimal | None, int | None] | None:
+    table = document.tables.get(resource)
+    if table is None:
+        return None
+    if field in ("grand", "current"):
+        code = "grand-total" if field == "grand" else "current-year-total"
+        row = _by_code(table, code)
+        return _get(row, "amount"), _line(row)
+    row = table.first("total")
+    return (_get(row, field), _line(row)) if row else None
+
+
+def _economic_items(document: Document) -> Iterator[Check | None]:
+    """支出经济分类汇总表's 301 items equal the basic-expenditure table's."""
+    basic = document.tables.get("general_budget_basic_expenditure")
+    summary = document.tables.get("economic_classification_summary")
+    if basic is None or summary is None:
+        return
+    in_summary = {r["economic_departmental_code"]: r for r in summary.items()}
+    for row in basic.items():
+        code = row["economic_departmental_code"]
+        if not code.startswith("301"):
+            continue
+        other = in_summary.get(code)
+        yield compare(
+            f"cross:economic-301:{code}",
+            row.get("total"),
+            _get(other, "total"),
+            "economic_classification_summary",
+            _line(other) or row["source_line"],
+            f"{code} {row['economic_departmental_name']}: 基本支出表 = 支出经济分类汇总表",
+        )

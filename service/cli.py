@@ -1,0 +1,60 @@
+"""budgetpub command line: ingest documents into data packages (build and serve come later)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from service.pipeline import Outcome, ingest_file
+
+
+def _print_outcome(outcome: Outcome, verbose: bool) -> None:
+    if not outcome.ok:
+        print(f"FAILED {outcome.file}\n  {outcome.error}")
+        return
+    counts = outcome.counts()
+    print(
+        f"ok {outcome.file} → {outcome.package}\n  {outcome.tables} tables, {outcome.rows} rows; "
+        f"audit: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
+    )
+    for check in outcome.checks:
+        if check.status != "pass" or verbose:
+            where = f"{check.table or ''}:{check.line or ''}"
+            print(f"  [{check.status}] {check.id} ({where}) {check.message}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    files: list[Path] = []
+    for name in args.files:
+        path = Path(name)
+        files.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
+    if not files:
+        print("no documents given", file=sys.stderr)
+        return 2
+    outcomes = [ingest_file(path, Path(args.out)) for path in files]
+    for outcome in outcomes:
+        _print_outcome(outcome, args.verbose)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes)} documents: {len(outcomes) - len(failed)} written, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="budgetpub", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser("ingest", help="read documents, audit them, write data packages")
+    ingest.add_argument("files", nargs="+", help="document files or folders of them")
+    ingest.add_argument("--out", default="datapackages", help="folder for the packages")
+    ingest.add_argument("-v", "--verbose", action="store_true", help="print every check")
+    ingest.set_defaults(handler=cmd_ingest)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""The cube in one long table: one fact per published amount, every dimension coded.
+
+This is what the Fiscal Data Package model and the RDF Data Cube describe, and what a yearly
+corpus concatenates. Totals stay in (row_type says which), so sums must filter on row_type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.ingest.layouts import LAYOUTS, Column
+from service.ingest.model import Document, Row, Table
+from service.package.schemas import PROJECT_CODE, ROW_TYPES, plain_schema
+
+THREE_PUBLIC_ECONOMIC = {
+    "overseas_travel": "30212",
+    "official_reception": "30217",
+    "vehicle_operation": "30231",
+    "vehicle_purchase": "31013",
+}
+PROJECT_TYPES = {"其他运转类": "operating", "特定目标类": "specific"}
+FIELDS = [
+    "table",
+    "source_line",
+    "column",
+    "row_type",
+    "fiscal_year",
+    "department",
+    "unit_code",
+    "operation_character",
+    "functional_code",
+    "economic_departmental_code",
+    "economic_government_code",
+    "expenditure_type",
+    "fund_source",
+    "project_code",
+    "amount",
+]
+
+
+def _columns(kind: str) -> dict[str, Column]:
+    layout = next(layout for layout in LAYOUTS if layout.kind == kind)
+    return {c.name: c for c in (*layout.columns, *layout.right_columns)}
+
+
+def _fund_for(table: Table, column: Column | None, default: str) -> str:
+    return (column.fund_source if column and column.fund_source else None) or default
+
+
+def table_facts(document: Document, table: Table) -> list[Row]:
+    layout = next(layout for layout in LAYOUTS if layout.kind == table.kind)
+    columns = _columns(table.kind)
+    revenue = table.resource.endswith("_income") or table.resource == "income"
+    facts = []
+    for row in table.rows:
+        for name in table.fields:
+            value = row.get(name)
+            if not hasattr(value, "as_tuple") or name == "source_line":
+                continue
+            column = columns.get(name)
+            fact: Row = {
+                "table": table.resource,
+                "source_line": row["source_line"],
+                "column": name,
+                "row_type": row["row_type"],
+                "fiscal_year": document.fiscal_year,
+                "department": document.department,
+                "unit_code": row.get("unit_code"),
+                "operation_character": "revenue" if revenue else "expenditure",
+                "functional_code": row.get("functional_code") or row.get("functional_class"),
+                "economic_departmental_code": row.get("economic_departmental_code")
+                or (column.economic_class if column else None)
+                or THREE_PUBLIC_ECONOMIC.get(name),
+                "economic_government_code": row.get("economic_government_code"),
+                "expenditure_type": column.expenditure_type if column else None,
+                "fund_source": _fund_for(table, column, layout.fund_source),
+                "project_code": row.get("project_code"),
+                "amount": value,
+            }
+            _refine(table, row, fact)
+            facts.append(fact)
+    return facts
+
+
+def _refine(table: Table, row: Row, fact: Row) -> None:
+    """Two-sided lines carry their meaning in the label; projects in their type."""
+    code = row.get("item_code")
+    if (
+        table.resource.endswith("_income")
+        and code
+        and code not in ("current-year", "current-year-total", "grand-total", "total")
+    ):
+        fact["fund_source"] = code
+    two_sided = table.kind in ("summary", "fiscal_summary")
+    if two_sided and code in ("basic", "project", "personnel", "public"):
+        fact["expenditure_type"] = code
+    if table.kind in ("projects", "project_performance") and row.get("project_type"):
+        fact["expenditure_type"] = PROJECT_TYPES.get(row["project_type"], "project")
+    if table.kind == "general_budget_basic" and fact["expenditure_type"] is None:
+        fact["expenditure_type"] = "basic"
+
+
+def document_facts(document: Document) -> list[Row]:
+    facts: list[Row] = []
+    for table in document.tables.values():
+        facts.extend(table_facts(document, table))
+    return facts
+
+
+def facts_schema() -> dict[str, Any]:
+    def fk(field: str, resource: str) -> dict[str, Any]:
+        return {"fields": [field], "reference": {"resource": resource, "fields": ["code"]}}
+
+    schema = plain_schema(
+        [
+            (
+                "table",
+                "表",
+                "string",
+                "Resource (table) the amount was published in.",
+                {"required": True},
+            ),
+            (
+                "source_line",
+                "来源行号",
+                "integer",
+                "Line of the source document.",
+                {"required": True},
+            ),
+            ("column", "栏目", "string", "Column (field) of that table.", {"required": True}),
+            (
+                "row_type",
+                "行类型",
+                "string",
+                "total, subtotal, department, unit, item or of-which; sum only one level.",
+                {"required": True, "enum": ROW_TYPES},
+            ),
+            ("fiscal_year", "预算年度", "integer", "Fiscal year.", {"required": True}),
+            (
+                "department",
+                "部门",
+                "string",
+                "Department publishing the budget.",
+                {"required": True},
+            ),
+            ("unit_code", "单位代码", "string", "Unit code on department and unit rows.", {}),
+            (
+                "operation_character",
+                "收支",
+                "string",
+                "expenditure or revenue.",
+                {"required": True, "enum": ["expenditure", "revenue"]},
+            ),
+            ("functional_code", "功能分类科目编码", "string", "Functional classification.", {}),
+            (
+                "economic_departmental_code",
+                "部门经济分类科目编码",
+                "string",
+                "Departmental economic "
+                "classification (from the row, or the class a column stands for).",
+                {},
+            ),
+            (
+                "economic_government_code",
+                "政府经济分类科目编码",
+                "string",
+                "Government economic classification.",
+                {},
+            ),
+            (
+                "expenditure_type",
+                "支出类型",
+                "string",
+                "all, basic, personnel, public, project, operating or specific.",
+                {
+                    "enum": [
+                        "all",
+                        "basic",
+                        "personnel",
+                        "public",
+                        "project",
+                        "operating",
+                        "specific",
+                    ]
+                },
+            ),
+            (
+                "fund_source",
+                "资金来源",
+                "string",
+                "Fund source code (budgetpub fund-source scheme).",
+                {"required": True},
+            ),
+            ("project_code", "项目编码", "string", "Project.", {"pattern": PROJECT_CODE}),
+            ("amount", "金额（元）", "number", "Amount in CNY yuan, exact.", {"required": True}),
+        ],
+        ["table", "source_line", "column"],
+    )
+    schema["fields"][-1]["unit"] = "CNY"
+    schema["foreignKeys"] = [
+        fk("functional_code", "functional_classification"),
+        fk("economic_departmental_code", "economic_classification_departmental"),
+        fk("economic_government_code", "economic_classification_government"),
+        fk("project_code", "projects"),
+    ]
+    return schema

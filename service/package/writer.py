@@ -1,0 +1,211 @@
+"""write_package: a document becomes datapackages/<slug>/, validated, or nothing at all.
+
+Files are written into a temporary folder beside the target and renamed into place only
+after Frictionless validation passes, so a failed document never leaves a partial package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from service.audit import Check, summary
+from service.errors import PackageError
+from service.ingest.model import Document
+from service.package.fiscal import fiscal_model
+from service.package.resources import all_resources
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+TEMPLATE = "cn-department-budget-14"
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "document"
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def csv_text(fields: list[str], rows: list[dict[str, Any]]) -> str:
+    """RFC 4180: CRLF line ends, quotes only where needed, UTF-8 without BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([cell(row.get(name)) for name in fields])
+    return buffer.getvalue()
+
+
+def descriptor(
+    document: Document,
+    checks: list[Check],
+    slug: str,
+    resources: list[dict[str, Any]],
+    source_name: str,
+) -> dict[str, Any]:
+    year = document.fiscal_year
+    counts = summary(checks)
+    described = []
+    for resource in resources:
+        entry = {
+            "name": resource["name"],
+            "type": "table",
+            "path": f"data/{resource['name']}.csv",
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": resource["title"],
+            "description": resource["description"],
+            "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\r\n"}},
+            "schema": resource["schema"],
+        }
+        for extra in ("publishedUnit", "sourceLine", "notes"):
+            if resource.get(extra):
+                entry[extra] = resource[extra]
+        described.append(entry)
+    described.append(
+        {
+            "name": "checks",
+            "type": "json",
+            "path": "checks.json",
+            "scheme": "file",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            "title": "算术审核",
+            "description": "The arithmetic audit: every check with "
+            "id, status (pass/warn/fail), expected, found and where.",
+        }
+    )
+    described.append(
+        {
+            "name": "source_document",
+            "type": "text",
+            "path": f"source/{source_name}",
+            "scheme": "file",
+            "format": "txt",
+            "mediatype": "text/plain",
+            "encoding": "utf-8",
+            "hash": f"sha256:{document.sha256}",
+            "title": document.title,
+            "description": "The disclosure document as published, archived unchanged.",
+        }
+    )
+    return {
+        "name": slug,
+        "title": f"{document.department} {year}年部门预算",
+        "description": (
+            f"{document.department}{year}年部门预算公开：收支总表、收入、支出、财政拨款、"
+            "一般公共预算、三公经费、项目支出与绩效目标等表格的开放数据。 "
+            f"Department budget {year} of {document.department}: every published "
+            "table as typed CSV, exact amounts in CNY yuan, with the arithmetic audit."
+        ),
+        "version": "1.0.0",
+        "licenses": [LICENSE],
+        "keywords": ["部门预算", "预算公开", "budget", "China", str(year), document.department],
+        "contributors": [
+            {"title": document.department, "role": "publisher"},
+            {"title": "budgetpub", "role": "wrangler"},
+        ],
+        "sources": [{"title": document.title, "path": f"source/{source_name}"}],
+        "countryCode": "CN",
+        "fiscalYear": year,
+        "fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
+        "department": document.department,
+        "publishedUnit": document.unit,
+        "template": TEMPLATE,
+        "responsibilities": document.responsibilities,
+        "structure": document.structure,
+        "goals": document.goals,
+        "audit": {"path": "checks.json", **counts},
+        "model": fiscal_model(),
+        "resources": described,
+    }
+
+
+def write_package(
+    document: Document,
+    checks: list[Check],
+    out_root: Path,
+    slug: str | None = None,
+    *,
+    validate: bool = True,
+) -> Path:
+    """Write, validate, then rename into place; on any failure nothing is left behind."""
+    slug = slug or slugify(Path(document.file).stem)
+    out_root.mkdir(parents=True, exist_ok=True)
+    final = out_root / slug
+    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=out_root))
+    try:
+        source_name = Path(document.file).name if document.file != "<memory>" else f"{slug}.txt"
+        resources = all_resources(document)
+        (staging / "data").mkdir()
+        (staging / "source").mkdir()
+        for resource in resources:
+            fields = [f["name"] for f in resource["schema"]["fields"]]
+            text = csv_text(fields, resource["rows"])
+            (staging / "data" / f"{resource['name']}.csv").write_bytes(text.encode("utf-8"))
+        (staging / "source" / source_name).write_bytes(document.text.encode("utf-8"))
+        (staging / "checks.json").write_text(
+            json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8",
+        )
+        meta = descriptor(document, checks, slug, resources, source_name)
+        (staging / "datapackage.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        if validate:
+            errors = validation_errors(staging / "datapackage.json")
+            if errors:
+                raise PackageError(
+                    f"{document.file}: package {slug} is invalid: " + "; ".join(errors[:5])
+                )
+        _swap(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace final with staging; the old package is removed only once the new one is in."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        final.rename(old)
+    staging.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def validation_errors(path: Path) -> list[str]:
+    """Frictionless validation of the whole package, foreign keys included."""
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(path)).validate()
+    if report.valid:
+        return []
+    messages = [f"{e.type}: {e.message}" for e in report.errors]
+    for task in report.tasks:
+        messages += [f"{task.name}: {e.type}: {e.message}" for e in task.errors]
+    return messages

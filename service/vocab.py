@@ -1,0 +1,57 @@
+"""The budget vocabulary in vocab/ (Turtle, the source of truth) seen from code.
+
+Terms are reached through namespace objects, as rdflib does; labels of code-list concepts are
+read once from the Turtle with pyoxigraph's fast parser so ingest can name the codes it sees.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Namespace
+
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+BP = Namespace("https://w3id.org/budgetpub/def#")
+ONTOLOGY = "https://w3id.org/budgetpub/def"
+CODE = Namespace("https://w3id.org/budgetpub/code/")
+SCHEMES = (
+    "functional",
+    "economic-departmental",
+    "economic-government",
+    "expenditure-type",
+    "fund-source",
+    "budget-phase",
+    "operation-character",
+    "row-type",
+)
+_PREF_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def concept_iri(scheme: str, code: str | None) -> str:
+    return f"{CODE}{scheme}/{code or '_none'}"
+
+
+@cache
+def labels(scheme: str) -> dict[str, dict[str, str]]:
+    """code → {"zh": …, "en": …} for every concept the vocabulary defines in a scheme."""
+    path = VOCAB_DIR / "codelists" / f"{scheme}.ttl"
+    prefix = f"{CODE}{scheme}/"
+    found: dict[str, dict[str, str]] = {}
+    with path.open("rb") as handle:
+        for quad in pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE):
+            subject = quad.subject
+            if quad.predicate != _PREF_LABEL or not isinstance(subject, pyoxigraph.NamedNode):
+                continue
+            if not subject.value.startswith(prefix):
+                continue
+            literal = quad.object
+            if isinstance(literal, pyoxigraph.Literal) and literal.language:
+                code = subject.value[len(prefix) :]
+                found.setdefault(code, {})[literal.language] = literal.value
+    return found
+
+
+def label(scheme: str, code: str, language: str = "zh") -> str | None:
+    return labels(scheme).get(code, {}).get(language)
