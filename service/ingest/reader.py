@@ -68,7 +68,9 @@ def read_text(data: bytes, file: str = "<memory>") -> Document:
     doc_unit = unit[0][0] if unit else "万元"
     paras = narr.paragraphs(narrative_lines)
     duties, structure = narr.responsibilities(paras)
-    title = normalise(next((ln.text for ln in narrative_lines if ln.text.strip()), "")) or department
+    title = (
+        normalise(next((ln.text for ln in narrative_lines if ln.text.strip()), "")) or department
+    )
     document = Document(
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -105,6 +107,8 @@ def read_text(data: bytes, file: str = "<memory>") -> Document:
 
 
 def _check_sections(sections: list[Section], file: str, lines: list[str]) -> None:
+    if sections:
+        _check_last_row(sections[-1], file)
     seen: dict[str, Section] = {}
     for section in sections:
         kind = section.layout.kind
@@ -127,6 +131,23 @@ def _check_sections(sections: list[Section], file: str, lines: list[str]) -> Non
                 len(lines),
                 f"a title line such as {layout.title_zh!r} followed by 部门名称",
             )
+
+
+def _check_last_row(section: Section, file: str) -> None:
+    """A document that stops mid-row: its last row is narrower than the table's header."""
+    tabbed = [line for line in section.body if "\t" in line.text]
+    if len(tabbed) < 2:
+        return
+    width = len(tabbed[0].cells)
+    last = tabbed[-1]
+    if len(last.cells) < width:
+        raise InputError(
+            "table-cut-off",
+            f"table {section.title.text!r} ends in a row of {len(last.cells)} cells",
+            file,
+            last.number,
+            f"{width} cells like the table's header: the document is cut off",
+        )
 
 
 def _department(sections: list[Section], file: str) -> str:

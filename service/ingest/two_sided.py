@@ -71,6 +71,15 @@ def build_two_sided(layout: Layout, section: Section, ctx: Context) -> list[Tabl
     right_lines = [(line, line.cells[split:]) for line in data]
     _side(left_lines, left_cols, income, ctx, _income_code)
     _side(right_lines, right_cols, expenditure, ctx, _expenditure_code)
+    for table in (income, expenditure):
+        if not any(row["row_type"] == "total" for row in table.rows):
+            last = data[-1].number if data else section.title.number
+            raise ctx.error(
+                "table-cut-off",
+                f"{table.title} has no 合计/总计 row",
+                last,
+                "the table to end with its totals (收入总计 / 支出总计)",
+            )
     return [income, expenditure]
 
 
