@@ -1,0 +1,66 @@
+"""python -m bench [NAME...]: run benchmarks and print what was measured on this machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
+
+
+def timed(function: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def report(name: str, times: list[float], target: str) -> None:
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(f"{name:<40} p50 {p50:8.1f} ms   p99 {p99:8.1f} ms   n={len(times):<4} target {target}")
+
+
+def bench_ingest() -> None:
+    from service.audit import run_audit
+    from service.ingest import read_document
+    from service.package.writer import validation_errors, write_package
+
+    read_document(SEED)  # warm imports and the vocabulary cache
+    report("ingest seed: read", timed(lambda: read_document(SEED), 50), "")
+    document = read_document(SEED)
+    report("ingest seed: audit", timed(lambda: run_audit(document), 50), "")
+    with tempfile.TemporaryDirectory() as out:
+
+        def ingest() -> None:
+            doc = read_document(SEED)
+            write_package(doc, run_audit(doc), Path(out), validate=False)
+
+        report("ingest seed: read+audit+package", timed(ingest, 30), "<= 200 ms")
+        package = next(Path(out).iterdir()) / "datapackage.json"
+        report("frictionless validate (seed package)",
+               timed(lambda: validation_errors(package), 5), "(not part of the target)")
+
+
+BENCHMARKS: dict[str, Callable[[], None]] = {"ingest": bench_ingest}
+
+
+def main(names: list[str]) -> None:
+    print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
+          f"python={platform.python_version()}")
+    for name in names or list(BENCHMARKS):
+        BENCHMARKS[name]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
