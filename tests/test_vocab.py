@@ -462,7 +462,7 @@ def test_broader(g, scheme, child, parent):
         ("expenditure-type", {"all", "basic", "project", "_none"}),
         ("budget-phase", {"draft", "approved", "revised", "executed", "_none"}),
         ("operation-character", {"expenditure", "revenue", "_none"}),
-        ("row-type", {"total", "department", "unit", "item", "subtotal", "_none"}),
+        ("row-type", {"total", "department", "unit", "item", "subtotal", "of-which", "_none"}),
     ],
 )
 def test_small_scheme_top_concepts(g, scheme, expected):
@@ -489,6 +489,21 @@ def test_fund_source_notations(g):
         "carry-over",
         "general-bonds",
         "special-bonds",
+        "current-year",
+        "year-end-carry-over",
+        "carry-over-general-public-budget",
+        "carry-over-government-fund",
+        "carry-over-state-capital",
+        "carry-over-fiscal-special-account",
+        "carry-over-unit-funds",
+        "administrative-fees",
+        "special-revenue",
+        "state-asset-income",
+        "other-general-budget",
+        "government-fund-budget",
+        "general-transfer",
+        "business-fund",
+        "government-budget",
         "_none",
     }
 

@@ -85,13 +85,14 @@ def table_facts(document: Document, table: Table) -> list[Row]:
 def _refine(table: Table, row: Row, fact: Row) -> None:
     """Two-sided lines carry their meaning in the label; projects in their type."""
     code = row.get("item_code")
-    if (
-        table.resource.endswith("_income")
-        and code
-        and code not in ("current-year", "current-year-total", "grand-total", "total")
-    ):
-        fact["fund_source"] = code
     two_sided = table.kind in ("summary", "fiscal_summary")
+    if two_sided and fact["fund_source"] == "all":
+        if code in ("current-year", "current-year-total"):
+            fact["fund_source"] = "current-year"
+        elif code == "year-end-carry-over":
+            fact["fund_source"] = "year-end-carry-over"
+        elif code and code not in ("grand-total", "total") and table.resource.endswith("_income"):
+            fact["fund_source"] = code
     if two_sided and code in ("basic", "project", "personnel", "public"):
         fact["expenditure_type"] = code
     if table.kind in ("projects", "project_performance") and row.get("project_type"):

@@ -7,6 +7,7 @@ after Frictionless validation passes, so a failed document never leaves a partia
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -59,6 +60,7 @@ def descriptor(
     slug: str,
     resources: list[dict[str, Any]],
     source_name: str,
+    hashes: dict[str, str],
 ) -> dict[str, Any]:
     year = document.fiscal_year
     counts = summary(checks)
@@ -72,6 +74,7 @@ def descriptor(
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
+            "hash": f"sha256:{hashes[resource['name']]}",
             "title": resource["title"],
             "description": resource["description"],
             "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\r\n"}},
@@ -90,6 +93,7 @@ def descriptor(
             "format": "json",
             "mediatype": "application/json",
             "encoding": "utf-8",
+            "hash": f"sha256:{hashes['checks']}",
             "title": "算术审核",
             "description": "The arithmetic audit: every check with "
             "id, status (pass/warn/fail), expected, found and where.",
@@ -159,16 +163,17 @@ def write_package(
         resources = all_resources(document)
         (staging / "data").mkdir()
         (staging / "source").mkdir()
+        hashes: dict[str, str] = {}
         for resource in resources:
             fields = [f["name"] for f in resource["schema"]["fields"]]
-            text = csv_text(fields, resource["rows"])
-            (staging / "data" / f"{resource['name']}.csv").write_bytes(text.encode("utf-8"))
-        (staging / "source" / source_name).write_bytes(document.text.encode("utf-8"))
-        (staging / "checks.json").write_text(
-            json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8",
-        )
-        meta = descriptor(document, checks, slug, resources, source_name)
+            data = csv_text(fields, resource["rows"]).encode("utf-8")
+            (staging / "data" / f"{resource['name']}.csv").write_bytes(data)
+            hashes[resource["name"]] = hashlib.sha256(data).hexdigest()
+        (staging / "source" / source_name).write_bytes(_original_bytes(document))
+        audit = json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1) + "\n"
+        (staging / "checks.json").write_bytes(audit.encode("utf-8"))
+        hashes["checks"] = hashlib.sha256(audit.encode("utf-8")).hexdigest()
+        meta = descriptor(document, checks, slug, resources, source_name, hashes)
         (staging / "datapackage.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -183,6 +188,17 @@ def write_package(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def _original_bytes(document: Document) -> bytes:
+    """The document exactly as published (the descriptor's sha256 is of these bytes)."""
+    path = Path(document.file)
+    if path.is_file():
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() == document.sha256:
+            return data
+        raise PackageError(f"{document.file}: the file changed while it was being ingested")
+    return document.text.encode("utf-8")
 
 
 def _swap(staging: Path, final: Path) -> None:
