@@ -1,4 +1,4 @@
-"""budgetpub command line: ingest documents into data packages (build and serve come later)."""
+"""budgetpub command line: ingest documents into packages, build RDF and the store."""
 
 from __future__ import annotations
 
@@ -40,6 +40,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from service.build import build
+
+    result = build(Path(args.packages), Path(args.out), args.base_url)
+    for slug in result.built:
+        print(f"ok {slug}")
+    for slug, error in result.failed.items():
+        print(f"FAILED {slug}\n  {error}")
+    print(
+        f"{len(result.built)} packages, {result.triples} triples, RDF in "
+        f"{result.rdf_seconds:.2f} s, store load {result.load_seconds:.2f} s"
+    )
+    if result.failed:
+        print("the previous store stays in place")
+        return 1
+    print(f"store: {Path(args.out) / 'store'} -> {result.store}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="budgetpub", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -48,6 +67,15 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--out", default="datapackages", help="folder for the packages")
     ingest.add_argument("-v", "--verbose", action="store_true", help="print every check")
     ingest.set_defaults(handler=cmd_ingest)
+    build = commands.add_parser("build", help="turn the data packages into RDF and a store")
+    build.add_argument("--out", default="var", help="folder for rdf/ and store/ (default var)")
+    build.add_argument("--packages", default="datapackages", help="folder of data packages")
+    build.add_argument(
+        "--base-url",
+        default=None,
+        help="base IRI (default $BUDGETPUB_BASE_URL or http://127.0.0.1:8000/)",
+    )
+    build.set_defaults(handler=cmd_build)
     return root
 
 

@@ -194,7 +194,7 @@ ECONOMIC_SUMMARY_COLUMNS = [
 ]
 
 THREE_PUBLIC_COLUMNS = [
-    amount("total", "“三公”经费合计", "合计"),
+    amount("total", "“三公”经费合计", "合计", expenditure_type="all"),
     amount("overseas_travel", "因公出国（境）费", "因公出国"),
     amount("vehicles_total", "公务用车购置及运行费·小计", "公务用车购置及运行费"),
     amount("vehicle_purchase", "公务用车购置费", "公务用车购置费"),

@@ -1,0 +1,116 @@
+"""budgetpub build: every data package → RDF dumps under DIR/rdf and an Oxigraph store.
+
+A package that fails verification stops its own conversion with a message; the others are
+still converted and dumped, but the store is swapped only when every package converted,
+so the previous store stays in place after a bad build.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Triple, parse, serialize
+
+from service import store as stores
+from service.errors import PackageError
+from service.rdf import catalog_triples, load_package, package_triples
+from service.rdf.terms import PREFIXES, Minter, base_url
+from service.vocab import VOCAB_DIR
+
+
+@dataclass
+class BuildResult:
+    built: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    triples: int = 0
+    rdf_seconds: float = 0.0
+    load_seconds: float = 0.0
+    store: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def dump(rdf_dir: Path, name: str, triples: list[Triple]) -> Path:
+    """N-Triples (what the store loads) and Turtle (what people read), each written atomically."""
+    nt = rdf_dir / f"{name}.nt"
+    write_atomic(nt, serialize(triples, format=RdfFormat.N_TRIPLES))
+    write_atomic(
+        rdf_dir / f"{name}.ttl", serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    )
+    return nt
+
+
+def vocabulary_triples() -> list[Triple]:
+    triples: list[Triple] = []
+    for path in sorted(VOCAB_DIR.rglob("*.ttl")):
+        with path.open("rb") as handle:
+            triples.extend(q.triple for q in parse(handle, format=RdfFormat.TURTLE))
+    return triples
+
+
+def package_dirs(root: Path) -> list[Path]:
+    return sorted(
+        p.parent for p in root.glob("*/datapackage.json") if not p.parent.name.startswith(".")
+    )
+
+
+def build(packages: Path, out: Path, base: str | None = None, *, load: bool = True) -> BuildResult:
+    minter = Minter(base or base_url())
+    rdf_dir = out / "rdf"
+    rdf_dir.mkdir(parents=True, exist_ok=True)
+    result = BuildResult()
+    dumps: dict[str, Path] = {}
+    started = time.perf_counter()
+    for path in package_dirs(packages):
+        try:
+            data = load_package(path)
+            triples = package_triples(data, minter)
+        except PackageError as error:
+            result.failed[path.name] = str(error)
+            continue
+        dumps[data.slug] = dump(rdf_dir, data.slug, triples)
+        result.built.append(data.slug)
+        result.triples += len(triples)
+    catalog = catalog_triples(minter, result.built)
+    dumps["catalog"] = dump(rdf_dir, "catalog", catalog)
+    vocabulary = vocabulary_triples()
+    dumps["vocab"] = dump(rdf_dir, "vocab", vocabulary)
+    result.triples += len(catalog) + len(vocabulary)
+    result.rdf_seconds = time.perf_counter() - started
+    if load and result.ok:
+        started = time.perf_counter()
+        result.store = load_store(out, dumps, minter)
+        result.load_seconds = time.perf_counter() - started
+    return result
+
+
+def load_store(out: Path, dumps: dict[str, Path], minter: Minter) -> Path:
+    path, store = stores.new_store(out)
+    try:
+        for name, nt in dumps.items():
+            stores.load_ntriples(store, nt, minter.graph(name).value)
+        store.flush()
+        del store
+        stores.swap_in(out, path)
+    except BaseException:
+        stores.discard(path)
+        raise
+    return path

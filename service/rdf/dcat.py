@@ -1,0 +1,175 @@
+"""The DCAT-AP 3 description: one dcat:Dataset per package, a Distribution per file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from service.rdf.source import PackageData
+from service.rdf.terms import (
+    BP,
+    DCAT,
+    DCT,
+    FOAF,
+    PROV,
+    RDF,
+    XSD,
+    Minter,
+    Namespace,
+    date,
+    text,
+    year,
+    zh,
+)
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+EU_FILE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_LANG = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+IANA = Namespace("https://www.iana.org/assignments/media-types/")
+LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
+TABLE_SCHEMA = NamedNode("https://specs.frictionlessdata.io/table-schema/")
+DATA_PACKAGE = NamedNode("https://specs.frictionlessdata.io/data-package/")
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "json": ("JSON", "application/json"),
+    "txt": ("TXT", "text/plain"),
+    "pdf": ("PDF", "application/pdf"),
+}
+
+
+def catalog(minter: Minter, slugs: list[str]) -> Iterator[Triple]:
+    node = minter.catalog()
+    publisher = minter.node("publisher")
+    yield Triple(node, RDF.type, DCAT.Catalog)
+    yield Triple(node, DCT.title, zh("budgetpub 部门预算开放数据目录"))
+    yield Triple(node, DCT.title, text("budgetpub catalog of department budgets", "en"))
+    yield Triple(
+        node, DCT.description, zh("各部门预算公开文件转换而成的开放数据：数据包、CSV 与关联数据。")
+    )
+    yield Triple(
+        node,
+        DCT.description,
+        text(
+            "Open data from Chinese department budget disclosures: Frictionless data packages, "
+            "CSV and RDF Data Cube.",
+            "en",
+        ),
+    )
+    yield Triple(node, DCT.publisher, publisher)
+    yield Triple(node, DCT.language, EU_LANG.ZHO)
+    yield Triple(node, DCT.license, LICENSE)
+    yield Triple(node, FOAF.homepage, NamedNode(minter.base))
+    yield Triple(NamedNode(minter.base), RDF.type, FOAF.Document)
+    yield Triple(publisher, RDF.type, FOAF.Agent)
+    yield Triple(publisher, FOAF.name, text("budgetpub"))
+    yield from _common()
+    for slug in slugs:
+        yield Triple(node, DCAT.dataset, minter.dataset(slug))
+
+
+def _common() -> Iterator[Triple]:
+    yield Triple(LICENSE, RDF.type, DCT.LicenseDocument)
+    yield Triple(EU_LANG.ZHO, RDF.type, DCT.LinguisticSystem)
+    yield Triple(TABLE_SCHEMA, RDF.type, DCT.Standard)
+    yield Triple(DATA_PACKAGE, RDF.type, DCT.Standard)
+    yield Triple(EU_THEME.GOVE, RDF.type, NamedNode("http://www.w3.org/2004/02/skos/core#Concept"))
+    for file_type, media in FORMATS.values():
+        yield Triple(EU_FILE[file_type], RDF.type, DCT.MediaTypeOrExtent)
+        yield Triple(IANA[media], RDF.type, DCT.MediaType)
+
+
+def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Triple]:
+    meta = data.descriptor
+    slug = data.slug
+    node = minter.dataset(slug)
+    org = minter.organization(meta["department"])
+    fiscal_year = meta["fiscalYear"]
+    period = minter.node(f"dataset/{slug}/period")
+    yield Triple(node, RDF.type, DCAT.Dataset)
+    yield Triple(node, DCT.title, zh(meta["title"]))
+    yield Triple(node, DCT.description, zh(meta["description"]))
+    yield Triple(node, DCT.identifier, text(slug))
+    yield Triple(node, DCT.publisher, org)
+    yield Triple(node, DCT.language, EU_LANG.ZHO)
+    yield Triple(node, DCAT.theme, EU_THEME.GOVE)
+    yield Triple(node, DCAT.landingPage, node)
+    yield Triple(node, BP.fiscalYear, year(fiscal_year))
+    yield Triple(node, BP.sourceDocument, document)
+    yield Triple(node, PROV.wasDerivedFrom, document)
+    yield Triple(node, DCT.temporal, period)
+    yield Triple(period, RDF.type, DCT.PeriodOfTime)
+    yield Triple(period, DCAT.startDate, date(meta["fiscalPeriod"]["start"]))
+    yield Triple(period, DCAT.endDate, date(meta["fiscalPeriod"]["end"]))
+    for keyword in meta.get("keywords", []):
+        yield Triple(node, DCAT.keyword, zh(keyword))
+    files = [
+        (
+            "datapackage",
+            "datapackage.json",
+            "json",
+            "Data package descriptor (datapackage.json)",
+            DATA_PACKAGE,
+            None,
+        )
+    ]
+    for resource in meta["resources"]:
+        files.append(
+            (
+                resource["name"],
+                resource["path"],
+                resource.get("format", "csv"),
+                resource.get("title", resource["name"]),
+                TABLE_SCHEMA if resource.get("format") == "csv" else None,
+                resource.get("hash"),
+            )
+        )
+    for name, path, file_format, title, standard, digest in files:
+        yield from _distribution(
+            data, minter, node, name, path, file_format, title, standard, digest, period
+        )
+
+
+def _distribution(
+    data: PackageData,
+    minter: Minter,
+    dataset_node: NamedNode,
+    name: str,
+    path: str,
+    file_format: str,
+    title: str,
+    standard: NamedNode | None,
+    digest: str | None,
+    period: NamedNode,
+) -> Iterator[Triple]:
+    slug = data.slug
+    node = minter.distribution(slug, name)
+    file_type, media = FORMATS.get(file_format, ("BIN", "application/octet-stream"))
+    yield Triple(dataset_node, DCAT.distribution, node)
+    yield Triple(node, RDF.type, DCAT.Distribution)
+    yield Triple(node, DCT.title, zh(title))
+    yield Triple(node, DCAT.accessURL, dataset_node)
+    yield Triple(node, DCAT.downloadURL, minter.download(slug, path))
+    yield Triple(node, DCAT.mediaType, IANA[media])
+    yield Triple(node, DCT.format, EU_FILE[file_type])
+    yield Triple(node, DCT.license, LICENSE)
+    yield Triple(node, DCT.temporal, period)
+    if standard is not None:
+        yield Triple(node, DCT.conformsTo, standard)
+    file = Path(data.path) / path
+    if file.is_file():
+        yield Triple(
+            node, DCAT.byteSize, Literal(str(file.stat().st_size), datatype=XSD.nonNegativeInteger)
+        )
+    if digest:
+        checksum = minter.node(f"dataset/{slug}/distribution/{name}/checksum")
+        yield Triple(node, SPDX.checksum, checksum)
+        yield Triple(checksum, RDF.type, SPDX.Checksum)
+        yield Triple(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+        yield Triple(
+            checksum,
+            SPDX.checksumValue,
+            Literal(digest.removeprefix("sha256:"), datatype=XSD.hexBinary),
+        )

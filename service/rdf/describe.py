@@ -1,0 +1,217 @@
+"""Everything around the cube: the department, the source document, projects and their
+performance targets, the narrative figures, the audit, the glossary and the codes seen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pyoxigraph import NamedNode, Triple
+
+from service import vocab
+from service.rdf.source import PackageData
+from service.rdf.terms import (
+    BP,
+    DCT,
+    FOAF,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    Minter,
+    concept,
+    decimal,
+    integer,
+    text,
+    year,
+    zh,
+)
+
+SCHEME_OF = {
+    "functional_classification": "functional",
+    "economic_classification_departmental": "economic-departmental",
+    "economic_classification_government": "economic-government",
+}
+GLOSSARY_MATCH = {
+    "基本支出": ("expenditure-type", "basic"),
+    "项目支出": ("expenditure-type", "project"),
+    "财政拨款收入": ("fund-source", "fiscal-appropriation"),
+    "财政专户管理资金": ("fund-source", "fiscal-special-account"),
+    "事业收入": ("fund-source", "business-income"),
+    "事业单位经营收入": ("fund-source", "business-operating-income"),
+    "其他收入": ("fund-source", "other-income"),
+    "用事业基金弥补收支差额": ("fund-source", "business-fund"),
+}
+PROJECT_TYPES = {"其他运转类": "operating", "特定目标类": "specific"}
+
+
+def organizations(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    department = data.descriptor["department"]
+    org = minter.organization(department)
+    yield Triple(org, RDF.type, ORG.Organization)
+    yield Triple(org, RDF.type, FOAF.Agent)
+    yield Triple(org, RDFS.label, zh(department))
+    yield Triple(org, SKOS.prefLabel, zh(department))
+    yield Triple(org, FOAF.name, zh(department))
+    seen: set[str] = set()
+    for rows in data.tables.values():
+        for row in rows:
+            code = row.get("unit_code")
+            if not code or row.get("row_type") not in ("department", "unit") or code in seen:
+                continue
+            seen.add(code)
+            if row["row_type"] == "department":
+                yield Triple(org, BP.unitCode, text(code))
+                continue
+            unit = minter.unit(department, code)
+            yield Triple(unit, RDF.type, ORG.OrganizationalUnit)
+            yield Triple(unit, ORG.unitOf, org)
+            yield Triple(org, ORG.hasUnit, unit)
+            yield Triple(unit, BP.unitCode, text(code))
+            yield Triple(unit, RDFS.label, zh(row.get("name") or code))
+
+
+def document_node(data: PackageData, minter: Minter) -> tuple[NamedNode, list[Triple]]:
+    source = data.resource("source_document") or {}
+    node = minter.document(data.slug, source.get("path", "source"))
+    org = minter.organization(data.descriptor["department"])
+    triples = [
+        Triple(node, RDF.type, BP.BudgetDocument),
+        Triple(node, RDF.type, FOAF.Document),
+        Triple(node, RDF.type, PROV.Entity),
+        Triple(node, DCT.title, zh(source.get("title", data.descriptor["title"]))),
+        Triple(node, DCT.publisher, org),
+        Triple(node, BP.fiscalYear, year(data.descriptor["fiscalYear"])),
+    ]
+    if source.get("hash"):
+        triples.append(Triple(node, BP.sha256, text(source["hash"].removeprefix("sha256:"))))
+    return node, triples
+
+
+def projects(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    org = minter.organization(data.descriptor["department"])
+    dataset = minter.dataset(data.slug)
+    for row in data.tables.get("projects", []):
+        node = minter.project(row["code"])
+        yield Triple(node, RDF.type, BP.Project)
+        yield Triple(node, BP.projectCode, text(row["code"]))
+        yield Triple(node, RDFS.label, zh(row["name"]))
+        yield Triple(node, BP.department, org)
+        yield Triple(node, DCT.isReferencedBy, dataset)
+        if row.get("type"):
+            yield Triple(node, BP.projectType, zh(row["type"]))
+            yield Triple(
+                node,
+                BP.expenditureType,
+                concept("expenditure-type", PROJECT_TYPES.get(row["type"], "project")),
+            )
+    for row in data.tables.get("project_performance_indicators", []):
+        node = minter.indicator(data.slug, row["source_line"], row["category"])
+        yield Triple(minter.project(row["project_code"]), BP.performanceIndicator, node)
+        yield from _indicator(node, row)
+    for row in data.tables.get("department_performance_indicators", []):
+        node = minter.indicator(data.slug, row["source_line"], None)
+        yield Triple(dataset, BP.performanceIndicator, node)
+        yield from _indicator(node, row)
+
+
+def _indicator(node: NamedNode, row: dict[str, str]) -> Iterator[Triple]:
+    yield Triple(node, RDF.type, BP.PerformanceIndicator)
+    for field, prop in (
+        ("level1", BP.indicatorLevel1),
+        ("level2", BP.indicatorLevel2),
+        ("level3", BP.indicatorLevel3),
+    ):
+        if row.get(field):
+            yield Triple(node, prop, zh(row[field]))
+    yield Triple(node, RDFS.label, zh(row["level3"]))
+    yield Triple(node, BP.targetText, zh(row["value_text"]))
+    if row.get("operator"):
+        yield Triple(node, BP.operator, text(row["operator"]))
+    if row.get("value"):
+        yield Triple(node, BP.targetValue, decimal(row["value"]))
+    if row.get("unit"):
+        yield Triple(node, BP.targetUnit, zh(row["unit"]))
+    if row.get("qualitative"):
+        yield Triple(node, BP.qualitativeTarget, zh(row["qualitative"]))
+    yield Triple(node, BP.sourceLine, integer(row["source_line"]))
+
+
+def narrative(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    dataset = minter.dataset(data.slug)
+    for duty in data.descriptor.get("responsibilities", []):
+        yield Triple(dataset, BP.responsibility, zh(duty))
+    for row in data.tables.get("narrative_figures", []):
+        node = minter.figure(data.slug, row["source_line"], row["position"])
+        yield Triple(dataset, BP.narrativeFigure, node)
+        yield Triple(node, RDF.type, BP.NarrativeFigure)
+        yield Triple(node, RDFS.label, zh(f"{row['subject']} {row['value']}{row['unit']}"))
+        yield Triple(node, BP.statedValue, decimal(row["value"]))
+        if row.get("unit"):
+            yield Triple(node, BP.statedUnit, zh(row["unit"]))
+        yield Triple(node, BP.figureKind, text(row["kind"]))
+        yield Triple(node, BP.sentence, zh(row["sentence"]))
+        yield Triple(node, BP.sourceLine, integer(row["source_line"]))
+        if row.get("implied_prior"):
+            yield Triple(node, BP.impliedPriorValue, decimal(row["implied_prior"]))
+        if row.get("compared_year"):
+            yield Triple(node, BP.comparedYear, year(row["compared_year"]))
+
+
+def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    dataset = minter.dataset(data.slug)
+    for check in data.checks:
+        node = minter.check(data.slug, check["id"])
+        yield Triple(dataset, BP.auditCheck, node)
+        yield Triple(node, RDF.type, BP.AuditCheck)
+        yield Triple(node, BP.checkId, text(check["id"]))
+        yield Triple(node, BP.status, text(check["status"]))
+        yield Triple(node, BP.message, text(check["message"]))
+        for field, prop in (("expected", BP.expected), ("found", BP.found)):
+            value = check.get(field)
+            if value is not None:
+                try:
+                    yield Triple(node, prop, decimal(value))
+                except ArithmeticError:
+                    yield Triple(node, prop, text(str(value)))
+        where = check.get("where") or {}
+        if where.get("table") and where["table"] in data.tables:
+            yield Triple(node, BP.table, minter.table(data.slug, where["table"]))
+        if where.get("line"):
+            yield Triple(node, BP.sourceLine, integer(where["line"]))
+
+
+def glossary(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    dataset = minter.dataset(data.slug)
+    for row in data.tables.get("glossary", []):
+        node = minter.glossary(data.slug, row["source_line"])
+        yield Triple(node, RDF.type, SKOS.Concept)
+        yield Triple(node, SKOS.prefLabel, zh(row["term"]))
+        yield Triple(node, SKOS.definition, zh(row["definition"]))
+        yield Triple(node, RDFS.isDefinedBy, dataset)
+        yield Triple(node, BP.sourceLine, integer(row["source_line"]))
+        match = GLOSSARY_MATCH.get(row["term"])
+        if match:
+            yield Triple(node, SKOS.closeMatch, concept(*match))
+            yield Triple(concept(*match), SKOS.definition, zh(row["definition"]))
+
+
+def codes(data: PackageData) -> Iterator[Triple]:
+    """Concepts for codes the vocabulary does not list yet (项 codes, rare 款)."""
+    for resource, scheme in SCHEME_OF.items():
+        known = vocab.labels(scheme)
+        for row in data.tables.get(resource, []):
+            code = row["code"]
+            if code in known:
+                continue
+            node = concept(scheme, code)
+            scheme_node = NamedNode(f"{vocab.CODE}{scheme}")
+            yield Triple(node, RDF.type, SKOS.Concept)
+            yield Triple(node, SKOS.inScheme, scheme_node)
+            yield Triple(node, SKOS.notation, text(code))
+            yield Triple(node, SKOS.prefLabel, zh(row.get("name") or code))
+            yield Triple(node, SKOS.prefLabel, text(row.get("name_en") or f"{scheme} {code}", "en"))
+            if row.get("parent_code"):
+                yield Triple(node, SKOS.broader, concept(scheme, row["parent_code"]))
+            else:
+                yield Triple(node, SKOS.topConceptOf, scheme_node)

@@ -1,0 +1,105 @@
+"""Read a data package back for conversion, trusting it only once it is verified.
+
+Each resource's sha256 in the descriptor is checked; a package whose files changed since
+they were validated is validated again with Frictionless before it is converted. Codes the
+facts use must be in the package's code lists or the vocabulary.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from service import vocab
+from service.errors import PackageError
+
+Row = dict[str, str]
+CODE_LISTS = {
+    "functional_code": "functional_classification",
+    "economic_departmental_code": "economic_classification_departmental",
+    "economic_government_code": "economic_classification_government",
+    "project_code": "projects",
+}
+SCHEME_FIELDS = {
+    "fund_source": "fund-source",
+    "expenditure_type": "expenditure-type",
+    "row_type": "row-type",
+    "operation_character": "operation-character",
+}
+
+
+@dataclass
+class PackageData:
+    path: Path
+    descriptor: dict[str, Any]
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return str(self.descriptor["name"])
+
+    def resource(self, name: str) -> dict[str, Any] | None:
+        return next((r for r in self.descriptor["resources"] if r["name"] == name), None)
+
+
+def read_csv(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_package(path: Path) -> PackageData:
+    descriptor_path = path / "datapackage.json"
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise PackageError(f"{descriptor_path}: cannot read the descriptor: {error}") from error
+    data = PackageData(path, descriptor)
+    if not _hashes_match(path, descriptor):
+        from service.package.writer import validation_errors
+
+        errors = validation_errors(descriptor_path)
+        if errors:
+            raise PackageError(
+                f"{descriptor_path}: fails Frictionless validation: " + "; ".join(errors[:3])
+            )
+    for resource in descriptor["resources"]:
+        if resource.get("format") == "csv":
+            data.tables[resource["name"]] = read_csv(path / resource["path"])
+    checks = path / "checks.json"
+    if checks.exists():
+        data.checks = json.loads(checks.read_text(encoding="utf-8"))
+    _check_codes(data)
+    return data
+
+
+def _hashes_match(path: Path, descriptor: dict[str, Any]) -> bool:
+    for resource in descriptor.get("resources", []):
+        expected = str(resource.get("hash", "")).removeprefix("sha256:")
+        file = path / resource.get("path", "")
+        if not expected or not file.is_file():
+            return False
+        if hashlib.sha256(file.read_bytes()).hexdigest() != expected:
+            return False
+    return True
+
+
+def _check_codes(data: PackageData) -> None:
+    """An unknown code stops this package's conversion: name the file, line and code."""
+    known = {
+        field_: {row["code"] for row in data.tables.get(resource, [])}
+        for field_, resource in CODE_LISTS.items()
+    }
+    schemes = {field_: set(vocab.labels(scheme)) for field_, scheme in SCHEME_FIELDS.items()}
+    for number, fact in enumerate(data.tables.get("facts", []), start=2):
+        for field_, codes in (*known.items(), *schemes.items()):
+            value = fact.get(field_)
+            if value and value not in codes:
+                raise PackageError(
+                    f"{data.path / 'data' / 'facts.csv'}:{number}: unknown {field_} {value!r} "
+                    f"(expected a code from {CODE_LISTS.get(field_) or SCHEME_FIELDS[field_]})"
+                )

@@ -1,0 +1,157 @@
+"""RDF terms for the build: namespaces as objects, IRIs minted from codes and keys.
+
+Built on pyoxigraph's terms (Rust-backed) because a yearly corpus is millions of triples;
+rdflib stays for the tests and the web layer's serialisations.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from urllib.parse import quote
+
+from pyoxigraph import Literal, NamedNode
+
+from service.vocab import BP as _BP
+from service.vocab import CODE as _CODE
+
+DEFAULT_BASE = "http://127.0.0.1:8000/"
+
+
+class Namespace:
+    """ns.term or ns["term-with-dash"] → NamedNode, as rdflib's Namespace does."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return NamedNode(self.base + name)
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self.base + name)
+
+
+BP = Namespace(str(_BP))
+CODE = Namespace(str(_CODE))
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+DCT = Namespace("http://purl.org/dc/terms/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+
+PREFIXES = {
+    "bp": str(_BP),
+    "code": str(_CODE),
+    "rdf": RDF.base,
+    "rdfs": RDFS.base,
+    "xsd": XSD.base,
+    "skos": SKOS.base,
+    "qb": QB.base,
+    "dct": DCT.base,
+    "dcat": DCAT.base,
+    "foaf": FOAF.base,
+    "org": ORG.base,
+    "prov": PROV.base,
+    "vcard": VCARD.base,
+}
+
+
+def base_url() -> str:
+    base = os.environ.get("BUDGETPUB_BASE_URL", DEFAULT_BASE)
+    return base if base.endswith("/") else base + "/"
+
+
+def text(value: str, language: str | None = None) -> Literal:
+    return Literal(value, language=language) if language else Literal(value)
+
+
+def zh(value: str) -> Literal:
+    return Literal(value, language="zh")
+
+
+def decimal(value: Decimal | str) -> Literal:
+    return Literal(f"{Decimal(value):f}", datatype=XSD.decimal)
+
+
+def integer(value: int | str) -> Literal:
+    return Literal(str(int(value)), datatype=XSD.integer)
+
+
+def year(value: int | str) -> Literal:
+    return Literal(str(int(value)), datatype=XSD.gYear)
+
+
+def date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
+
+
+def concept(scheme: str, code: str | None) -> NamedNode:
+    return CODE[f"{scheme}/{code or '_none'}"]
+
+
+class Minter:
+    """Every IRI the build mints, derived from the base, the package slug, codes and keys."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def node(self, path: str) -> NamedNode:
+        return NamedNode(self.base + path)
+
+    def catalog(self) -> NamedNode:
+        return self.node("catalog")
+
+    def dataset(self, slug: str) -> NamedNode:
+        return self.node(f"dataset/{slug}")
+
+    def table(self, slug: str, resource: str) -> NamedNode:
+        return self.node(f"dataset/{slug}/table/{resource}")
+
+    def observation(self, slug: str, resource: str, row_key: str, column: str) -> NamedNode:
+        return self.node(
+            f"dataset/{slug}/table/{resource}/obs/{quote(row_key, safe='-_.')}/{column}"
+        )
+
+    def organization(self, name: str) -> NamedNode:
+        return self.node(f"organization/{quote(name, safe='')}")
+
+    def unit(self, department: str, code: str) -> NamedNode:
+        return self.node(f"organization/{quote(department, safe='')}/unit/{code}")
+
+    def project(self, code: str) -> NamedNode:
+        return self.node(f"project/{code}")
+
+    def indicator(self, slug: str, line: str, category: str | None) -> NamedNode:
+        key = f"{line}-{category}" if category else line
+        return self.node(f"dataset/{slug}/indicator/{key}")
+
+    def figure(self, slug: str, line: str, position: str) -> NamedNode:
+        return self.node(f"dataset/{slug}/figure/{line}-{position}")
+
+    def check(self, slug: str, check_id: str) -> NamedNode:
+        return self.node(f"dataset/{slug}/check/{quote(check_id, safe='')}")
+
+    def glossary(self, slug: str, line: str) -> NamedNode:
+        return self.node(f"dataset/{slug}/glossary/{line}")
+
+    def document(self, slug: str, path: str) -> NamedNode:
+        return self.node(f"datapackages/{slug}/{path}")
+
+    def distribution(self, slug: str, name: str) -> NamedNode:
+        return self.node(f"dataset/{slug}/distribution/{name}")
+
+    def download(self, slug: str, path: str) -> NamedNode:
+        return self.node(f"datapackages/{slug}/{path}")
+
+    def graph(self, name: str) -> NamedNode:
+        return self.node(f"graph/{name}")

@@ -1,0 +1,58 @@
+"""The triple store: an on-disk Oxigraph built in a new folder and swapped in atomically.
+
+DIR/store is a symlink to DIR/stores/<build>; replacing a symlink is one rename, so a
+running service sees either the old store or the new one, never a half-built one. The
+previous build is kept so readers that still have it open keep working.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, Store
+
+KEEP_BUILDS = 2
+
+
+def new_store(root: Path) -> tuple[Path, Store]:
+    stores = root / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    path = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    return path, Store(str(path))
+
+
+def load_ntriples(store: Store, path: Path, graph: str) -> None:
+    store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
+
+
+def swap_in(root: Path, built: Path) -> None:
+    """Point DIR/store at the new build in one rename; prune builds older than the last two."""
+    link = root / "store"
+    if link.exists() and not link.is_symlink():  # a store from before symlinks: set it aside
+        link.rename(root / "stores" / f"legacy-{time.monotonic_ns()}")
+    temporary = root / f".store-{os.getpid()}.link"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(built.relative_to(root), temporary)
+    os.replace(temporary, link)
+    builds = sorted(
+        (p for p in (root / "stores").iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    for old in builds[:-KEEP_BUILDS]:
+        if old.resolve() != built.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def open_store(root: Path) -> Store:
+    """Read-only view of the current build; a clear error when there is none."""
+    link = root / "store"
+    if not link.exists():
+        raise FileNotFoundError(f"no store at {link}: run `budgetpub build --out {root}` first")
+    return Store.read_only(str(link.resolve()))
