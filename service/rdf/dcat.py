@@ -75,7 +75,13 @@ def _common() -> Iterator[Triple]:
     yield Triple(EU_LANG.ZHO, RDF.type, DCT.LinguisticSystem)
     yield Triple(TABLE_SCHEMA, RDF.type, DCT.Standard)
     yield Triple(DATA_PACKAGE, RDF.type, DCT.Standard)
-    yield Triple(EU_THEME.GOVE, RDF.type, NamedNode("http://www.w3.org/2004/02/skos/core#Concept"))
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    yield Triple(EU_THEME.GOVE, RDF.type, NamedNode(f"{skos}Concept"))
+    yield Triple(
+        EU_THEME.GOVE, NamedNode(f"{skos}prefLabel"), text("Government and public sector", "en")
+    )
+    yield Triple(EU_THEME.GOVE, NamedNode(f"{skos}prefLabel"), zh("政府和公共部门"))
+    yield Triple(SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm)
     for file_type, media in FORMATS.values():
         yield Triple(EU_FILE[file_type], RDF.type, DCT.MediaTypeOrExtent)
         yield Triple(IANA[media], RDF.type, DCT.MediaType)
@@ -95,7 +101,9 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
     yield Triple(node, DCT.publisher, org)
     yield Triple(node, DCT.language, EU_LANG.ZHO)
     yield Triple(node, DCAT.theme, EU_THEME.GOVE)
-    yield Triple(node, DCAT.landingPage, node)
+    page = minter.node(f"dataset/{slug}.html")
+    yield Triple(node, DCAT.landingPage, page)
+    yield Triple(page, RDF.type, FOAF.Document)
     yield Triple(node, BP.fiscalYear, year(fiscal_year))
     yield Triple(node, BP.sourceDocument, document)
     yield Triple(node, PROV.wasDerivedFrom, document)

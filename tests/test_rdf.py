@@ -1,0 +1,220 @@
+"""RDF build: Data Cube integrity, DCAT-AP SHACL, exact sums in SPARQL, stable IRIs, safe store."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import RdfFormat, Store
+from rdflib.compare import isomorphic
+
+from service.build import build, package_dirs
+from service.rdf.conformance import validate_dcat
+from service.rdf.integrity import normalise, violations
+from service.store import open_store
+from tests.conftest import ROOT, SEED_SLUG
+
+PACKAGES = ROOT / "datapackages"
+STANDARDS = ROOT.parent / "shared" / "standards"
+BASE = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("var")
+    result = build(PACKAGES, out, BASE)
+    assert result.ok, result.failed
+    return out
+
+
+@pytest.fixture(scope="module")
+def memory(built: Path) -> Store:
+    """Every dump in one in-memory store's default graph, normalised as the spec requires."""
+    store = Store()
+    for path in sorted((built / "rdf").glob("*.nt")):
+        store.load(path=str(path), format=RdfFormat.N_TRIPLES)
+    normalise(store)
+    return store
+
+
+def test_data_cube_integrity_constraints_hold(memory: Store) -> None:
+    assert violations(memory) == []
+
+
+def test_integrity_check_catches_a_broken_cube(built: Path) -> None:
+    store = Store()
+    for path in sorted((built / "rdf").glob("*.nt")):
+        store.load(path=str(path), format=RdfFormat.N_TRIPLES)
+    store.update("""PREFIX bp: <https://w3id.org/budgetpub/def#>
+        DELETE { ?o bp:fundSource ?f } WHERE {
+          { SELECT ?o WHERE { ?o a <http://purl.org/linked-data/cube#Observation> } LIMIT 1 }
+          ?o bp:fundSource ?f }""")
+    store.update("""PREFIX bp: <https://w3id.org/budgetpub/def#>
+        INSERT { ?o bp:rowType <https://w3id.org/budgetpub/code/row-type/nonsense> } WHERE {
+          { SELECT ?o WHERE { ?o bp:rowType ?t } ORDER BY ?o LIMIT 1 } }""")
+    normalise(store)
+    broken = violations(store)
+    assert "IC-11" in broken and "IC-19" in broken
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_sparql_sums_reproduce_every_csv_total(memory: Store) -> None:
+    """For each table and column: Σ item observations = the CSV's 合计 row, exactly."""
+    base = PACKAGES / SEED_SLUG
+    meta = json.loads((PACKAGES / SEED_SLUG / "datapackage.json").read_text("utf-8"))
+    compared = 0
+    for resource in meta["resources"]:
+        if resource.get("format") != "csv" or resource["name"] not in {
+            "expenditure",
+            "general_budget_expenditure",
+            "general_budget_basic_expenditure",
+            "economic_classification_summary",
+            "operating_expenses",
+            "project_expenditure",
+            "income",
+            "project_performance",
+        }:
+            continue
+        rows = read_csv(base / resource["path"])
+        total = next((r for r in rows if r["row_type"] == "total"), None)
+        if total is None:
+            continue
+        leaf = "item" if any(r["row_type"] == "item" for r in rows) else "unit"
+        for field in resource["schema"]["fields"]:
+            if field["type"] != "number" or not total[field["name"]]:
+                continue
+            query = f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
+                PREFIX qb: <http://purl.org/linked-data/cube#>
+                SELECT (SUM(?amount) AS ?sum) WHERE {{
+                  ?obs qb:dataSet <{BASE}dataset/{SEED_SLUG}/table/{resource["name"]}> ;
+                       bp:rowType <https://w3id.org/budgetpub/code/row-type/{leaf}> ;
+                       bp:amount ?amount .
+                  FILTER(STRENDS(STR(?obs), "/{field["name"]}")) }}"""
+            value = next(iter(memory.query(query)))["sum"]
+            assert Decimal(value.value) == Decimal(total[field["name"]]), (resource["name"], field)
+            compared += 1
+    assert compared >= 25
+
+
+def test_two_builds_are_isomorphic(built: Path, tmp_path: Path) -> None:
+    again = build(PACKAGES, tmp_path, BASE, load=False)
+    assert again.ok
+    for name in (SEED_SLUG, "catalog", "vocab"):
+        first, second = rdflib.Graph(), rdflib.Graph()
+        first.parse(built / "rdf" / f"{name}.nt", format="nt")
+        second.parse(tmp_path / "rdf" / f"{name}.nt", format="nt")
+        assert len(first) > 0 and isomorphic(first, second)
+
+
+def test_iris_follow_the_base_url(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BUDGETPUB_BASE_URL", "https://budget.example.org/pub")
+    result = build(PACKAGES, tmp_path, load=False)
+    assert result.ok
+    text = (tmp_path / "rdf" / "catalog.nt").read_text("utf-8")
+    assert "<https://budget.example.org/pub/catalog>" in text
+    assert "127.0.0.1" not in text
+
+
+def test_store_holds_every_graph(built: Path) -> None:
+    store = open_store(built)
+    graphs = {g.value for g in store.named_graphs()}
+    assert {f"{BASE}graph/{SEED_SLUG}", f"{BASE}graph/catalog", f"{BASE}graph/vocab"} <= graphs
+    count = next(
+        iter(
+            store.query(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?o a <http://purl.org/linked-data/cube#Observation> } }"
+            )
+        )
+    )
+    facts = read_csv(PACKAGES / SEED_SLUG / "data" / "facts.csv")
+    assert int(count["n"].value) == len(facts)
+
+
+def test_every_term_used_is_defined_in_both_languages(memory: Store) -> None:
+    undefined = list(
+        memory.query("""
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?term WHERE {
+          { ?s ?term ?o } UNION { ?s a ?term }
+          FILTER(STRSTARTS(STR(?term), "https://w3id.org/budgetpub/def#"))
+          FILTER NOT EXISTS { ?term rdfs:label ?zh . FILTER(LANG(?zh) = "zh")
+                              ?term rdfs:label ?en . FILTER(LANG(?en) = "en") } }""")
+    )
+    assert [row["term"].value for row in undefined] == []
+    concepts = list(
+        memory.query("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?c WHERE { ?s ?p ?c
+          FILTER(isIRI(?c) && STRSTARTS(STR(?c), "https://w3id.org/budgetpub/code/"))
+          FILTER NOT EXISTS { ?c skos:prefLabel ?zh . FILTER(LANG(?zh) = "zh")
+                              ?c skos:prefLabel ?en . FILTER(LANG(?en) = "en") } }""")
+    )
+    assert [row["c"].value for row in concepts] == []
+
+
+def test_dcat_ap_shapes_have_no_violations(built: Path) -> None:
+    data = rdflib.Graph()
+    for name in ("catalog", SEED_SLUG):
+        data.parse(built / "rdf" / f"{name}.nt", format="nt")
+    conforms, report = validate_dcat(data, STANDARDS)
+    assert conforms, report
+
+
+def test_dcat_ap_shapes_catch_a_missing_title(built: Path) -> None:
+    data = rdflib.Graph()
+    data.parse(built / "rdf" / "catalog.nt", format="nt")
+    catalog = rdflib.URIRef(f"{BASE}catalog")
+    data.remove((catalog, rdflib.DCTERMS.title, None))
+    conforms, report = validate_dcat(data, STANDARDS)
+    assert not conforms and "title" in report
+
+
+def test_bad_package_keeps_previous_store(tmp_path: Path) -> None:
+    packages = tmp_path / "packages"
+    shutil.copytree(PACKAGES / SEED_SLUG, packages / SEED_SLUG)
+    out = tmp_path / "var"
+    assert build(packages, out, BASE).ok
+    before = (out / "store").resolve()
+    bad = packages / "broken"
+    shutil.copytree(PACKAGES / SEED_SLUG, bad)
+    facts = bad / "data" / "facts.csv"
+    facts.write_text(
+        facts.read_text("utf-8").replace(",general-public-budget,", ",no-such-fund,", 1), "utf-8"
+    )
+    descriptor = bad / "datapackage.json"  # a package valid as Frictionless sees it …
+    meta = json.loads(descriptor.read_text("utf-8"))
+    for resource in meta["resources"]:
+        resource.pop("hash", None)
+    descriptor.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    result = build(packages, out, BASE)
+    assert result.built == [SEED_SLUG]
+    assert "no-such-fund" in result.failed["broken"]
+    assert "facts.csv:" in result.failed["broken"]
+    assert (out / "store").resolve() == before
+    assert open_store(out).query("ASK { GRAPH ?g { ?s ?p ?o } }")
+
+
+def test_tampered_csv_fails_validation(tmp_path: Path) -> None:
+    packages = tmp_path / "packages"
+    shutil.copytree(PACKAGES / SEED_SLUG, packages / SEED_SLUG)
+    spend = packages / SEED_SLUG / "data" / "expenditure.csv"
+    spend.write_text(spend.read_text("utf-8").replace("2010301", "20103X1"), "utf-8")
+    result = build(packages, tmp_path / "var", BASE)
+    assert not result.ok
+    assert "Frictionless" in result.failed[SEED_SLUG]
+    assert not (tmp_path / "var" / "store").exists()
+
+
+def test_package_dirs_skip_staging_folders(tmp_path: Path) -> None:
+    (tmp_path / ".x.tmp").mkdir()
+    (tmp_path / ".x.tmp" / "datapackage.json").write_text("{}")
+    assert package_dirs(tmp_path) == []
