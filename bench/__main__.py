@@ -48,16 +48,27 @@ def bench_ingest() -> None:
 
         report("ingest seed: read+audit+package", timed(ingest, 30), "<= 200 ms")
         package = next(Path(out).iterdir()) / "datapackage.json"
-        report("frictionless validate (seed package)",
-               timed(lambda: validation_errors(package), 5), "(not part of the target)")
+        report(
+            "frictionless validate (seed package)",
+            timed(lambda: validation_errors(package), 5),
+            "(not part of the target)",
+        )
 
 
-BENCHMARKS: dict[str, Callable[[], None]] = {"ingest": bench_ingest}
+def _rdf() -> None:
+    from bench.rdf import bench_rdf
+
+    bench_rdf()
+
+
+BENCHMARKS: dict[str, Callable[[], None]] = {"ingest": bench_ingest, "rdf": _rdf}
 
 
 def main(names: list[str]) -> None:
-    print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
-          f"python={platform.python_version()}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
+        f"python={platform.python_version()}"
+    )
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()
 

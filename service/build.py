@@ -97,16 +97,16 @@ def build(packages: Path, out: Path, base: str | None = None, *, load: bool = Tr
     result.rdf_seconds = time.perf_counter() - started
     if load and result.ok:
         started = time.perf_counter()
-        result.store = load_store(out, dumps, minter)
+        result.store = load_store(out, dumps)
         result.load_seconds = time.perf_counter() - started
     return result
 
 
-def load_store(out: Path, dumps: dict[str, Path], minter: Minter) -> Path:
+def load_store(out: Path, dumps: dict[str, Path]) -> Path:
     path, store = stores.new_store(out)
     try:
-        for name, nt in dumps.items():
-            stores.load_ntriples(store, nt, minter.graph(name).value)
+        for nt in dumps.values():
+            stores.load_ntriples(store, nt)
         store.flush()
         del store
         stores.swap_in(out, path)

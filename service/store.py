@@ -12,7 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import RdfFormat, Store
 
 KEEP_BUILDS = 2
 
@@ -24,8 +24,10 @@ def new_store(root: Path) -> tuple[Path, Store]:
     return path, Store(str(path))
 
 
-def load_ntriples(store: Store, path: Path, graph: str) -> None:
-    store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
+def load_ntriples(store: Store, path: Path) -> None:
+    """Bulk load into the default graph. Lenient: the dumps come from pyoxigraph's own
+    serialiser, so IRIs were validated when the terms were made; skipping it is 1.4x faster."""
+    store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, lenient=True)
 
 
 def swap_in(root: Path, built: Path) -> None:
