@@ -138,6 +138,11 @@ def _unit_row_type(code: str) -> str:
     return "department" if len(code) <= 3 else "unit"
 
 
+def _filled(cells: list[str]) -> int:
+    """Width of a row without its trailing blank cells."""
+    return max((i + 1 for i, cell in enumerate(cells) if cell.strip()), default=0)
+
+
 def _any_amount(cells: list[str]) -> bool:
     return any(looks_like_amount(cell) for cell in cells)
 
@@ -399,6 +404,16 @@ def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
         lead: list[str] = []
         while cells and cells[0].strip() and not looks_like_amount(cells[0]):
             lead.append(cells.pop(0).strip())
+        if (
+            not lead
+            and cells
+            and _DIGITS.match(normalise(cells[0]))
+            and _filled(cells) > len(columns)
+        ):
+            # a unit code (015001) looks like an amount: a row wider than the header leads with it
+            lead.append(cells.pop(0).strip())
+            while cells and cells[0].strip() and not looks_like_amount(cells[0]):
+                lead.append(cells.pop(0).strip())
         cells = fit(cells, len(columns), ctx, line)
         code = next((c for c in lead if _DIGITS.match(normalise(c))), None)
         name = next((c for c in lead if not _DIGITS.match(normalise(c))), None)
