@@ -16,7 +16,7 @@ SUBJECTS: tuple[tuple[str, str, str, str], ...] = (
     ("收入合计", "summary_income", "current-year-total", "amount"),
     ("支出合计", "summary_expenditure", "current-year-total", "amount"),
     ("一般公共预算拨款收入", "summary_income", "general-public-budget", "amount"),
-    ("一般公共预算收支预算", "fiscal_summary_expenditure", "current-year", "total"),
+    ("一般公共预算收支预算", "fiscal_summary_expenditure", "current-year", "general_public_budget"),
     ("一般公共预算基本支出", "general_budget_basic_expenditure", "total", "total"),
     ("一般公共预算支出", "general_budget_expenditure", "total", "total"),
     ("人员经费", "general_budget_basic_expenditure", "total", "personnel"),
