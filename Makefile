@@ -20,10 +20,13 @@ install-test: $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 
 ingest: install
-	$(BIN)/budgetpub ingest $(SOURCES)/*.txt --out datapackages
+	$(BIN)/budgetpub ingest $(SOURCES) --out datapackages
 
-run: ingest
-	@echo "packages written to datapackages/"
+build: ingest
+	$(BIN)/budgetpub build --out $(DATA)
+
+run: build
+	$(BIN)/budgetpub serve --host $(HOST) --port $(PORT) --data $(DATA)
 
 test: install-test
 	$(BIN)/python -m pytest -q

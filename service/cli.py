@@ -1,4 +1,4 @@
-"""budgetpub command line: ingest documents into packages, build RDF and the store."""
+"""budgetpub command line: ingest documents into packages, build RDF and the store, serve."""
 
 from __future__ import annotations
 
@@ -59,6 +59,38 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Check the store, then hand the process to gunicorn (no crash loop on a missing store)."""
+    import os
+
+    from service.store import open_store
+
+    data = Path(args.data)
+    try:
+        open_store(data)
+    except (FileNotFoundError, OSError) as error:
+        print(f"cannot serve: {error}", file=sys.stderr)
+        return 2
+    os.environ["BUDGETPUB_DATA"] = str(data)
+    os.environ["BUDGETPUB_PACKAGES"] = str(args.packages)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        str(args.timeout),
+        "service:create_app()",
+    ]
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover - execv does not return
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="budgetpub", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -76,6 +108,14 @@ def parser() -> argparse.ArgumentParser:
         help="base IRI (default $BUDGETPUB_BASE_URL or http://127.0.0.1:8000/)",
     )
     build.set_defaults(handler=cmd_build)
+    serve = commands.add_parser("serve", help="serve the data under gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data", default="var", help="folder that `build` wrote (default var)")
+    serve.add_argument("--packages", default="datapackages", help="folder of data packages")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument("--timeout", type=int, default=60, help="gunicorn worker timeout, s")
+    serve.set_defaults(handler=cmd_serve)
     return root
 
 

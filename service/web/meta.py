@@ -1,0 +1,36 @@
+"""Service metadata: health, the OpenAPI description, the JSON-LD context."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from service.vocab import VOCAB_DIR
+from service.web.http import conditional
+from service.web.openapi import openapi_document
+from service.web.site import site
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    here = site()
+    store = here.store()
+    response = jsonify(
+        status="ok", packages=len(here.packages()), store=here.version(), triples=len(store)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    body = openapi_document(site().base_url)
+    response = jsonify(body)
+    return conditional(response, vary_accept=False)
+
+
+@bp.get("/context.jsonld")
+def context() -> Response:
+    data = (VOCAB_DIR / "context.jsonld").read_bytes()
+    return conditional(Response(data, mimetype="application/ld+json"), tag_source=data)

@@ -1,0 +1,120 @@
+"""Shared resources of the web app: the store and the package index (init_app, flaskr style).
+
+The store is opened read-only and reopened when `budgetpub build` swaps a new one in (the
+symlink DIR/store changes target), so a running service moves to new data atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from pyoxigraph import Store
+
+from service.store import open_store
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    """What the home page and the catalog need about a package, kept in memory."""
+
+    slug: str
+    title: str
+    department: str
+    fiscal_year: int
+    description: str
+    audit: dict[str, Any]
+    template: str
+    modified: float
+
+
+class Site:
+    def __init__(self, data_dir: Path, packages_dir: Path, base_url: str):
+        self.data_dir = data_dir.resolve()
+        self.packages_dir = packages_dir.resolve()
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._target: str | None = None
+        self._packages: dict[str, PackageSummary] = {}
+        self.refresh()
+
+    # --- the store -----------------------------------------------------------------------
+    def _current_target(self) -> str:
+        link = self.data_dir / "store"
+        return os.readlink(link) if link.is_symlink() else str(link.resolve())
+
+    def store(self) -> Store:
+        """The current build, reopened when a new build was swapped in."""
+        target = self._current_target()
+        if target != self._target or self._store is None:
+            with self._lock:
+                if target != self._target or self._store is None:
+                    self._store = open_store(self.data_dir)
+                    self._target = target
+                    self._load_packages()
+                    self.version.cache_clear()
+        return self._store
+
+    def refresh(self) -> None:
+        self.store()
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Site per app, cleared on every swap
+    def version(self) -> str:
+        """Changes with every build: part of every ETag of data from the store."""
+        return Path(self._target or "").name
+
+    def modified(self) -> float:
+        return (self.data_dir / "store").resolve().stat().st_mtime
+
+    # --- packages ------------------------------------------------------------------------
+    def _load_packages(self) -> None:
+        found: dict[str, PackageSummary] = {}
+        for descriptor in sorted(self.packages_dir.glob("*/datapackage.json")):
+            if descriptor.parent.name.startswith("."):
+                continue
+            meta = json.loads(descriptor.read_text(encoding="utf-8"))
+            found[meta["name"]] = PackageSummary(
+                slug=meta["name"],
+                title=meta.get("title", meta["name"]),
+                department=meta.get("department", ""),
+                fiscal_year=int(meta.get("fiscalYear", 0)),
+                description=meta.get("description", ""),
+                audit=meta.get("audit", {}),
+                template=meta.get("template", ""),
+                modified=descriptor.stat().st_mtime,
+            )
+        self._packages = found
+
+    def packages(self) -> dict[str, PackageSummary]:
+        self.store()
+        return self._packages
+
+    def descriptor(self, slug: str) -> dict[str, Any] | None:
+        if slug not in self.packages():
+            return None
+        return _read_descriptor(
+            str(self.packages_dir / slug / "datapackage.json"), self._packages[slug].modified
+        )
+
+
+@lru_cache(maxsize=64)
+def _read_descriptor(path: str, modified: float) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def init_app(app: Flask) -> None:
+    """Open the store at start: a missing or corrupt store is a clear error, not a crash loop."""
+    app.extensions["budgetpub"] = Site(
+        Path(app.config["DATA_DIR"]), Path(app.config["PACKAGES_DIR"]), app.config["BASE_URL"]
+    )
+
+
+def site() -> Site:
+    return current_app.extensions["budgetpub"]
