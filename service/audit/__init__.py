@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from service.audit import cross, statements
+from service.audit import cross, shanghai, statements
 from service.audit.checks import Check
 from service.audit.tables import check_table
 from service.ingest.model import Document
@@ -18,6 +18,7 @@ def run_audit(document: Document) -> list[Check]:
     found.extend(cross.cross_tables(document))
     found.extend(statements.narrative(document))
     found.extend(statements.performance(document))
+    found.extend(shanghai.template_checks(document))
     checks = [check for check in found if check is not None]
     seen: Counter[str] = Counter()
     for check in checks:  # ids stay unique when a document states the same figure twice

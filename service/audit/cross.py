@@ -24,6 +24,15 @@ def _line(row: Row | None) -> int | None:
     return None if row is None else row["source_line"]
 
 
+def _current_total(table: Table) -> Row | None:
+    """本年合计; a table with neither it nor carry-over lines (Shanghai's) has only its 总计."""
+    row = _by_code(table, "current-year-total")
+    carry = ("carry-over", "year-end-carry-over", "current-year")
+    if row is None and not any(r.get("item_code") in carry for r in table.rows):
+        row = _by_code(table, "grand-total")
+    return row
+
+
 def two_sided(document: Document) -> Iterator[Check | None]:
     """收支总表 and 财政拨款收支总表: each side adds up and the two sides balance."""
     for prefix, amount in (("summary", "amount"), ("fiscal_summary", "total")):
@@ -33,7 +42,7 @@ def two_sided(document: Document) -> Iterator[Check | None]:
             continue
         for table, field in ((income, "amount"), (spend, amount)):
             grouped = any(row["row_type"] == "subtotal" for row in table.rows)
-            current = _by_code(table, "current-year" if grouped else "current-year-total")
+            current = _by_code(table, "current-year") if grouped else _current_total(table)
             carry_code = "carry-over" if table is income else "year-end-carry-over"
             carry = _by_code(table, carry_code)
             if grouped:
@@ -195,7 +204,8 @@ def cross_tables(document: Document) -> Iterator[Check | None]:
         )
     gbe_total = _table_total(document, "general_budget_expenditure", "basic_personnel_wages")
     basic_personnel = _table_total(document, "general_budget_basic_expenditure", "personnel")
-    if gbe_total[2] and basic_personnel[2]:
+    gbe = tables.get("general_budget_expenditure")
+    if gbe_total[2] and basic_personnel[2] and gbe and "basic_personnel_wages" in gbe.fields:
         household = _table_total(
             document, "general_budget_expenditure", "basic_personnel_household"
         )
@@ -217,8 +227,7 @@ def _summary_value(
     if table is None:
         return None
     if field in ("grand", "current"):
-        code = "grand-total" if field == "grand" else "current-year-total"
-        row = _by_code(table, code)
+        row = _by_code(table, "grand-total") if field == "grand" else _current_total(table)
         return _get(row, "amount"), _line(row)
     row = table.first("total")
     return (_get(row, field), _line(row)) if row else None

@@ -584,3 +584,13 @@ def match_layout(line: str) -> tuple[Layout, int | None] | None:
 
 def layout_by_kind(kind: str) -> Layout:
     return next(layout for layout in LAYOUTS if layout.kind == kind)
+
+
+def _other_templates() -> tuple[Layout, ...]:
+    """Tables of other provinces' templates (read by service.ingest.pdf), known by kind only."""
+    from service.ingest.pdf.layouts import PDF_LAYOUTS
+
+    return PDF_LAYOUTS
+
+
+LAYOUTS = LAYOUTS + _other_templates()

@@ -82,3 +82,5 @@ class Document:
     indicators: list[Indicator] = field(default_factory=list)
     goals: str | None = None  # 年度履职目标
     tasks: list[Row] = field(default_factory=list)  # 年度主要任务
+    template: str = "cn-department-budget-14"  # the template (and province's version) followed
+    project_descriptions: list[dict[str, str]] = field(default_factory=list)  # 项目经费情况说明

@@ -54,6 +54,10 @@ def read_document(path: str | Path) -> Document:
         data = path.read_bytes()
     except OSError as error:
         raise InputError("unreadable-file", str(error), str(path)) from error
+    if data.lstrip()[:5] == b"%PDF-":  # by content, whatever the extension
+        from service.ingest.pdf.reader import read_pdf
+
+        return read_pdf(data, str(path))
     return read_text(data, str(path))
 
 

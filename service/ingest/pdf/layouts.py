@@ -1,0 +1,138 @@
+"""The Shanghai version of the template: its table titles, and how its header labels map to fields.
+
+Field names are the seed's wherever a column means the same thing, so packages from two
+provinces combine; the two tables whose columns differ get their own kinds (Layouts), known to
+the package writer by kind but never matched by the text reader (their title pattern is empty).
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.ingest.layouts import THREE_PUBLIC_COLUMNS, Layout, amount
+
+TEMPLATE = "shanghai-department-budget"
+_NEVER = re.compile(r"(?!)")
+
+INCOME_BY_FUNCTION = Layout(
+    "income_by_function",
+    "收入预算总表",
+    "Income budget by functional classification",
+    _NEVER,
+    "pdf",
+    (
+        amount("total", "合计", fund_source="all"),
+        amount("fiscal_appropriation", "财政拨款收入", fund_source="fiscal-appropriation"),
+        amount("business_income", "事业收入", fund_source="business-income"),
+        amount(
+            "business_operating_income", "事业单位经营收入", fund_source="business-operating-income"
+        ),
+        amount("other_income", "其他收入", fund_source="other-income"),
+    ),
+    resources=("income",),
+)
+THREE_PUBLIC_OPERATING = Layout(
+    "three_public_operating",
+    "“三公”经费和机关运行经费预算表",
+    "'Three public' expenses and institutional running costs",
+    _NEVER,
+    "pdf",
+    (
+        *THREE_PUBLIC_COLUMNS,
+        amount("operating_costs", "机关运行经费预算数", "机关运行经费", expenditure_type="public"),
+    ),
+    fund_source="general-public-budget",
+    resources=("three_public_expenses",),
+)
+PDF_LAYOUTS: tuple[Layout, ...] = (INCOME_BY_FUNCTION, THREE_PUBLIC_OPERATING)
+
+# title (year, 部门/单位 and quotes removed) → (table kind, builder, resources)
+TITLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "财务收支预算总表": ("summary", "two_sided", ("summary_income", "summary_expenditure")),
+    "收入预算总表": ("income_by_function", "functional", ("income",)),
+    "支出预算总表": ("expenditure", "functional", ("expenditure",)),
+    "财政拨款收支预算总表": (
+        "fiscal_summary",
+        "two_sided",
+        ("fiscal_summary_income", "fiscal_summary_expenditure"),
+    ),
+    "一般公共预算支出功能分类预算表": (
+        "general_budget_expenditure",
+        "functional",
+        ("general_budget_expenditure",),
+    ),
+    "政府性基金预算支出功能分类预算表": (
+        "government_fund_expenditure",
+        "functional",
+        ("government_fund_expenditure",),
+    ),
+    "国有资本经营预算支出功能分类预算表": (
+        "state_capital_expenditure",
+        "functional",
+        ("state_capital_expenditure",),
+    ),
+    "一般公共预算基本支出部门预算经济分类预算表": (
+        "general_budget_basic",
+        "economic",
+        ("general_budget_basic_expenditure",),
+    ),
+    "三公经费和机关运行经费预算表": (
+        "three_public_operating",
+        "flat",
+        ("three_public_expenses",),
+    ),
+}
+MANDATORY = (
+    "summary",
+    "income_by_function",
+    "expenditure",
+    "fiscal_summary",
+    "general_budget_expenditure",
+    "general_budget_basic",
+    "three_public_operating",
+)
+
+# header label (the lowest header cell above a column, normalised) → field, per table kind
+_FUNCTIONAL_CODES = {"类": "class", "款": "subclass", "项": "item"}
+_SPENDING = {"合计": "total", "基本支出": "basic_total", "项目支出": "project_total"}
+LABELS: dict[str, dict[str, str]] = {
+    "income_by_function": {
+        **_FUNCTIONAL_CODES,
+        "功能分类科目名称": "name",
+        "合计": "total",
+        "财政拨款收入": "fiscal_appropriation",
+        "事业收入": "business_income",
+        "事业单位经营收入": "business_operating_income",
+        "其他收入": "other_income",
+    },
+    "expenditure": {**_FUNCTIONAL_CODES, "功能分类科目名称": "name", **_SPENDING},
+    "general_budget_basic": {
+        "类": "class",
+        "款": "subclass",
+        "经济分类科目名称": "name",
+        "合计": "total",
+        "人员经费": "personnel",
+        "公用经费": "public",
+    },
+    "three_public_operating": {
+        "合计": "total",
+        "因公出国(境)费": "overseas_travel",
+        "公务接待费": "official_reception",
+        "小计": "vehicles_total",
+        "购置费": "vehicle_purchase",
+        "运行费": "vehicle_operation",
+        "机关运行经费预算数": "operating_costs",
+    },
+    "summary": {"项目": "item", "预算数": "amount"},
+    "fiscal_summary": {
+        "项目": "item",
+        "预算数": "amount",
+        "合计": "total",
+        "一般公共预算": "general_public_budget",
+        "政府性基金预算": "government_fund",
+        "国有资本经营预算": "state_capital",
+    },
+}
+for _kind in ("general_budget_expenditure", "government_fund_expenditure"):
+    LABELS[_kind] = LABELS["expenditure"]
+LABELS["state_capital_expenditure"] = LABELS["expenditure"]
