@@ -28,7 +28,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files: list[Path] = []
     for name in args.files:
         path = Path(name)
-        files.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
+        found = [*path.glob("*.txt"), *path.glob("*.pdf")] if path.is_dir() else [path]
+        files.extend(sorted(found))
     if not files:
         print("no documents given", file=sys.stderr)
         return 2

@@ -61,6 +61,7 @@ def descriptor(
     resources: list[dict[str, Any]],
     source_name: str,
     hashes: dict[str, str],
+    source_format: str = "txt",
 ) -> dict[str, Any]:
     year = document.fiscal_year
     counts = summary(checks)
@@ -99,20 +100,22 @@ def descriptor(
             "id, status (pass/warn/fail), expected, found and where.",
         }
     )
-    described.append(
-        {
-            "name": "source_document",
-            "type": "text",
-            "path": f"source/{source_name}",
-            "scheme": "file",
-            "format": "txt",
-            "mediatype": "text/plain",
-            "encoding": "utf-8",
-            "hash": f"sha256:{document.sha256}",
-            "title": document.title,
-            "description": "The disclosure document as published, archived unchanged.",
-        }
-    )
+    source: dict[str, Any] = {
+        "name": "source_document",
+        "type": "text",
+        "path": f"source/{source_name}",
+        "scheme": "file",
+        "format": "txt",
+        "mediatype": "text/plain",
+        "encoding": "utf-8",
+        "hash": f"sha256:{document.sha256}",
+        "title": document.title,
+        "description": "The disclosure document as published, archived unchanged.",
+    }
+    if source_format == "pdf":  # a published PDF is archived as a file, not as text
+        source.update(type="file", format="pdf", mediatype="application/pdf")
+        del source["encoding"]
+    described.append(source)
     return {
         "name": slug,
         "title": f"{document.department} {year}年部门预算",
@@ -135,10 +138,15 @@ def descriptor(
         "fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
         "department": document.department,
         "publishedUnit": document.unit,
-        "template": TEMPLATE,
+        "template": document.template,
         "responsibilities": document.responsibilities,
         "structure": document.structure,
         "goals": document.goals,
+        **(
+            {"projectDescriptions": document.project_descriptions}
+            if document.project_descriptions
+            else {}
+        ),
         "audit": {"path": "checks.json", **counts},
         "model": fiscal_model(),
         "resources": described,
@@ -169,11 +177,13 @@ def write_package(
             data = csv_text(fields, resource["rows"]).encode("utf-8")
             (staging / "data" / f"{resource['name']}.csv").write_bytes(data)
             hashes[resource["name"]] = hashlib.sha256(data).hexdigest()
-        (staging / "source" / source_name).write_bytes(_original_bytes(document))
+        original = _original_bytes(document)
+        (staging / "source" / source_name).write_bytes(original)
+        source_format = "pdf" if original.lstrip()[:5] == b"%PDF-" else "txt"
         audit = json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1) + "\n"
         (staging / "checks.json").write_bytes(audit.encode("utf-8"))
         hashes["checks"] = hashlib.sha256(audit.encode("utf-8")).hexdigest()
-        meta = descriptor(document, checks, slug, resources, source_name, hashes)
+        meta = descriptor(document, checks, slug, resources, source_name, hashes, source_format)
         (staging / "datapackage.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
