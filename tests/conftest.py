@@ -36,3 +36,98 @@ def mutate(tmp_path: Path, seed_lines: list[str]) -> Callable[..., Path]:
         return path
 
     return make
+
+
+PACKAGES = ROOT / "datapackages"
+
+
+@pytest.fixture(scope="session")
+def built_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`budgetpub build` of the committed packages, with the default base IRI."""
+    from service.build import build
+
+    out = tmp_path_factory.mktemp("var")
+    result = build(PACKAGES, out, "http://127.0.0.1:8000/")
+    assert result.ok, result.failed
+    return out
+
+
+@pytest.fixture(scope="session")
+def app(built_var: Path):
+    from service import create_app
+
+    return create_app(
+        {
+            "DATA_DIR": str(built_var),
+            "PACKAGES_DIR": str(PACKAGES),
+            "BASE_URL": "http://127.0.0.1:8000/",
+            "TESTING": True,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real gunicorn on loopback, with IRIs minted for its own address."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from service.build import build
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    out = tmp_path_factory.mktemp("live")
+    assert build(PACKAGES, out, base).ok
+    env = {
+        **os.environ,
+        "BUDGETPUB_DATA": str(out),
+        "BUDGETPUB_PACKAGES": str(PACKAGES),
+        "BUDGETPUB_BASE_URL": base,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "service:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                message = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(message) from None
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)

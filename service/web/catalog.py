@@ -49,6 +49,7 @@ def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
                 continue
             follow = (
                 not target.value.startswith(base)
+                or target.value == base
                 or "/distribution/" in target.value
                 or target.value.endswith(("/period", "/checksum", ".html"))
                 or "/organization/" in target.value

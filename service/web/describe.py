@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode, Store, Triple
+from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from service.rdf.terms import QB, RDF
 
 ONTOLOGY = "https://w3id.org/budgetpub/def"
 
 
+BYTE_SIZE = NamedNode("http://www.w3.org/ns/dcat#byteSize")
+NON_NEGATIVE = NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+
+
 def subject_triples(store: Store, iri: str) -> list[Triple]:
-    return [q.triple for q in store.quads_for_pattern(NamedNode(iri), None, None, None)]
+    return [_restore(q.triple) for q in store.quads_for_pattern(NamedNode(iri), None, None, None)]
+
+
+def _restore(triple: Triple) -> Triple:
+    """Oxigraph stores integer subtypes as xsd:integer; DCAT-AP wants dcat:byteSize typed
+    xsd:nonNegativeInteger as the build wrote it, so the datatype is put back."""
+    if triple.predicate == BYTE_SIZE and isinstance(triple.object, Literal):
+        return Triple(
+            triple.subject, triple.predicate, Literal(triple.object.value, datatype=NON_NEGATIVE)
+        )
+    return triple
 
 
 def describe(store: Store, iri: str) -> list[Triple]:

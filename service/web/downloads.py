@@ -72,8 +72,6 @@ def package_file(slug: str, path: str) -> Response:
     if path == "datapackage.json":
         return _file_response(Path(target), "application/json", None)
     mimetype = (resource or {}).get("mediatype", "application/octet-stream")
-    if mimetype.startswith("text/"):
-        mimetype += "; charset=utf-8"
     name = Path(path).name
     title = (resource or {}).get("title")
     suffix = Path(path).suffix
@@ -118,6 +116,7 @@ def xlsx(slug: str, name: str) -> Response:
     from decimal import Decimal
 
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     folder, descriptor = _package(slug)
     resource = _resource(descriptor, name)
@@ -129,7 +128,13 @@ def xlsx(slug: str, name: str) -> Response:
     sheet.append([field["name"] for field in fields])
     with path.open(encoding="utf-8", newline="") as handle:
         for record in csv.DictReader(handle):
-            sheet.append([_cell(record[f["name"]], f["type"], Decimal) for f in fields])
+            row = []
+            for field in fields:
+                cell = WriteOnlyCell(sheet, _cell(record[field["name"]], field["type"], Decimal))
+                if field["type"] == "number":
+                    cell.number_format = "#,##0.00"
+                row.append(cell)
+            sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     response = Response(
