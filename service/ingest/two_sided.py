@@ -49,8 +49,8 @@ def build_two_sided(layout: Layout, section: Section, ctx: Context) -> list[Tabl
     data = section.body[len(header) :]
     left_header = "".join(normalise("".join(ln.cells[:split])) for ln in header)
     right_header = "".join(normalise("".join(ln.cells[split:])) for ln in header)
-    left_cols = resolve_columns(layout.columns, left_header, ctx, header[0].number)
-    right_cols = resolve_columns(layout.right_columns, right_header, ctx, header[0].number)
+    left_cols = resolve_columns(layout.columns, left_header, ctx, section.body[0].number)
+    right_cols = resolve_columns(layout.right_columns, right_header, ctx, section.body[0].number)
     income = new_table(
         layout,
         layout.resources[0],
