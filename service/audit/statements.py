@@ -190,7 +190,7 @@ def performance(document: Document) -> Iterator[Check | None]:
         yield Check(
             f"performance:project-amount:{code}",
             "pass" if ok else "fail",
-            f"{project.get('total'):f}",
+            f"{project.get('total') or Decimal(0):f}",  # a blank 合计 compares as 0
             f"{stated:f}" if stated is not None else None,
             "project_performance",
             row["source_line"],
