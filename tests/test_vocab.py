@@ -532,7 +532,7 @@ def _components(g):
 
 def test_dsd_components(g):
     comps = _components(g)
-    assert len(comps) == 15
+    assert len(comps) == 16
     dims, measures, attrs, orders = set(), set(), set(), []
     for cs in comps:
         kinds = [(k, v) for k in (QB.dimension, QB.measure, QB.attribute) for v in g.objects(cs, k)]
@@ -544,10 +544,10 @@ def test_dsd_components(g):
         orders.append(int(order))
         if kind == QB.dimension:
             assert g.value(cs, QB.componentRequired) is None, cs
-    assert sorted(orders) == list(range(1, 16))
+    assert sorted(orders) == list(range(1, 17))
     assert dims == set(DIMENSIONS)
     assert measures == {BP.amount}
-    assert attrs == {BP.currency, BP.publishedUnit, BP.sourceLine}
+    assert attrs == {BP.currency, BP.publishedUnit, BP.sourceLine, BP.sourceColumn}
 
 
 def test_dimensions_ic4_ic5(g):

@@ -138,3 +138,4 @@ def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
         yield Triple(node, BP.project, minter.project(project) if project else BP.noProject)
         yield Triple(node, BP.amount, decimal(fact["amount"]))
         yield Triple(node, BP.sourceLine, integer(fact["source_line"]))
+        yield Triple(node, BP.sourceColumn, text(fact["column"]))
