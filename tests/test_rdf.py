@@ -135,7 +135,7 @@ def test_store_holds_every_dump(built: Path) -> None:
     assert len(store) == len(dumped)
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }"
     count = next(iter(store.query(query)))
-    facts = read_csv(PACKAGES / SEED_SLUG / "data" / "facts.csv")
+    facts = [f for p in package_dirs(PACKAGES) for f in read_csv(p / "data" / "facts.csv")]
     assert int(count["n"].value) == len(facts)
 
 
@@ -163,7 +163,7 @@ def test_every_term_used_is_defined_in_both_languages(memory: Store) -> None:
 
 def test_dcat_ap_shapes_have_no_violations(built: Path) -> None:
     data = rdflib.Graph()
-    for name in ("catalog", SEED_SLUG):
+    for name in ("catalog", *(p.name for p in package_dirs(PACKAGES))):
         data.parse(built / "rdf" / f"{name}.nt", format="nt")
     conforms, report = validate_dcat(data, STANDARDS)
     assert conforms, report

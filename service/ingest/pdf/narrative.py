@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from service.ingest import narrative as narr
 from service.ingest.cells import normalise
 from service.ingest.model import NarrativeFigure
 from service.ingest.pdf.pages import TextLine
@@ -34,7 +33,11 @@ _CHANGE = re.compile(
     rf"(?:(?P<dir>增加|减少)(?P<value>{_NUMBER})万元|持平)"
 )
 _AMOUNT = re.compile(rf"(?P<value>{_NUMBER})万元")
-_COUNT = re.compile(r"(?P<value>\d+)(?P<unit>个|家)")
+_COUNT = re.compile(r"(?P<value>\d+)(?P<unit>个)")
+# a numbered item, not a wrapped line that starts with an amount (1690.69万元)
+_ITEM_START = re.compile(
+    r"^(\d+[.、．](?!\d)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))"
+)
 _LABEL = re.compile(r"[\u4e00-\u9fff“”\"()]{1,40}$")
 _PARTS = {
     "项目概况": "overview",
@@ -84,17 +87,18 @@ def _paragraphs(block: Block) -> list[Para]:
     Sentence ends do not split: a per-项 explanation runs over several sentences and lines.
     """
     paras: list[Para] = []
-    previous = ""
+    previous, page = "", 0
     for line in block.lines:
         text = line.key
         if not text:
             continue
-        if not paras or narr._ITEM_START.match(text) or len(previous) < 15:
+        ended = line.page != page and previous.endswith(("。", ":"))
+        if not paras or _ITEM_START.match(text) or len(previous) < 15 or ended:
             paras.append(Para(line.number))
         para = paras[-1]
         para.starts.append((len(para.text), line.number))
         para.text += text
-        previous = text
+        previous, page = text, line.page
     return paras
 
 
@@ -109,7 +113,8 @@ def read_narrative(blocks: list[Block], department: str) -> Narrative:
         if block.name == "duties":
             for para in paras:
                 duty = _DUTY.sub("", para.text)
-                if _DUTY.match(para.text) and duty not in found.duties:
+                seen = {re.sub(r"\W", "", d) for d in found.duties}
+                if _DUTY.match(para.text) and re.sub(r"\W", "", duty) not in seen:
                     found.duties.append(duty)
         elif block.name == "structure":
             found.structure = "".join(para.text for para in paras) or None
@@ -218,7 +223,7 @@ def _subject(before: str, department: str) -> str:
     label = found.group(0) if found else ""
     label = label.split(department)[-1] if department else label
     label = re.sub(r"^(年度?|\([^)]*\))", "", label)
-    label = re.sub(r"^(其中|主要原因是)", "", label)
+    label = re.sub(r"^(其中|主要原因是|家|个)", "", label)
     return re.sub(r"(为|是|共|合计|安排)$", "", label)
 
 
@@ -261,6 +266,8 @@ def _clause_figures(para: Para, department: str) -> list[NarrativeFigure]:
             continue
         subject = _subject(before, department)
         unit = "万元" if kind == "amount" else match["unit"]
+        if re.match(r"(\(含\))?(以上|以下)", text[match.end() :]):
+            kind = "threshold"  # 单价100万元以上: a bound, not an amount
         figure = NarrativeFigure(
             para.line_at(start),
             subject,
@@ -272,7 +279,7 @@ def _clause_figures(para: Para, department: str) -> list[NarrativeFigure]:
         )
         figures.append(figure)
         if kind == "amount":
-            last = figure
+            last = figure  # a change stated next refers to it
     return figures
 
 
