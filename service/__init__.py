@@ -15,13 +15,17 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.rdf.terms import base_url
-    from service.web import catalog, downloads, errors, http, linked, meta, site
+    from service.web import catalog, downloads, errors, http, linked, meta, site, sparql
 
     app = Flask(__name__)
     app.config.from_mapping(
         DATA_DIR=os.environ.get("BUDGETPUB_DATA", "var"),
         PACKAGES_DIR=os.environ.get("BUDGETPUB_PACKAGES", "datapackages"),
         BASE_URL=base_url(),
+        STORE_URL=os.environ.get("BUDGETPUB_STORE_URL") or None,
+        SPARQL_TIMEOUT=float(os.environ.get("BUDGETPUB_SPARQL_TIMEOUT", "10")),
+        SPARQL_MAX_ROWS=int(os.environ.get("BUDGETPUB_SPARQL_MAX_ROWS", "10000")),
+        SPARQL_MAX_LENGTH=int(os.environ.get("BUDGETPUB_SPARQL_MAX_LENGTH", "20000")),
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -32,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     site.init_app(app)
     from service.web import pages  # noqa: F401  (registers the HTML views)
 
+    sparql.init_app(app)
     for blueprint in (meta.bp, catalog.bp, downloads.bp, linked.bp):
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,94 @@
+"""Stores the service can query: the embedded Oxigraph, or any SPARQL 1.1 endpoint by URL.
+
+RemoteStore answers the few calls the service makes of a pyoxigraph Store (query,
+quads_for_pattern, len) over the SPARQL 1.1 Protocol, so the rest of the code does not care
+which one it has. Loading a remote store uses the Graph Store Protocol (PUT replaces the
+default graph in one request).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+)
+
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.5"
+
+
+class RemoteError(Exception):
+    """The remote store could not answer (down, slow, or it refused the query)."""
+
+
+def endpoints(url: str) -> tuple[str, str]:
+    """(query endpoint, graph store endpoint) for a store URL: an Oxigraph server's base URL
+    gives /query and /store; a URL that already ends in /query or /sparql is used as is."""
+    base = url.rstrip("/")
+    if base.endswith(("/query", "/sparql")):
+        return base, base.rsplit("/", 1)[0] + "/data"
+    return f"{base}/query", f"{base}/store"
+
+
+class RemoteStore:
+    def __init__(self, url: str, timeout: float = 30.0):
+        self.query_url, self.gsp_url = endpoints(url)
+        self.timeout = timeout
+
+    def _post(self, query: str, timeout: float | None = None) -> tuple[str, bytes]:
+        body = urllib.parse.urlencode({"query": query}).encode()
+        request = urllib.request.Request(
+            self.query_url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
+                return response.headers.get_content_type(), response.read()
+        except OSError as error:
+            raise RemoteError(f"{self.query_url}: {error}") from error
+
+    def query(self, query: str, *, timeout: float | None = None, **_: Any) -> Any:
+        content_type, data = self._post(query, timeout)
+        if content_type == "application/sparql-results+json":
+            return parse_query_results(data, format=QueryResultsFormat.JSON)
+        return [quad.triple for quad in parse(data, format=RdfFormat.N_TRIPLES)]
+
+    def quads_for_pattern(
+        self, subject: Any, predicate: Any = None, obj: Any = None, graph: Any = None
+    ) -> Iterator[Quad]:
+        if not isinstance(subject, NamedNode) or predicate is not None or obj is not None:
+            raise NotImplementedError("RemoteStore describes subjects only")
+        construct = f"CONSTRUCT {{ <{subject.value}> ?p ?o }} WHERE {{ <{subject.value}> ?p ?o }}"
+        for triple in self.query(construct):
+            yield Quad(triple.subject, triple.predicate, triple.object, DefaultGraph())
+
+    def __len__(self) -> int:
+        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(solutions))["n"].value)
+
+
+def load_remote(url: str, dumps: list[Path], timeout: float = 600.0) -> None:
+    """Replace the remote default graph with the dumps: one Graph Store Protocol PUT."""
+    _, gsp = endpoints(url)
+    data = b"".join(path.read_bytes() for path in dumps)
+    request = urllib.request.Request(
+        f"{gsp}?default", data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if response.status not in (200, 201, 204):
+                raise RemoteError(f"{gsp}: HTTP {response.status}")
+    except OSError as error:
+        raise RemoteError(f"{gsp}: {error}") from error

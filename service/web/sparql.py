@@ -1,0 +1,261 @@
+"""/sparql: the SPARQL 1.1 Protocol (GET, POST form, POST application/sparql-query),
+read-only and safe (see service.query.safety), with an HTML query page for people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from service.query.runner import Backend, QueryRunner
+from service.query.safety import Refusal, check
+from service.web.errors import problem
+from service.web.site import site
+
+bp = Blueprint("sparql", __name__)
+SOLUTION_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/html": "html",
+}
+GRAPH_TYPES = {
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+    "text/html": "html",
+}
+FORMAT_NAMES = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "html": "html",
+    "ttl": "ttl",
+    "turtle": "ttl",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "rdf": "rdf",
+    "rdfxml": "rdf",
+    "xml-rdf": "rdf",
+}
+EXAMPLES = [
+    (
+        "按功能分类汇总支出 Spending by functional class",
+        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?class ?label (SUM(?amount) AS ?total) WHERE {
+  ?table bp:tableKind "expenditure" .
+  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ;
+       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ;
+       bp:functionalClassification ?f ; bp:amount ?amount .
+  ?f skos:notation ?code .
+  BIND(SUBSTR(?code, 1, 3) AS ?class)
+  BIND(IRI(CONCAT("https://w3id.org/budgetpub/code/functional/", ?class)) AS ?concept)
+  OPTIONAL { ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
+}
+GROUP BY ?class ?label
+ORDER BY DESC(?total)""",
+    ),
+    (
+        "按经济分类汇总支出 Spending by economic class",
+        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?class ?label (SUM(?amount) AS ?total) WHERE {
+  ?table bp:tableKind "economic_classification_summary" .
+  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ;
+       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ;
+       bp:economicClassificationDepartmental ?e ; bp:amount ?amount .
+  ?e skos:notation ?code .
+  BIND(SUBSTR(?code, 1, 3) AS ?class)
+  BIND(IRI(CONCAT("https://w3id.org/budgetpub/code/economic-departmental/", ?class)) AS ?concept)
+  OPTIONAL { ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
+}
+GROUP BY ?class ?label
+ORDER BY DESC(?total)""",
+    ),
+    (
+        "项目及其绩效目标 Projects and their targets",
+        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?code ?project ?indicator ?target ?operator ?value ?unit WHERE {
+  ?p a bp:Project ; bp:projectCode ?code ; rdfs:label ?project ;
+     bp:performanceIndicator ?i .
+  ?i bp:indicatorLevel3 ?indicator ; bp:targetText ?target .
+  OPTIONAL { ?i bp:operator ?operator }
+  OPTIONAL { ?i bp:targetValue ?value }
+  OPTIONAL { ?i bp:targetUnit ?unit }
+}
+ORDER BY ?code ?indicator""",
+    ),
+    (
+        "成本上限高于预算的项目 Projects whose cost cap exceeds the budget",
+        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?code ?project ?budget ?cap WHERE {
+  ?p a bp:Project ; bp:projectCode ?code ; rdfs:label ?project ; bp:performanceIndicator ?i .
+  ?i bp:indicatorLevel1 "成本指标" ; bp:operator ?op ; bp:targetValue ?value ; bp:targetUnit ?unit .
+  FILTER(?op IN ("≤", "<", "="))
+  BIND(IF(?unit = "万元", ?value * 10000, ?value) AS ?cap)
+  ?table bp:tableKind "project_expenditure" .
+  ?obs qb:dataSet ?table ; bp:project ?p ; bp:sourceColumn "total" ; bp:amount ?budget .
+  FILTER(?cap > ?budget)
+}""",
+    ),
+    (
+        "各部门一般公共服务支出 Departments' general public services spending",
+        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?department ?year (SUM(?amount) AS ?total) WHERE {
+  ?table bp:tableKind "expenditure" ; dct:isPartOf ?dataset .
+  ?dataset dct:publisher/rdfs:label ?department ; bp:fiscalYear ?year .
+  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ;
+       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ;
+       bp:functionalClassification ?f ; bp:amount ?amount .
+  ?f skos:notation ?code FILTER(STRSTARTS(?code, "201"))
+}
+GROUP BY ?department ?year
+ORDER BY DESC(?total)""",
+    ),
+]
+
+
+def runner() -> QueryRunner:
+    app = current_app
+    found = app.extensions.get("budgetpub-runner")
+    if found is None:
+        backend = Backend(data_dir=app.config["DATA_DIR"], remote_url=app.config.get("STORE_URL"))
+        found = QueryRunner(
+            backend, float(app.config["SPARQL_TIMEOUT"]), int(app.config["SPARQL_MAX_ROWS"])
+        )
+        app.extensions["budgetpub-runner"] = found
+    return found
+
+
+def _query_text() -> str | None:
+    if request.method == "GET":
+        return request.args.get("query")
+    content_type = request.mimetype
+    if content_type == "application/sparql-update" or "update" in request.form:
+        raise Refusal(
+            403, "update-forbidden", "this endpoint is read-only: SPARQL Update is refused"
+        )
+    if content_type == "application/sparql-query":
+        return request.get_data(as_text=True)
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form.get("query")
+    raise Refusal(
+        415, "unsupported-media-type", "POST a form (query=…) or application/sparql-query"
+    )
+
+
+def _format(form: str) -> str:
+    wanted = request.values.get("format")
+    graph = form in ("construct", "describe")
+    table = GRAPH_TYPES if graph else SOLUTION_TYPES
+    if wanted:
+        name = FORMAT_NAMES.get(wanted) or table.get(wanted)
+        if name is None or name not in table.values() or (form == "ask" and name in ("csv", "tsv")):
+            raise Refusal(406, "not-acceptable", f"format {wanted!r} is not available for {form}")
+        return name
+    offered = [m for m in table if not (form == "ask" and table[m] in ("csv", "tsv"))]
+    accept = request.accept_mimetypes
+    best = accept.best_match(offered) if list(accept.values()) else None
+    if best is None and list(accept.values()) and not accept.find("*/*") >= 0:
+        raise Refusal(406, "not-acceptable", "acceptable: " + ", ".join(offered))
+    return table.get(best, "ttl" if graph else "json") if best else ("ttl" if graph else "json")
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    try:
+        for parameter in (
+            "default-graph-uri",
+            "named-graph-uri",
+            "using-graph-uri",
+            "using-named-graph-uri",
+        ):
+            if parameter in request.values:
+                raise Refusal(
+                    403,
+                    "from-forbidden",
+                    f"{parameter} is refused: the endpoint queries its own data only",
+                )
+        query = _query_text()
+        if query is None:
+            if request.accept_mimetypes.accept_html:
+                return Response(
+                    render_template(
+                        "sparql.html", query=EXAMPLES[0][1], examples=EXAMPLES, result=None
+                    ),
+                    mimetype="text/html",
+                )
+            raise Refusal(400, "missing-query", "give a SPARQL query in the query parameter")
+        form = check(query, int(current_app.config["SPARQL_MAX_LENGTH"]))
+        chosen = _format(form)
+        if chosen == "html":
+            return _html(query, form)
+        answer = runner().run(query, form, chosen)
+    except Refusal as refusal:
+        return problem(
+            refusal.status, refusal.kind, refusal.kind.replace("-", " ").title(), refusal.detail
+        )
+    response = Response(answer.body, mimetype=answer.media_type)
+    if answer.truncated:
+        response.headers["Budgetpub-Truncated"] = str(answer.rows)
+        response.headers["Warning"] = f'199 - "results truncated at {answer.rows} rows"'
+    response.headers["Budgetpub-Store"] = site().version()
+    response.vary.add("Accept")
+    return response
+
+
+def _html(query: str, form: str) -> Response:
+    result: dict[str, Any]
+    if form in ("construct", "describe"):
+        answer = runner().run(query, form, "ttl")
+        result = {
+            "kind": "graph",
+            "text": answer.body.decode("utf-8"),
+            "truncated": answer.truncated,
+        }
+    else:
+        answer = runner().run(query, form, "json")
+        data = json.loads(answer.body)
+        if form == "ask":
+            result = {"kind": "boolean", "value": data["boolean"]}
+        else:
+            result = {
+                "kind": "table",
+                "vars": data["head"]["vars"],
+                "rows": [
+                    [b.get(v, {}).get("value", "") for v in data["head"]["vars"]]
+                    for b in data["results"]["bindings"]
+                ],
+                "truncated": answer.truncated,
+            }
+    return Response(
+        render_template("sparql.html", query=query, examples=EXAMPLES, result=result),
+        mimetype="text/html",
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SPARQL_TIMEOUT", 10)
+    app.config.setdefault("SPARQL_MAX_ROWS", 10000)
+    app.config.setdefault("SPARQL_MAX_LENGTH", 20000)
+    app.register_blueprint(bp)
