@@ -1,7 +1,8 @@
 """Pages for people: Chinese first with English labels, server-rendered, no JavaScript needed.
 
-Specific pages (dataset, table, concept, vocabulary) register themselves with
-linked.html_view; anything else gets the generic resource page.
+Specific pages (dataset, table, concept and code list, vocabulary) live in pages_*.py and
+register themselves with linked.html_view when imported here; anything else gets the generic
+resource page, a readable table of the IRI's triples.
 """
 
 from __future__ import annotations
@@ -11,47 +12,11 @@ from typing import Any
 from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
-from service.rdf.terms import PREFIXES
-from service.vocab import CODE
-from service.web.describe import ONTOLOGY
+from service.web import pages_concept, pages_dataset, pages_table, pages_vocab  # noqa: F401
+from service.web.pages_common import local_url, short, term
 from service.web.site import site
 
-
-def local_url(iri: str) -> str | None:
-    """Where the service answers for an IRI, or None for IRIs of other sites."""
-    base = site().base_url
-    if iri.startswith(base):
-        return "/" + iri[len(base) :]
-    if iri.startswith(str(CODE)):
-        return "/code/" + iri[len(str(CODE)) :]
-    if iri.startswith(ONTOLOGY):
-        return "/def" + iri[len(ONTOLOGY) :]
-    return None
-
-
-def short(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-def term(value: Any) -> dict[str, Any]:
-    if isinstance(value, NamedNode):
-        return {
-            "kind": "iri",
-            "iri": value.value,
-            "href": local_url(value.value) or value.value,
-            "text": short(value.value),
-        }
-    if isinstance(value, Literal):
-        return {
-            "kind": "literal",
-            "text": value.value,
-            "language": value.language,
-            "datatype": short(value.datatype.value) if value.datatype else None,
-        }
-    return {"kind": "blank", "text": str(value)}
+__all__ = ["home_page", "local_url", "resource_page", "short", "term"]
 
 
 def resource_page(iri: str, triples: list[Triple]) -> str:
@@ -74,6 +39,14 @@ def resource_page(iri: str, triples: list[Triple]) -> str:
     )
 
 
+def matches(package: Any, query: str) -> bool:
+    """Search by name: the title, department or slug, ignoring case (pinyin slugs, English)."""
+    wanted = query.casefold()
+    return any(
+        wanted in text.casefold() for text in (package.title, package.department, package.slug)
+    )
+
+
 def home_page(args: Any) -> str:
     packages = list(site().packages().values())
     years = sorted({p.fiscal_year for p in packages}, reverse=True)
@@ -86,9 +59,9 @@ def home_page(args: Any) -> str:
         for p in packages
         if (not year or str(p.fiscal_year) == year)
         and (not department or p.department == department)
-        and (not query or query in p.title or query in p.department)
+        and (not query or matches(p, query))
     ]
-    chosen.sort(key=lambda p: (-p.fiscal_year, p.department))
+    chosen.sort(key=lambda p: (-p.fiscal_year, p.department, p.slug))
     return render_template(
         "home.html",
         packages=chosen,
@@ -98,4 +71,5 @@ def home_page(args: Any) -> str:
         department=department,
         query=query,
         total=len(packages),
+        filtered=bool(year or department or query),
     )
