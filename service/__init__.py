@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.rdf.terms import base_url
-    from service.web import catalog, downloads, errors, http, linked, meta, site, sparql
+    from service.web import api, catalog, downloads, errors, http, linked, meta, site, sparql
 
     app = Flask(__name__)
     app.config.from_mapping(
@@ -37,6 +37,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.web import pages  # noqa: F401  (registers the HTML views)
 
     sparql.init_app(app)
-    for blueprint in (meta.bp, catalog.bp, downloads.bp, linked.bp):
+    for blueprint in (meta.bp, api.bp, catalog.bp, downloads.bp, linked.bp):
         app.register_blueprint(blueprint)
     return app

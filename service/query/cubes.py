@@ -1,0 +1,336 @@
+"""The aggregate API's model and its SPARQL: babbage-style cubes over the Data Cube.
+
+A cube is a table kind across every dataset (all departments' `expenditure` tables, say).
+Its dimensions are the Data Cube dimensions plus the dataset, department and the published
+column; its measure is the amount (sum, exact decimal) and the count of facts. Unless the
+client cuts them itself, a cube is cut to its item rows and its main column, so sums never
+count a total or an overlapping column twice.
+
+Cuts become VALUES on the term itself where they can (an index lookup, not a filter), and
+labels are fetched afterwards for the keys a page returns, never joined into the aggregate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREFIXES = """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+CODE = "https://w3id.org/budgetpub/code/"
+
+
+def literal(value: str) -> str:
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    title: str
+    kind: str = "classification"
+    prop: str | None = None  # observation property of a coded dimension
+    scheme: str | None = None  # its concept scheme (labels, exact cuts)
+    length: int | None = None  # class/subclass level: the first digits of the notation
+    custom: str | None = None  # pattern binding ?{name}_key for the other dimensions
+    custom_cut: str | None = None  # VALUES variable and how to write a value, for custom ones
+
+    @property
+    def labelled(self) -> bool:
+        return self.scheme is not None or self.name == "project"
+
+    def pattern(self, facts: bool = False) -> tuple[str, str]:
+        """(triple patterns, binds and filters) that bind ?{name}_key. The two parts are kept
+        apart so every triple pattern lands in one basic graph pattern the engine can order.
+        For aggregates "not applicable" drops out; for facts it is ""."""
+        n = f"?{self.name}"
+        if self.custom:
+            if facts and self.name == "project":
+                return (
+                    "?obs bp:project ?project_p .",
+                    "OPTIONAL { ?project_p bp:projectCode ?project_key }",
+                )
+            triples, _, tail = self.custom.partition(" BIND")
+            return triples, f"BIND{tail}" if tail else ""
+        key = f"SUBSTR({n}_n, 1, {self.length})" if self.length else f"{n}_n"
+        triples = f"?obs bp:{self.prop} {n}_c . {n}_c skos:notation {n}_n ."
+        if facts:
+            return triples, f'BIND(IF({n}_n = "_none", "", {key}) AS {n}_key)'
+        return triples, f'FILTER({n}_n != "_none") BIND({key} AS {n}_key)'
+
+    def cut(self, values: list[str]) -> str:
+        n = f"?{self.name}"
+        if self.custom_cut:
+            variable, template = self.custom_cut.split(" ", 1)
+            terms = " ".join(template.format(literal(v)) for v in values)
+            return f"VALUES {variable} {{ {terms} }}"
+        if self.length:
+            options = ", ".join(literal(v) for v in values)
+            return f"FILTER(SUBSTR({n}_n, 1, {self.length}) IN ({options}))"
+        terms = " ".join(f"<{CODE}{self.scheme}/{v or '_none'}>" for v in values)
+        return f"VALUES {n}_c {{ {terms} }}"
+
+    def concept(self, key: str) -> str | None:
+        return f"{CODE}{self.scheme}/{key}" if self.scheme and key else None
+
+
+def _coded(name: str, title: str, prop: str, scheme: str, length: int | None = None) -> Dimension:
+    return Dimension(name, title, prop=prop, scheme=scheme, length=length)
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension(
+            "year",
+            "预算年度 Fiscal year",
+            "datetime",
+            custom="?obs bp:fiscalYear ?year_v . BIND(STR(?year_v) AS ?year_key)",
+            custom_cut="?year_v {}^^xsd:gYear",
+        ),
+        Dimension(
+            "department",
+            "部门 Department",
+            "entity",
+            custom="?ds dct:isPartOf ?department_d . ?department_d dct:publisher ?department_o . "
+            "?department_o rdfs:label ?department_key .",
+            custom_cut="?department_key {}",
+        ),
+        Dimension(
+            "dataset",
+            "数据集 Dataset",
+            "other",
+            custom="?ds dct:isPartOf ?dataset_d . ?dataset_d dct:identifier ?dataset_key .",
+            custom_cut="?dataset_key {}",
+        ),
+        _coded(
+            "functional",
+            "功能分类科目 Functional classification",
+            "functionalClassification",
+            "functional",
+        ),
+        _coded(
+            "functional_class",
+            "功能分类·类 Functional class",
+            "functionalClassification",
+            "functional",
+            3,
+        ),
+        _coded(
+            "functional_subclass",
+            "功能分类·款 Functional subclass",
+            "functionalClassification",
+            "functional",
+            5,
+        ),
+        _coded(
+            "economic",
+            "部门经济分类 Departmental economic classification",
+            "economicClassificationDepartmental",
+            "economic-departmental",
+        ),
+        _coded(
+            "economic_class",
+            "部门经济分类·类 Economic class",
+            "economicClassificationDepartmental",
+            "economic-departmental",
+            3,
+        ),
+        _coded(
+            "economic_government",
+            "政府经济分类 Government economic classification",
+            "economicClassificationGovernment",
+            "economic-government",
+        ),
+        _coded(
+            "expenditure_type", "支出类型 Expenditure type", "expenditureType", "expenditure-type"
+        ),
+        _coded("fund_source", "资金来源 Fund source", "fundSource", "fund-source"),
+        _coded("row_type", "行类型 Row type", "rowType", "row-type"),
+        _coded(
+            "operation_character",
+            "收支 Revenue or expenditure",
+            "operationCharacter",
+            "operation-character",
+        ),
+        Dimension(
+            "project",
+            "项目 Project",
+            "activity",
+            custom="?obs bp:project ?project_p . ?project_p bp:projectCode ?project_key .",
+            custom_cut="?project_key {}",
+        ),
+        Dimension(
+            "column",
+            "栏目 Published column",
+            "other",
+            custom="?obs bp:sourceColumn ?column_key .",
+            custom_cut="?column_key {}",
+        ),
+    )
+}
+AGGREGATES = ("amount.sum", "_count")
+
+
+class BadRequest(ValueError):
+    """A drilldown, cut or order the model does not know: the client gets a 400."""
+
+
+def parse_list(text: str | None) -> list[str]:
+    return [part for part in (text or "").split("|") if part]
+
+
+def parse_cuts(text: str | None) -> dict[str, list[str]]:
+    cuts: dict[str, list[str]] = {}
+    for part in parse_list(text):
+        name, sep, values = part.partition(":")
+        if not sep or name not in DIMENSIONS:
+            raise BadRequest(
+                f"cut {part!r}: expected dimension:value with a dimension of "
+                + ", ".join(DIMENSIONS)
+            )
+        cuts.setdefault(name, []).extend(values.split(";"))
+    return cuts
+
+
+def parse_order(text: str | None, allowed: set[str]) -> list[tuple[str, str]]:
+    order = []
+    for part in parse_list(text):
+        name, _, direction = part.partition(":")
+        direction = direction or "asc"
+        if name not in allowed or direction not in ("asc", "desc"):
+            raise BadRequest(
+                f"order {part!r}: expected one of {sorted(allowed)} with :asc or :desc"
+            )
+        order.append((name, direction))
+    return order
+
+
+def drilldowns(text: str | None) -> list[str]:
+    names = parse_list(text)
+    unknown = [n for n in names if n not in DIMENSIONS]
+    if unknown:
+        raise BadRequest(f"unknown drilldown {unknown}: dimensions are " + ", ".join(DIMENSIONS))
+    return list(dict.fromkeys(names))
+
+
+def where(cube: str, dims: list[str], cuts: dict[str, list[str]], facts: bool = False) -> str:
+    head = [
+        DIMENSIONS[name].cut(values) for name, values in cuts.items() if not DIMENSIONS[name].length
+    ]  # VALUES first: the engine starts from cut terms
+    triples = [f"?ds bp:tableKind {literal(cube)} .", "?obs qb:dataSet ?ds ; bp:amount ?amount ."]
+    tail = []
+    for name in dict.fromkeys([*cuts, *dims]):
+        pattern, extra = DIMENSIONS[name].pattern(facts=facts and name not in cuts)
+        triples.append(pattern)
+        tail.append(extra)
+        if DIMENSIONS[name].length and name in cuts:
+            tail.append(DIMENSIONS[name].cut(cuts[name]))
+    return "\n  ".join(part for part in [*head, *triples, *tail] if part)
+
+
+def aggregate_query(
+    cube: str,
+    dims: list[str],
+    cuts: dict[str, list[str]],
+    order: list[tuple[str, str]],
+    limit: int,
+    offset: int,
+) -> str:
+    keys = " ".join(f"?{d}_key" for d in dims)
+    sort = []
+    for name, direction in order or [(d, "asc") for d in dims]:
+        expr = {"amount.sum": "?sum", "_count": "?count"}.get(name, f"?{name}_key")
+        sort.append(f"{direction.upper()}({expr})")
+    group = f"GROUP BY {keys}" if dims else ""
+    order_by = f"ORDER BY {' '.join(sort)}" if sort else ""
+    return (
+        f"{PREFIXES}SELECT {keys} (SUM(?amount) AS ?sum) (COUNT(?obs) AS ?count)\n"
+        f"WHERE {{\n  {where(cube, dims, cuts)}\n}} {group} {order_by} "
+        f"LIMIT {limit} OFFSET {offset}"
+    )
+
+
+def count_query(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
+    keys = " ".join(f"?{d}_key" for d in dims) or "?ds"
+    inner = f"SELECT DISTINCT {keys} WHERE {{\n  {where(cube, dims, cuts)}\n}}"
+    return f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ {inner} }}"
+
+
+def members_query(
+    cube: str, dimension: str, cuts: dict[str, list[str]], direction: str, limit: int, offset: int
+) -> str:
+    return (
+        f"{PREFIXES}SELECT ?{dimension}_key (COUNT(?obs) AS ?count) WHERE {{\n  "
+        f"{where(cube, [dimension], cuts)}\n}} GROUP BY ?{dimension}_key "
+        f"ORDER BY {direction.upper()}(?{dimension}_key) LIMIT {limit} OFFSET {offset}"
+    )
+
+
+def facts_query(
+    cube: str, cuts: dict[str, list[str]], order: list[tuple[str, str]], limit: int, offset: int
+) -> str:
+    dims = list(DIMENSIONS)
+    keys = " ".join(f"?{d}_key" for d in dims)
+    sort = " ".join(f"{d.upper()}(?{n}_key)" for n, d in order) or "ASC(?obs)"
+    return (
+        f"{PREFIXES}SELECT ?obs {keys} ?amount ?line WHERE {{\n  ?obs bp:sourceLine ?line .\n  "
+        f"{where(cube, dims, cuts, facts=True)}\n}} "
+        f"ORDER BY {sort} LIMIT {limit} OFFSET {offset}"
+    )
+
+
+def labels_query(dimension: str, keys: list[str]) -> str | None:
+    """zh labels for the keys one page returned (concepts, or projects by code)."""
+    dim = DIMENSIONS[dimension]
+    if dimension == "project":
+        values = " ".join(literal(k) for k in keys if k)
+        return (
+            (
+                f"{PREFIXES}SELECT ?key ?label WHERE {{ VALUES ?key {{ {values} }} "
+                "?p bp:projectCode ?key ; rdfs:label ?label }"
+            )
+            if values
+            else None
+        )
+    concepts = " ".join(f"(<{dim.concept(k)}> {literal(k)})" for k in keys if dim.concept(k))
+    if not concepts:
+        return None
+    return (
+        f"{PREFIXES}SELECT ?key ?label WHERE {{ VALUES (?c ?key) {{ {concepts} }} "
+        '?c skos:prefLabel ?label FILTER(LANG(?label) = "zh") }'
+    )
+
+
+def shape_query(cube: str) -> str:
+    return (
+        f"{PREFIXES}SELECT DISTINCT ?column ?row WHERE {{ ?ds bp:tableKind {literal(cube)} . "
+        "?obs qb:dataSet ?ds ; bp:sourceColumn ?column ; bp:rowType/skos:notation ?row }"
+    )
+
+
+def cubes_query() -> str:
+    return (
+        f"{PREFIXES}SELECT ?kind (SAMPLE(?title) AS ?label) (COUNT(DISTINCT ?ds) AS ?tables) "
+        "WHERE { ?ds bp:tableKind ?kind . OPTIONAL { ?ds dct:title ?title } } "
+        "GROUP BY ?kind ORDER BY ?kind"
+    )
+
+
+def default_cuts(columns: set[str], rows: set[str]) -> dict[str, list[str]]:
+    """Item rows (else units) of the main column (total, else amount)."""
+    cuts: dict[str, list[str]] = {}
+    column = next((c for c in ("total", "amount") if c in columns), None)
+    if column:
+        cuts["column"] = [column]
+    row = next((r for r in ("item", "unit", "department") if r in rows), None)
+    if row:
+        cuts["row_type"] = [row]
+    return cuts

@@ -1,0 +1,408 @@
+"""The aggregate API (OpenSpending babbage style) for people who do not write SPARQL:
+/api/3/cubes, …/model, …/aggregate, …/members/<dimension>, …/facts; JSON or CSV.
+Amounts are exact decimals, given as strings so no client turns them into floats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from service.query import cubes
+from service.query.safety import Refusal
+from service.web.errors import ApiError
+from service.web.openapi import EXTRA_PATHS
+from service.web.site import site
+from service.web.sparql import runner
+
+bp = Blueprint("api", __name__, url_prefix="/api/3")
+MAX_PAGE_SIZE = 10000
+
+
+def select(query: str) -> list[dict[str, str]]:
+    """Run a SELECT through the query runner (time limit, either backend) → plain rows."""
+    try:
+        answer = runner().run(query, "select", "json")
+    except Refusal as refusal:
+        raise ApiError(refusal.status, refusal.kind, refusal.detail) from None
+    data = json.loads(answer.body)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def money(value: str | None) -> str | None:
+    if value is None:
+        return None
+    amount = Decimal(value)
+    cents = amount.quantize(Decimal("0.01"))
+    return f"{cents if cents == amount else amount:f}"
+
+
+def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
+    if not cubes.DIMENSIONS[dimension].labelled or not keys:
+        return {}
+    query = cubes.labels_query(dimension, keys)
+    return {r["key"]: r["label"] for r in select(query)} if query else {}
+
+
+def _page() -> tuple[int, int]:
+    def number(name: str, default: int, maximum: int) -> int:
+        raw = request.args.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+            raise ApiError(400, "bad-parameter", f"{name} must be an integer from 1 to {maximum}")
+        return int(raw)
+
+    return number("page", 1, 10**6), number("pagesize", 100, MAX_PAGE_SIZE)
+
+
+def _cube(name: str) -> dict[str, Any]:
+    known = {row["kind"]: row for row in select(cubes.cubes_query())}
+    if name not in known:
+        raise ApiError(404, "unknown-cube", f"no cube {name!r}; see /api/3/cubes")
+    shape = select(cubes.shape_query(name))
+    columns = {row["column"] for row in shape}
+    rows = {row["row"] for row in shape}
+    return {
+        "name": name,
+        "title": known[name].get("label", name),
+        "columns": sorted(columns),
+        "default_cut": cubes.default_cuts(columns, rows),
+    }
+
+
+def _cuts(cube: dict[str, Any]) -> dict[str, list[str]]:
+    try:
+        cuts = cubes.parse_cuts(request.args.get("cut"))
+    except cubes.BadRequest as error:
+        raise ApiError(400, "bad-cut", str(error)) from None
+    return {**{k: v for k, v in cube["default_cut"].items() if k not in cuts}, **cuts}
+
+
+def _respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[str]) -> Response:
+    if request.args.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow(["" if row.get(f) is None else row[f] for f in fields])
+        return Response(buffer.getvalue(), mimetype="text/csv")
+    if request.args.get("format") not in (None, "json"):
+        raise ApiError(406, "not-acceptable", "format is json or csv")
+    response = jsonify(payload)
+    response.headers["Budgetpub-Store"] = site().version()
+    return response
+
+
+@bp.get("/cubes")
+def list_cubes() -> Response:
+    rows = select(cubes.cubes_query())
+    data = [{"name": r["kind"], "title": r.get("label"), "tables": int(r["tables"])} for r in rows]
+    return jsonify({"status": "ok", "data": data})
+
+
+@bp.get("/cubes/<name>/model")
+def model(name: str) -> Response:
+    cube = _cube(name)
+    dimensions = {
+        d.name: {
+            "label": d.title,
+            "dimensionType": d.kind,
+            "key_ref": d.name,
+            "label_ref": f"{d.name}.label" if d.labelled else d.name,
+        }
+        for d in cubes.DIMENSIONS.values()
+    }
+    return jsonify(
+        {
+            "status": "ok",
+            "name": name,
+            "model": {
+                "title": cube["title"],
+                "dimensions": dimensions,
+                "measures": {"amount": {"label": "金额（元） Amount, CNY", "currency": "CNY"}},
+                "aggregates": {
+                    "amount.sum": {"measure": "amount", "function": "sum"},
+                    "_count": {"function": "count"},
+                },
+                "columns": cube["columns"],
+                "default_cut": "|".join(
+                    f"{k}:{';'.join(v)}" for k, v in cube["default_cut"].items()
+                ),
+            },
+        }
+    )
+
+
+@bp.get("/cubes/<name>/aggregate")
+def aggregate(name: str) -> Response:
+    cube = _cube(name)
+    page, size = _page()
+    try:
+        dims = cubes.drilldowns(request.args.get("drilldown"))
+        order = cubes.parse_order(request.args.get("order"), {*dims, *cubes.AGGREGATES})
+    except cubes.BadRequest as error:
+        raise ApiError(400, "bad-parameter", str(error)) from None
+    cuts = _cuts(cube)
+    rows = select(cubes.aggregate_query(name, dims, cuts, order, size, (page - 1) * size))
+    names = {dim: _labels(dim, [r.get(f"{dim}_key", "") for r in rows]) for dim in dims}
+    cells = []
+    for row in rows:
+        cell: dict[str, Any] = {}
+        for dim in dims:
+            cell[dim] = row.get(f"{dim}_key")
+            if cubes.DIMENSIONS[dim].labelled:
+                cell[f"{dim}.label"] = names[dim].get(cell[dim] or "")
+        cell["amount.sum"] = money(row.get("sum")) or "0.00"
+        cell["_count"] = int(row.get("count", 0))
+        cells.append(cell)
+    total = select(cubes.count_query(name, dims, cuts))
+    summary = select(cubes.aggregate_query(name, [], cuts, [], 1, 0))
+    fields = [f for d in dims for f in ([d, f"{d}.label"] if cubes.DIMENSIONS[d].labelled else [d])]
+    return _respond(
+        {
+            "status": "ok",
+            "cells": cells,
+            "summary": {
+                "amount.sum": money(summary[0].get("sum")) if summary else "0.00",
+                "_count": int(summary[0].get("count", 0)) if summary else 0,
+            },
+            "total_cell_count": int(total[0]["n"]) if total else 0,
+            "page": page,
+            "pagesize": size,
+            "drilldown": dims,
+            "cut": [f"{k}:{';'.join(v)}" for k, v in cuts.items()],
+            "order": [f"{n}:{d}" for n, d in order],
+            "aggregates": list(cubes.AGGREGATES),
+        },
+        cells,
+        [*fields, "amount.sum", "_count"],
+    )
+
+
+@bp.get("/cubes/<name>/members/<dimension>")
+def members(name: str, dimension: str) -> Response:
+    if dimension not in cubes.DIMENSIONS:
+        raise ApiError(404, "unknown-dimension", f"no dimension {dimension!r}")
+    cube = _cube(name)
+    page, size = _page()
+    direction = request.args.get("order", "asc").rpartition(":")[2] or "asc"
+    if direction not in ("asc", "desc"):
+        raise ApiError(400, "bad-parameter", "order is asc or desc")
+    cuts = {k: v for k, v in _cuts(cube).items() if k != dimension}
+    rows = select(cubes.members_query(name, dimension, cuts, direction, size, (page - 1) * size))
+    names = _labels(dimension, [r.get(f"{dimension}_key", "") for r in rows])
+    data = [
+        {
+            dimension: r.get(f"{dimension}_key"),
+            f"{dimension}.label": names.get(r.get(f"{dimension}_key", "")),
+            "_count": int(r["count"]),
+        }
+        for r in rows
+    ]
+    return _respond(
+        {
+            "status": "ok",
+            "data": data,
+            "page": page,
+            "pagesize": size,
+            "cut": [f"{k}:{';'.join(v)}" for k, v in cuts.items()],
+        },
+        data,
+        [dimension, f"{dimension}.label", "_count"],
+    )
+
+
+@bp.get("/cubes/<name>/facts")
+def facts(name: str) -> Response:
+    cube = _cube(name)
+    page, size = _page()
+    try:
+        order = cubes.parse_order(request.args.get("order"), set(cubes.DIMENSIONS))
+    except cubes.BadRequest as error:
+        raise ApiError(400, "bad-parameter", str(error)) from None
+    cuts = _cuts(cube)
+    rows = select(cubes.facts_query(name, cuts, order, size, (page - 1) * size))
+    data = [
+        {
+            "id": r["obs"],
+            **{d: r.get(f"{d}_key") for d in cubes.DIMENSIONS},
+            "amount": money(r["amount"]),
+            "source_line": int(r["line"]),
+        }
+        for r in rows
+    ]
+    fields = ["id", *cubes.DIMENSIONS, "amount", "source_line"]
+    return _respond(
+        {
+            "status": "ok",
+            "data": data,
+            "page": page,
+            "pagesize": size,
+            "cut": [f"{k}:{';'.join(v)}" for k, v in cuts.items()],
+        },
+        data,
+        fields,
+    )
+
+
+def _query_parameters(*names: str) -> list[dict[str, Any]]:
+    described = {
+        "drilldown": "Dimensions to group by, separated by |",
+        "cut": "Filters dimension:value (values separated by ;), joined by |",
+        "order": "dimension:asc|amount.sum:desc",
+        "page": "Page number from 1",
+        "pagesize": f"Rows per page, at most {MAX_PAGE_SIZE}",
+        "format": "json (default) or csv",
+    }
+    return [
+        {
+            "name": n,
+            "in": "query",
+            "required": False,
+            "description": described[n],
+            "schema": {"type": "string"},
+        }
+        for n in names
+    ]
+
+
+def _document() -> None:
+    json_or_csv = {
+        "application/json": {"schema": {"type": "object"}},
+        "text/csv": {"schema": {"type": "string"}},
+    }
+    cube = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Cube: a table kind across datasets, e.g. expenditure",
+    }
+    problem = {
+        "description": "Problem details",
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+    def get(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "get": {
+                "summary": summary,
+                "parameters": parameters,
+                "responses": {
+                    "200": {"description": "OK", "content": json_or_csv},
+                    "400": problem,
+                    "404": problem,
+                    "503": problem,
+                },
+            }
+        }
+
+    EXTRA_PATHS.update(
+        {
+            "/api/3/cubes": get("List the cubes", []),
+            "/api/3/cubes/{name}/model": get(
+                "A cube's dimensions, measures and default cut", [cube]
+            ),
+            "/api/3/cubes/{name}/aggregate": get(
+                "Sum and count, drilled down and cut",
+                [
+                    cube,
+                    *_query_parameters("drilldown", "cut", "order", "page", "pagesize", "format"),
+                ],
+            ),
+            "/api/3/cubes/{name}/members/{dimension}": get(
+                "Distinct values of a dimension",
+                [
+                    cube,
+                    {
+                        "name": "dimension",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(cubes.DIMENSIONS)},
+                    },
+                    *_query_parameters("cut", "order", "page", "pagesize", "format"),
+                ],
+            ),
+            "/api/3/cubes/{name}/facts": get(
+                "Individual facts",
+                [cube, *_query_parameters("cut", "order", "page", "pagesize", "format")],
+            ),
+            "/sparql": {
+                "get": {
+                    "summary": "SPARQL 1.1 query (read-only)",
+                    "parameters": [
+                        {
+                            "name": "query",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": [
+                                    "json",
+                                    "xml",
+                                    "csv",
+                                    "tsv",
+                                    "ttl",
+                                    "nt",
+                                    "jsonld",
+                                    "rdf",
+                                    "html",
+                                ],
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Results",
+                            "content": {
+                                m: {"schema": {"type": "string"}}
+                                for m in (
+                                    "application/sparql-results+json",
+                                    "application/sparql-results+xml",
+                                    "text/csv",
+                                    "text/tab-separated-values",
+                                    "text/turtle",
+                                    "application/n-triples",
+                                    "application/ld+json",
+                                )
+                            },
+                        },
+                        "400": problem,
+                        "403": problem,
+                        "406": problem,
+                        "413": problem,
+                        "503": problem,
+                    },
+                },
+                "post": {
+                    "summary": "SPARQL 1.1 query by POST (form or application/sparql-query)",
+                    "requestBody": {
+                        "content": {
+                            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                            "application/sparql-query": {"schema": {"type": "string"}},
+                        }
+                    },
+                    "responses": {
+                        "200": {"description": "Results"},
+                        "400": problem,
+                        "403": problem,
+                    },
+                },
+            },
+        }
+    )
+
+
+_document()
