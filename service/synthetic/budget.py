@@ -113,7 +113,7 @@ class Narrative:
     procurement: tuple[Decimal, Decimal, Decimal]
     vehicles: tuple[int, int]
     equipment: int
-    reason: str
+    reasons: dict[str, str]  # 增加 | 减少 → the reason the text gives
 
 
 @dataclass
@@ -373,7 +373,7 @@ def _narrative(
         procurement=(goods, works, services),
         vehicles=(official, enforcement),
         equipment=rng.randint(0, 3),
-        reason=rng.choice(catalog.REASONS),
+        reasons={verb: rng.choice(reasons) for verb, reasons in catalog.REASONS.items()},
     )
 
 

@@ -60,7 +60,7 @@ def write_narrative(out: Writer, b: Budget) -> None:
     out.para("一、收入支出预算总体情况说明")
     out.para(
         f"{short} {y} 年收入总计 {total} 万元，支出总计 {total} 万元，与 {y - 1} 年预算相比，"
-        f"收支总计各{verb} {change} 万元，{rate} {growth}%。主要原因：{n.reason}。",
+        f"收支总计各{verb} {change} 万元，{rate} {growth}%。主要原因：{n.reasons[verb]}。",
         "narr:total",
     )
     out.para("二、收入预算总体情况说明")
@@ -79,7 +79,7 @@ def write_narrative(out: Writer, b: Budget) -> None:
     out.para("四、财政拨款收入支出预算总体情况说明")
     out.para(
         f"{short} {y} 年一般公共预算收支预算 {gpb} 万元。与 {y - 1} 年相比，一般公共预算收支预算"
-        f"{verb} {change} 万元，{rate} {growth}%，主要原因：{n.reason}。",
+        f"{verb} {change} 万元，{rate} {growth}%，主要原因：{n.reasons[verb]}。",
         "narr:fiscal",
     )
     out.para("五、一般公共预算支出预算情况说明")
@@ -133,7 +133,7 @@ def write_narrative(out: Writer, b: Budget) -> None:
     out.para(
         f"{short}{y}年机构运转经费支出预算{operating}万元，主要保障机构正常运转及正常履职需要"
         f"所需支出，包含公用经费、公务交通补贴、工会经费、职工福利费等，预算数比{y - 1}年"
-        f"{verb}{change}万元，主要原因：{n.reason}。",
+        f"{verb}{change}万元，主要原因：{n.reasons[verb]}。",
         "narr:operating",
     )
     out.para("（二）政府采购支出预算情况")

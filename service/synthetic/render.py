@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from service.ingest.cells import chinese_ordinal
 from service.synthetic import template as tpl
-from service.synthetic.budget import ZERO, Budget
+from service.synthetic.budget import ZERO, Budget, FunctionalRow
 from service.synthetic.catalog import OPERATING_CATEGORIES
 from service.synthetic.narrative import ORDINALS, write_narrative
 from service.synthetic.text import Lines, Writer, cell, row, wan
@@ -211,14 +211,20 @@ def _tables(out: Writer, b: Budget) -> None:
 
 
 def _expenditure(
-    out: Writer, title: str, b: Budget, rows: list, key: str, header: tuple[str, ...], width: int
+    out: Writer,
+    title: str,
+    b: Budget,
+    rows: list[FunctionalRow],
+    key: str,
+    header: tuple[str, ...],
+    width: int,
 ) -> None:
     u = b.unit
     _frame(out, title, b)
     for line in header:
         out.add(line)
 
-    def amounts(items: list) -> list[str]:
+    def amounts(items: list[FunctionalRow]) -> list[str]:
         attrs = ["total", "basic", "wages", "household", "goods", "capital", "project", "operating"]
         if width == 14:
             attrs.append("specific")
