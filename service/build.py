@@ -72,7 +72,14 @@ def package_dirs(root: Path) -> list[Path]:
     )
 
 
-def build(packages: Path, out: Path, base: str | None = None, *, load: bool = True) -> BuildResult:
+def build(
+    packages: Path,
+    out: Path,
+    base: str | None = None,
+    *,
+    load: bool = True,
+    store_url: str | None = None,
+) -> BuildResult:
     minter = Minter(base or base_url())
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +104,12 @@ def build(packages: Path, out: Path, base: str | None = None, *, load: bool = Tr
     result.rdf_seconds = time.perf_counter() - started
     if load and result.ok:
         started = time.perf_counter()
-        result.store = load_store(out, dumps)
+        if store_url:  # a shared store: replaced in one Graph Store Protocol request
+            from service.query.backend import load_remote
+
+            load_remote(store_url, list(dumps.values()))
+        else:
+            result.store = load_store(out, dumps)
         result.load_seconds = time.perf_counter() - started
     return result
 

@@ -43,8 +43,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from service.build import build
+    from service.query.backend import RemoteError
 
-    result = build(Path(args.packages), Path(args.out), args.base_url)
+    try:
+        result = build(Path(args.packages), Path(args.out), args.base_url, store_url=args.store)
+    except RemoteError as error:
+        print(f"FAILED to load the remote store: {error}", file=sys.stderr)
+        return 1
     for slug in result.built:
         print(f"ok {slug}")
     for slug, error in result.failed.items():
@@ -56,7 +61,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.failed:
         print("the previous store stays in place")
         return 1
-    print(f"store: {Path(args.out) / 'store'} -> {result.store}")
+    print(
+        f"store: {args.store}"
+        if args.store
+        else f"store: {Path(args.out) / 'store'} -> {result.store}"
+    )
     return 0
 
 
@@ -67,9 +76,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.store import open_store
 
     data = Path(args.data)
+    remote = os.environ.get("BUDGETPUB_STORE_URL")
     try:
-        open_store(data)
-    except (FileNotFoundError, OSError) as error:
+        if remote:
+            from service.query.backend import RemoteStore
+
+            len(RemoteStore(remote))
+        else:
+            open_store(data)
+    except Exception as error:  # a missing or corrupt store: say so once, do not crash-loop
         print(f"cannot serve: {error}", file=sys.stderr)
         return 2
     os.environ["BUDGETPUB_DATA"] = str(data)
@@ -107,6 +122,13 @@ def parser() -> argparse.ArgumentParser:
         "--base-url",
         default=None,
         help="base IRI (default $BUDGETPUB_BASE_URL or http://127.0.0.1:8000/)",
+    )
+    build.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="load a remote SPARQL store (e.g. an oxigraph server's base URL) "
+        "with the Graph Store Protocol instead of the embedded store",
     )
     build.set_defaults(handler=cmd_build)
     serve = commands.add_parser("serve", help="serve the data under gunicorn")

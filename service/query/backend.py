@@ -16,7 +16,6 @@ from typing import Any
 
 from pyoxigraph import (
     DefaultGraph,
-    NamedNode,
     Quad,
     QueryResultsFormat,
     RdfFormat,
@@ -66,12 +65,15 @@ class RemoteStore:
         return [quad.triple for quad in parse(data, format=RdfFormat.N_TRIPLES)]
 
     def quads_for_pattern(
-        self, subject: Any, predicate: Any = None, obj: Any = None, graph: Any = None
+        self, subject: Any = None, predicate: Any = None, obj: Any = None, graph: Any = None
     ) -> Iterator[Quad]:
-        if not isinstance(subject, NamedNode) or predicate is not None or obj is not None:
-            raise NotImplementedError("RemoteStore describes subjects only")
-        construct = f"CONSTRUCT {{ <{subject.value}> ?p ?o }} WHERE {{ <{subject.value}> ?p ?o }}"
-        for triple in self.query(construct):
+        """The default graph's triples matching a pattern (None is a wildcard)."""
+        terms = [
+            str(t) if t is not None else f"?{v}"
+            for t, v in ((subject, "s"), (predicate, "p"), (obj, "o"))
+        ]
+        pattern = " ".join(terms)
+        for triple in self.query(f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}"):
             yield Quad(triple.subject, triple.predicate, triple.object, DefaultGraph())
 
     def __len__(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,10 @@ from typing import Any
 from flask import Flask, current_app
 from pyoxigraph import Store
 
+from service.query.backend import RemoteStore
 from service.store import open_store
+
+REMOTE_RECHECK = 5.0  # seconds between looks at whether a shared store changed
 
 
 @dataclass(frozen=True)
@@ -35,18 +39,28 @@ class PackageSummary:
 
 
 class Site:
-    def __init__(self, data_dir: Path, packages_dir: Path, base_url: str):
+    def __init__(
+        self, data_dir: Path, packages_dir: Path, base_url: str, store_url: str | None = None
+    ):
         self.data_dir = data_dir.resolve()
         self.packages_dir = packages_dir.resolve()
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.store_url = store_url
         self._lock = threading.Lock()
-        self._store: Store | None = None
+        self._store: Store | RemoteStore | None = None
         self._target: str | None = None
+        self._checked = 0.0
         self._packages: dict[str, PackageSummary] = {}
         self.refresh()
 
     # --- the store -----------------------------------------------------------------------
     def _current_target(self) -> str:
+        if self.store_url:  # a shared store: its size, looked at every few seconds
+            if self._store is None or time.monotonic() - self._checked > REMOTE_RECHECK:
+                self._checked = time.monotonic()
+                store = self._store or RemoteStore(self.store_url)
+                return f"remote-{len(store)}"
+            return self._target or ""
         link = self.data_dir / "store"
         return os.readlink(link) if link.is_symlink() else str(link.resolve())
 
@@ -56,7 +70,9 @@ class Site:
         if target != self._target or self._store is None:
             with self._lock:
                 if target != self._target or self._store is None:
-                    self._store = open_store(self.data_dir)
+                    self._store = (
+                        RemoteStore(self.store_url) if self.store_url else open_store(self.data_dir)
+                    )
                     self._target = target
                     self._load_packages()
                     self.version.cache_clear()
@@ -68,9 +84,11 @@ class Site:
     @lru_cache(maxsize=1)  # noqa: B019 - one Site per app, cleared on every swap
     def version(self) -> str:
         """Changes with every build: part of every ETag of data from the store."""
-        return Path(self._target or "").name
+        return Path(self._target or "").name if not self.store_url else (self._target or "")
 
     def modified(self) -> float:
+        if self.store_url:
+            return max((p.modified for p in self._packages.values()), default=0.0)
         return (self.data_dir / "store").resolve().stat().st_mtime
 
     # --- packages ------------------------------------------------------------------------
@@ -112,7 +130,10 @@ def _read_descriptor(path: str, modified: float) -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """Open the store at start: a missing or corrupt store is a clear error, not a crash loop."""
     app.extensions["budgetpub"] = Site(
-        Path(app.config["DATA_DIR"]), Path(app.config["PACKAGES_DIR"]), app.config["BASE_URL"]
+        Path(app.config["DATA_DIR"]),
+        Path(app.config["PACKAGES_DIR"]),
+        app.config["BASE_URL"],
+        app.config.get("STORE_URL"),
     )
 
 
