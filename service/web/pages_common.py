@@ -44,7 +44,11 @@ CODE_SUFFIXES = ("_code", "_class", "_subclass")
 # Columns that name a row, in order of preference (the tables differ).
 NAME_FIELDS = ("name", "item", "project_name", "economic_departmental_name", "subject", "term")
 # Columns of words that deserve room (Chinese wraps after every character otherwise).
-WIDE_FIELDS = {*NAME_FIELDS, "level3", "sentence", "definition", "content", "task", "description"}
+WIDE_FIELDS = {
+    *NAME_FIELDS,
+    *("level3", "sentence", "definition", "content", "task", "description"),
+    *("department", "unit_name", "project_unit"),
+}
 
 
 def local_url(iri: str) -> str | None:

@@ -31,27 +31,38 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SHOW_AT_MOST = 1000  # observation rows listed on one page; totals always use every row
 
-AMOUNTS = """
+PREFIXES = """
 PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?obs ?concept ?notation ?table ?tableTitle ?unit ?dataset ?slug ?datasetTitle
-       ?rowType ?amount ?line ?column
-WHERE {
-  ?concept skos:broader* <%s> .
+"""
+# Three small queries rather than one: Oxigraph plans the single join badly (a second per
+# page on four packages); concepts first, then their observations, then their tables.
+CLOSURE = (
+    PREFIXES
+    + """SELECT ?concept ?notation WHERE {
+  ?concept skos:broader* <%s> . OPTIONAL { ?concept skos:notation ?notation } }"""
+)
+OBSERVATIONS = (
+    PREFIXES
+    + """SELECT ?obs ?concept ?table ?rowType ?amount ?line ?column WHERE {
+  VALUES ?concept { %s }
   ?obs ?dimension ?concept .
-  ?obs a qb:Observation ; qb:dataSet ?table ; bp:rowType ?rowType ; bp:amount ?amount .
+  ?obs qb:dataSet ?table ; bp:rowType ?rowType ; bp:amount ?amount .
   OPTIONAL { ?obs bp:sourceLine ?line }
-  OPTIONAL { ?obs bp:sourceColumn ?column }
-  OPTIONAL { ?concept skos:notation ?notation }
+  OPTIONAL { ?obs bp:sourceColumn ?column } }"""
+)
+TABLES = (
+    PREFIXES
+    + """SELECT ?table ?tableTitle ?unit ?dataset ?slug ?datasetTitle WHERE {
+  VALUES ?table { %s }
   ?table dct:isPartOf ?dataset .
   OPTIONAL { ?table dct:title ?tableTitle }
   OPTIONAL { ?table bp:publishedUnit ?unit }
   OPTIONAL { ?dataset dct:identifier ?slug }
-  OPTIONAL { ?dataset dct:title ?datasetTitle }
-}
-"""
+  OPTIONAL { ?dataset dct:title ?datasetTitle } }"""
+)
 
 NARROWER = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -189,31 +200,44 @@ def table_info(slug: str, table: str) -> TableInfo:
 
 def amounts(iri: str) -> list[Amount]:
     """Every observation whose classification is the concept or a narrower one."""
+    store = site().store()
+    notations = {
+        _value(row, "concept"): _value(row, "notation") for row in store.query(CLOSURE % iri)
+    }
+    observations = list(store.query(OBSERVATIONS % " ".join(f"<{c}>" for c in notations)))
+    tables = sorted({_value(row, "table") for row in observations})
+    about = {
+        _value(row, "table"): row
+        for row in (store.query(TABLES % " ".join(f"<{t}>" for t in tables)) if tables else [])
+    }
     found = []
-    lookups: dict[tuple[str, str], TableInfo] = {}
-    for s in site().store().query(AMOUNTS % iri):
-        slug, table_iri = _value(s, "slug"), _value(s, "table")
-        table = table_iri.rsplit("/", 1)[-1]
+    lookups: dict[str, TableInfo] = {}
+    for s in observations:
+        table_iri = _value(s, "table")
+        if table_iri not in about:
+            continue  # an observation outside any dataset: nothing to link it to
+        t = about[table_iri]
+        slug, table = _value(t, "slug"), table_iri.rsplit("/", 1)[-1]
+        if table_iri not in lookups:
+            lookups[table_iri] = table_info(slug, table)
+        info = lookups[table_iri]
         column = _value(s, "column") or _value(s, "obs").rsplit("/", 1)[-1]
-        if (slug, table) not in lookups:
-            lookups[slug, table] = table_info(slug, table)
-        info = lookups[slug, table]
         line = _value(s, "line")
         found.append(
             Amount(
                 dataset=slug,
-                dataset_title=_value(s, "datasetTitle") or slug,
+                dataset_title=_value(t, "datasetTitle") or slug,
                 table=table,
-                table_title=_value(s, "tableTitle") or table,
+                table_title=_value(t, "tableTitle") or table,
                 column=column,
                 column_title=info.titles.get(column, column),
                 line=line,
                 name=info.names.get(line, ""),
                 row_type=_value(s, "rowType").rsplit("/", 1)[-1],
                 concept=_value(s, "concept"),
-                notation=_value(s, "notation"),
+                notation=notations.get(_value(s, "concept"), ""),
                 yuan=Decimal(_value(s, "amount")),
-                unit=_value(s, "unit") or "元",
+                unit=_value(t, "unit") or "元",
                 place=(info.position, info.order.get(column, 999)),
             )
         )
