@@ -84,8 +84,15 @@ def bench_pdf() -> None:
         report("ingest 35-page PDF: read+audit+package", timed(ingest, 5), "<= 3000 ms")
 
 
+def _http() -> None:
+    from bench.http import bench_http
+
+    bench_http()
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "ingest": bench_ingest,
+    "http": _http,
     "rdf": _rdf,
     "pdf": bench_pdf,
     "fuzz": _fuzz,

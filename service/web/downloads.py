@@ -18,7 +18,7 @@ from flask import Blueprint, Response, request, send_file, stream_with_context
 from werkzeug.security import safe_join
 
 from service.web.errors import ApiError
-from service.web.http import conditional
+from service.web.http import conditional, etag_for
 from service.web.site import site
 
 bp = Blueprint("downloads", __name__)
@@ -50,16 +50,22 @@ STREAM_ABOVE = 4 * 1024 * 1024  # bytes: smaller files are sent whole so they ca
 
 
 def _file_response(path: Path, mimetype: str, disposition: str | None) -> Response:
-    if path.stat().st_size <= STREAM_ABOVE:
+    stat = path.stat()
+    tag = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    if request.if_none_match:  # revalidation answered from the file's stat alone
+        current = etag_for(tag)
+        if request.if_none_match.contains(current) or request.if_none_match.star_tag:
+            response = Response(status=304)
+            response.set_etag(current)
+            response.last_modified = stat.st_mtime
+            return response
+    if stat.st_size <= STREAM_ABOVE:
         response = Response(path.read_bytes(), mimetype=mimetype)
     else:  # large tables stream from disk
         response = send_file(path, mimetype=mimetype, conditional=False, etag=False)
     if disposition:
         response.headers["Content-Disposition"] = disposition
-    stat = path.stat()
-    return conditional(
-        response, tag_source=f"{path}:{stat.st_size}:{stat.st_mtime_ns}", modified=stat.st_mtime
-    )
+    return conditional(response, tag_source=tag, modified=stat.st_mtime)
 
 
 @bp.get("/datapackages/<slug>/<path:path>")

@@ -7,6 +7,11 @@ import hashlib
 from flask import Flask, Response, request
 
 
+def etag_for(tag_source: str | bytes) -> str:
+    data = tag_source.encode() if isinstance(tag_source, str) else tag_source
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 def conditional(
     response: Response,
     *,
@@ -16,8 +21,7 @@ def conditional(
 ) -> Response:
     """Add ETag / Last-Modified and answer 304 when the client's copy is current."""
     if tag_source is not None:
-        data = tag_source.encode() if isinstance(tag_source, str) else tag_source
-        response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+        response.set_etag(etag_for(tag_source))
     elif not response.direct_passthrough:
         response.add_etag()
     if modified is not None:
