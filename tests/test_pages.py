@@ -15,7 +15,7 @@ import pytest
 from service import create_app
 from service.build import build
 from service.web.pages_common import exact, in_unit
-from service.web.pages_dataset import script_json
+from service.web.pages_dataset import audit, script_json
 from tests.conftest import ROOT, SEED_SLUG
 
 BASE = "http://127.0.0.1:8000/"
@@ -255,6 +255,21 @@ def test_audit_shows_the_warning_first_with_where_it_is(client) -> None:
     assert f"{DATASET}/table/expenditure#line-236" in parsed.links
 
 
+def test_audit_orders_fail_then_warn_then_pass() -> None:
+    records = [
+        {"id": "a", "status": "pass", "message": "ok", "where": {"table": "income", "line": 3}},
+        {"id": "b", "status": "warn", "message": "cap", "where": {"table": "x", "line": 9}},
+        {"id": "c", "status": "fail", "message": "sum", "where": {"table": "income", "line": 5}},
+        {"id": "d", "status": "pass", "message": "ok", "where": {}},
+    ]
+    found = audit("slug", {"income"}, records)
+    assert [c["id"] for c in found["problems"]] == ["c", "b"]
+    assert [c["id"] for c in found["passed"]] == ["a", "d"]
+    assert found["counts"] == {"pass": 2, "warn": 1, "fail": 1} and found["total"] == 4
+    assert found["problems"][0]["href"] == "/dataset/slug/table/income#line-5"
+    assert found["problems"][1]["href"] is None  # no page for that table: no dead link
+
+
 def test_performance_targets(client) -> None:
     html, parsed = page(client, DATASET)
     section = html[html.index('id="performance"') :]
@@ -485,12 +500,13 @@ def test_pages_need_no_javascript_and_nothing_from_elsewhere(client, path: str) 
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-    parsed = Page(response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    parsed = Page(html)
     assert parsed.assets and all(
         a.startswith("/") and not a.startswith("//") for a in parsed.assets
     )
     assert all(s.get("type") == "application/ld+json" for s in parsed.scripts)
-    assert not any(re.search(r"\bon[a-z]+=", t) for t in parsed.links)
+    assert not re.search(r"<[^>]*\son[a-z]+=", html)  # no inline event handlers either
     stylesheet = client.get(parsed.assets[0])
     assert stylesheet.status_code == 200 and stylesheet.mimetype == "text/css"
     assert "url(http" not in stylesheet.get_data(as_text=True)

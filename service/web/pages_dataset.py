@@ -69,9 +69,11 @@ def objects(triples: list[Triple], subject: str, predicate: str) -> list[str]:
 # --- the audit -----------------------------------------------------------------------------
 
 
-def audit(slug: str, pages: set[str]) -> dict[str, Any]:
+def audit(
+    slug: str, pages: set[str], records: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Failing and warning checks first, each with its message and where it points."""
-    records = read_checks(slug)
+    records = read_checks(slug) if records is None else records
     counts = Counter(record.get("status", "") for record in records)
     shown = []
     for record in sorted(records, key=lambda r: STATUS_ORDER.get(r.get("status", ""), 3)):
