@@ -90,8 +90,15 @@ def _http() -> None:
     bench_http()
 
 
+def _query() -> None:
+    from bench.query import bench_query
+
+    bench_query()
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "ingest": bench_ingest,
+    "query": _query,
     "http": _http,
     "rdf": _rdf,
     "pdf": bench_pdf,

@@ -29,11 +29,31 @@ def _free_port() -> int:
 
 
 def start_server(data: Path, base: str, port: int, workers: int = 2) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BUDGETPUB_DATA": str(data), "BUDGETPUB_PACKAGES": str(ROOT / "datapackages"),
-           "BUDGETPUB_BASE_URL": base}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning", "service:create_app()"], cwd=ROOT, env=env)
+    env = {
+        **os.environ,
+        "BUDGETPUB_DATA": str(data),
+        "BUDGETPUB_PACKAGES": str(ROOT / "datapackages"),
+        "BUDGETPUB_BASE_URL": base,
+    }
+    process = subprocess.Popen(  # exactly what `make run` runs
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--data",
+            str(data),
+            "--packages",
+            str(ROOT / "datapackages"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(150):
         try:
             urllib.request.urlopen(f"{base}healthz", timeout=1).read()
@@ -44,8 +64,10 @@ def start_server(data: Path, base: str, port: int, workers: int = 2) -> subproce
     raise RuntimeError("gunicorn did not start")
 
 
-def wrk(url: str, seconds: int = 10, connections: int = 32, header: str | None = None) -> dict[str, str]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+def wrk(
+    url: str, seconds: int = 10, connections: int = 32, header: str | None = None
+) -> dict[str, str]:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if header:
         command[1:1] = ["-H", header]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -81,8 +103,10 @@ def bench_http() -> None:
                 ("304 revalidation (CSV)", csv_url, f"If-None-Match: {etag}", ">= 2,000 req/s"),
             ):
                 found = wrk(url, header=header)
-                print(f"{'http: ' + name:<40} {float(found['rps']):>9,.0f} req/s   p50 {found['p50']:>8}"
-                      f"   p99 {found['p99']:>8}   non-2xx/3xx {found['errors']}   target {target}")
+                print(
+                    f"{'http: ' + name:<40} {float(found['rps']):>9,.0f} req/s   p50 {found['p50']:>8}"
+                    f"   p99 {found['p99']:>8}   non-2xx/3xx {found['errors']}   target {target}"
+                )
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -97,6 +97,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"{args.host}:{args.port}",
         "--workers",
         str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        "--keep-alive",
+        "5",
         "--access-logfile",
         "-",
         "--timeout",
@@ -137,6 +143,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", default="var", help="folder that `build` wrote (default var)")
     serve.add_argument("--packages", default="datapackages", help="folder of data packages")
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per worker (gthread: keep-alive, streaming downloads)",
+    )
     serve.add_argument("--timeout", type=int, default=60, help="gunicorn worker timeout, s")
     serve.set_defaults(handler=cmd_serve)
     return root
