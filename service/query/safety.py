@@ -8,6 +8,7 @@ so nothing unparsed ever reaches the store.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 FORMS = {
@@ -40,13 +41,19 @@ def _walk(node: Any) -> Any:
 
 def check(query: str, max_length: int) -> str:
     """The query form (select/ask/construct/describe), or a Refusal saying why not."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
     if len(query) > max_length:
         raise Refusal(413, "query-too-long", f"queries are limited to {max_length} characters")
     if not query.strip():
         raise Refusal(400, "missing-query", "give a SPARQL query in the query parameter")
+    return _classify(query)
+
+
+@lru_cache(maxsize=256)
+def _classify(query: str) -> str:
+    """Parsing costs ~10 ms; a query asked again (a page, a dashboard) is judged once."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         parsed = parseQuery(query)
     except ParseException as error:
