@@ -1,11 +1,18 @@
+# budgetpub: install, ingest the documents in sources/, build the RDF and store, serve.
 FROM python:3.11-slim
 WORKDIR /app
+ENV PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 \
+    BUDGETPUB_BASE_URL=http://127.0.0.1:8000/ \
+    BUDGETPUB_DATA=/app/var BUDGETPUB_PACKAGES=/app/datapackages
 COPY pyproject.toml README.md ./
 COPY service ./service
 COPY vocab ./vocab
 COPY sources ./sources
 COPY datapackages ./datapackages
-RUN pip install --no-cache-dir -e . && budgetpub ingest sources/*.txt --out datapackages
-ENV BUDGETPUB_BASE_URL=http://127.0.0.1:8000/
+# editable install keeps vocab/ beside the package, where the code reads it
+RUN pip install -e . \
+ && budgetpub ingest sources --out datapackages \
+ && budgetpub build --out var
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "service:create_app()"]
+# gunicorn runs service:create_app() (see `budgetpub serve`)
+CMD ["budgetpub", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--data", "/app/var"]
