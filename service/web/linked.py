@@ -42,6 +42,17 @@ def iri_for(path: str) -> str:
 
 
 def triples_for(iri: str) -> list[Triple]:
+    """What the store says of an IRI, remembered per build (pages and renderings share it)."""
+    here = site()
+    return list(_described(here.version(), here.base_url, iri))
+
+
+@lru_cache(maxsize=256)
+def _described(version: str, base: str, iri: str) -> tuple[Triple, ...]:
+    return tuple(_describe(iri))
+
+
+def _describe(iri: str) -> list[Triple]:
     store = site().store()
     if iri == describing.ONTOLOGY:
         return describing.describe_vocabulary(store)
