@@ -8,6 +8,7 @@ count a total or an overlapping column twice.
 
 Cuts become VALUES on the term itself where they can (an index lookup, not a filter), and
 labels are fetched afterwards for the keys a page returns, never joined into the aggregate.
+Facts a dimension does not apply to form a group whose key is null.
 """
 
 from __future__ import annotations
@@ -46,24 +47,23 @@ class Dimension:
     def labelled(self) -> bool:
         return self.scheme is not None or self.name == "project"
 
-    def pattern(self, facts: bool = False) -> tuple[str, str]:
-        """(triple patterns, binds and filters) that bind ?{name}_key. The two parts are kept
-        apart so every triple pattern lands in one basic graph pattern the engine can order.
-        For aggregates "not applicable" drops out; for facts it is ""."""
+    def pattern(self) -> tuple[str, str]:
+        """(triple patterns, binds) that bind ?{name}_key for every fact: "not applicable"
+        and a missing project become "" / unbound, one group of their own, so the groups of
+        an aggregate always add up to its summary. The two parts are kept apart so every
+        triple pattern lands in one basic graph pattern the engine can order."""
         n = f"?{self.name}"
+        if self.name == "project":
+            return (
+                "?obs bp:project ?project_p .",
+                "OPTIONAL { ?project_p bp:projectCode ?project_key }",
+            )
         if self.custom:
-            if facts and self.name == "project":
-                return (
-                    "?obs bp:project ?project_p .",
-                    "OPTIONAL { ?project_p bp:projectCode ?project_key }",
-                )
             triples, _, tail = self.custom.partition(" BIND")
             return triples, f"BIND{tail}" if tail else ""
         key = f"SUBSTR({n}_n, 1, {self.length})" if self.length else f"{n}_n"
         triples = f"?obs bp:{self.prop} {n}_c . {n}_c skos:notation {n}_n ."
-        if facts:
-            return triples, f'BIND(IF({n}_n = "_none", "", {key}) AS {n}_key)'
-        return triples, f'FILTER({n}_n != "_none") BIND({key} AS {n}_key)'
+        return triples, f'BIND(IF({n}_n = "_none", "", {key}) AS {n}_key)'
 
     def cut(self, values: list[str]) -> str:
         n = f"?{self.name}"
@@ -221,14 +221,14 @@ def drilldowns(text: str | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def where(cube: str, dims: list[str], cuts: dict[str, list[str]], facts: bool = False) -> str:
+def where(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
     head = [
         DIMENSIONS[name].cut(values) for name, values in cuts.items() if not DIMENSIONS[name].length
     ]  # VALUES first: the engine starts from cut terms
     triples = [f"?ds bp:tableKind {literal(cube)} .", "?obs qb:dataSet ?ds ; bp:amount ?amount ."]
     tail = []
     for name in dict.fromkeys([*cuts, *dims]):
-        pattern, extra = DIMENSIONS[name].pattern(facts=facts and name not in cuts)
+        pattern, extra = DIMENSIONS[name].pattern()
         triples.append(pattern)
         tail.append(extra)
         if DIMENSIONS[name].length and name in cuts:
@@ -237,13 +237,9 @@ def where(cube: str, dims: list[str], cuts: dict[str, list[str]], facts: bool = 
 
 
 def aggregate_query(
-    cube: str,
-    dims: list[str],
-    cuts: dict[str, list[str]],
-    order: list[tuple[str, str]],
-    limit: int,
-    offset: int,
+    cube: str, dims: list[str], cuts: dict[str, list[str]], order: list[tuple[str, str]]
 ) -> str:
+    """Every group, in order: one scan gives the page, the cell count and the summary."""
     keys = " ".join(f"?{d}_key" for d in dims)
     sort = []
     for name, direction in order or [(d, "asc") for d in dims]:
@@ -253,15 +249,8 @@ def aggregate_query(
     order_by = f"ORDER BY {' '.join(sort)}" if sort else ""
     return (
         f"{PREFIXES}SELECT {keys} (SUM(?amount) AS ?sum) (COUNT(?obs) AS ?count)\n"
-        f"WHERE {{\n  {where(cube, dims, cuts)}\n}} {group} {order_by} "
-        f"LIMIT {limit} OFFSET {offset}"
+        f"WHERE {{\n  {where(cube, dims, cuts)}\n}} {group} {order_by}"
     )
-
-
-def count_query(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
-    keys = " ".join(f"?{d}_key" for d in dims) or "?ds"
-    inner = f"SELECT DISTINCT {keys} WHERE {{\n  {where(cube, dims, cuts)}\n}}"
-    return f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ {inner} }}"
 
 
 def members_query(
@@ -282,7 +271,7 @@ def facts_query(
     sort = " ".join(f"{d.upper()}(?{n}_key)" for n, d in order) or "ASC(?obs)"
     return (
         f"{PREFIXES}SELECT ?obs {keys} ?amount ?line WHERE {{\n  ?obs bp:sourceLine ?line .\n  "
-        f"{where(cube, dims, cuts, facts=True)}\n}} "
+        f"{where(cube, dims, cuts)}\n}} "
         f"ORDER BY {sort} LIMIT {limit} OFFSET {offset}"
     )
 
