@@ -126,40 +126,47 @@ def _table_total(
     return row.get(field), row["source_line"], True
 
 
+def _by_function(
+    document: Document, summary: str, column: str, detail: str, check: str, what: str, of: str
+) -> Iterator[Check | None]:
+    """Each functional class line of a summary table against Σ its rows in a detail table."""
+    lines, rows = document.tables.get(summary), document.tables.get(detail)
+    if lines is None or rows is None:
+        return
+    for line in lines.rows:
+        code = line.get("functional_class")
+        if not code:
+            continue
+        items = [r for r in rows.items() if r["functional_class"] == code]
+        yield compare(
+            f"cross:{check}:{code}",
+            line.get(column),
+            total(r.get("total") for r in items),
+            summary,
+            line["source_line"],
+            f"{what} {line['item']} = Σ {code} rows of {of}",
+        )
+
+
 def cross_tables(document: Document) -> Iterator[Check | None]:
-    tables = document.tables
-    spend = tables.get("summary_expenditure")
-    expenditure = tables.get("expenditure")
-    if spend is not None and expenditure is not None:
-        for row in spend.rows:
-            code = row.get("functional_class")
-            if not code:
-                continue
-            rows = [r for r in expenditure.items() if r["functional_class"] == code]
-            yield compare(
-                f"cross:summary-function:{code}",
-                row.get("amount"),
-                total(r.get("total") for r in rows),
-                "summary_expenditure",
-                row["source_line"],
-                f"收支总表 {row['item']} = Σ {code} rows of 部门支出预算表",
-            )
-    fiscal = tables.get("fiscal_summary_expenditure")
-    general = tables.get("general_budget_expenditure")
-    if fiscal is not None and general is not None:
-        for row in fiscal.rows:
-            code = row.get("functional_class")
-            if not code:
-                continue
-            rows = [r for r in general.items() if r["functional_class"] == code]
-            yield compare(
-                f"cross:fiscal-function:{code}",
-                row.get("general_public_budget"),
-                total(r.get("total") for r in rows),
-                "fiscal_summary_expenditure",
-                row["source_line"],
-                f"财政拨款收支总表 {row['item']} = Σ {code} rows of 一般公共预算支出表",
-            )
+    yield from _by_function(
+        document,
+        "summary_expenditure",
+        "amount",
+        "expenditure",
+        "summary-function",
+        "收支总表",
+        "部门支出预算表",
+    )
+    yield from _by_function(
+        document,
+        "fiscal_summary_expenditure",
+        "general_public_budget",
+        "general_budget_expenditure",
+        "fiscal-function",
+        "财政拨款收支总表",
+        "一般公共预算支出表",
+    )
     pairs = [
         ("cross:income-total", ("summary_income", "grand"), ("income", "total")),
         ("cross:expenditure-total", ("summary_expenditure", "current"), ("expenditure", "total")),
@@ -204,7 +211,7 @@ def cross_tables(document: Document) -> Iterator[Check | None]:
         )
     gbe_total = _table_total(document, "general_budget_expenditure", "basic_personnel_wages")
     basic_personnel = _table_total(document, "general_budget_basic_expenditure", "personnel")
-    gbe = tables.get("general_budget_expenditure")
+    gbe = document.tables.get("general_budget_expenditure")
     if gbe_total[2] and basic_personnel[2] and gbe and "basic_personnel_wages" in gbe.fields:
         household = _table_total(
             document, "general_budget_expenditure", "basic_personnel_household"
