@@ -322,3 +322,30 @@ def test_real_client_harvests_the_catalog_and_every_download(live_server: str) -
     dataset = rdflib.Graph()
     dataset.parse(f"{live_server}dataset/{SEED_SLUG}", format="json-ld")
     assert len(dataset) > 100
+
+
+def test_every_minted_iri_dereferences(client, built_var) -> None:
+    """Every subject IRI the build minted for the seed (and every concept and vocabulary
+    term it uses) answers 200 with triples about it."""
+    from urllib.parse import urlsplit
+
+    minted = rdflib.Graph().parse(built_var / "rdf" / f"{SEED_SLUG}.nt", format="nt")
+    subjects = {str(s) for s in minted.subjects() if isinstance(s, rdflib.URIRef)}
+    concepts = {
+        str(o) for o in minted.objects() if str(o).startswith("https://w3id.org/budgetpub/code/")
+    }
+    assert len(subjects) > 500
+    for iri in sorted(subjects | concepts):
+        if iri.startswith(BASE):
+            path = urlsplit(iri).path
+        else:
+            path = "/code/" + iri.removeprefix("https://w3id.org/budgetpub/code/")
+        response = client.get(path, headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, iri
+        if "/datapackages/" not in iri:  # those IRIs are the files themselves
+            assert f"<{iri}>".encode() in response.data or iri.endswith(".html"), iri
+    terms = {
+        str(p) for p in minted.predicates() if str(p).startswith("https://w3id.org/budgetpub/def#")
+    }
+    vocabulary = client.get("/def", headers={"Accept": "application/n-triples"}).data.decode()
+    assert all(f"<{term}>" in vocabulary for term in terms)
