@@ -68,16 +68,12 @@ class Page:
     number: int
     lines: list[TextLine] = field(default_factory=list)
     handle: Any = None  # the pdfplumber page, for grids on demand
+    found_grids: list[Grid] | None = None  # grids already read (by a parallel reader)
 
     def grids(self) -> list[Grid]:
-        found = []
-        for table in self.handle.find_tables():
-            texts = table.extract()
-            boxes = [list(row.cells) for row in table.rows]
-            found.append(
-                Grid(self.number, texts, boxes, [row.bbox for row in table.rows], table.bbox)
-            )
-        return found
+        if self.found_grids is None:
+            self.found_grids = page_grids(self.handle, self.number)
+        return self.found_grids
 
     def line_for(self, box: Box) -> TextLine | None:
         """The text line a table row was read from: the one nearest the row's middle."""
@@ -89,6 +85,15 @@ class Page:
 
     def text_after(self, bottom: float) -> list[TextLine]:
         return [line for line in self.lines if line.top >= bottom - 1]
+
+
+def page_grids(handle: Any, number: int) -> list[Grid]:
+    found = []
+    for table in handle.find_tables():
+        texts = table.extract()
+        boxes = [list(row.cells) for row in table.rows]
+        found.append(Grid(number, texts, boxes, [row.bbox for row in table.rows], table.bbox))
+    return found
 
 
 def is_pdf(data: bytes) -> bool:
@@ -115,20 +120,71 @@ def open_pdf(data: bytes, file: str) -> Any:
     return pdf
 
 
-def read_pages(pdf: Any) -> list[Page]:
-    """Every page's text lines, numbered through the document."""
-    pages = []
+PARALLEL_FROM = 8  # pages: below this, starting a second process costs more than it saves
+
+
+def read_pages(pdf: Any, data: bytes | None = None) -> list[Page]:
+    """Every page's text lines, numbered through the document.
+
+    pdfminer's page parsing is most of a PDF's ingest time; with the bytes at hand and a
+    second core, the pages are read in two forked processes (grids of tabular pages too)."""
+    if data is not None and len(pdf.pages) >= PARALLEL_FROM and _may_fork():
+        pages = _read_in_parallel(data, len(pdf.pages))
+    else:
+        pages = [
+            _read_page(handle, index, grids=False)
+            for index, handle in enumerate(pdf.pages, start=1)
+        ]
+        for page, handle in zip(pages, pdf.pages, strict=True):
+            page.handle = handle
     number = 0
-    for index, handle in enumerate(pdf.pages, start=1):
-        page = Page(index, handle=handle)
-        for raw in handle.extract_text_lines(return_chars=False):
-            text = raw["text"].strip()
-            if not text:
-                continue
+    for page in pages:  # numbered through the document, page 1's lines first
+        for line in page.lines:
             number += 1
-            page.lines.append(TextLine(number, index, text, raw["top"], raw["bottom"]))
-        pages.append(page)
+            line.number = number
     return pages
+
+
+def _read_page(handle: Any, index: int, *, grids: bool) -> Page:
+    page = Page(index)
+    for raw in handle.extract_text_lines(return_chars=False):
+        text = raw["text"].strip()
+        if text:
+            page.lines.append(TextLine(0, index, text, raw["top"], raw["bottom"]))
+    if grids:  # every page: a table's page may hold no number (an empty 政府性基金 table)
+        page.found_grids = page_grids(handle, index)
+    return page
+
+
+def _may_fork() -> bool:
+    """Fork only where it is safe and useful: two cores, one thread, not inside a worker."""
+    import multiprocessing
+    import os
+    import threading
+
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _read_chunk(job: tuple[bytes, list[int]]) -> list[Page]:
+    import pdfplumber
+
+    data, indices = job
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [_read_page(pdf.pages[i - 1], i, grids=True) for i in indices]
+
+
+def _read_in_parallel(data: bytes, count: int) -> list[Page]:
+    import multiprocessing
+
+    jobs = [(data, list(range(start, count + 1, 2))) for start in (1, 2)]
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        chunks = pool.map(_read_chunk, jobs)
+    return sorted((page for chunk in chunks for page in chunk), key=lambda p: p.number)
 
 
 def looks_tabular(line: TextLine) -> bool:

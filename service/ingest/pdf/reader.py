@@ -151,7 +151,7 @@ class _Placer:
 
 def read_pdf(data: bytes, file: str) -> Document:
     with open_pdf(data, file) as pdf:
-        pages = read_pages(pdf)
+        pages = read_pages(pdf, data)
         placer = _Placer(file)
         for page in pages:
             placer.place(page)
