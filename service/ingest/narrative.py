@@ -7,6 +7,7 @@ paragraphs are rejoined until a line ends a sentence or the next starts a number
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from service.ingest.cells import normalise
@@ -22,27 +23,40 @@ _FIGURE = re.compile(
     r"(?P<value>\d+(?:\.\d+)?)(?P<unit>万元|元|%|个项目|个)"
 )
 _YEAR = re.compile(r"(\d{4})年")
-_GLOSSARY = re.compile(r"^[一二三四五六七八九十]+、(?P<term>[^:：]{1,30})[:：](?P<definition>.+)$")
+_GLOSSARY = re.compile(
+    r"^\s*[一二三四五六七八九十]+、\s*(?P<term>[^:：]{1,30})[:：](?P<definition>.+)$"
+)
 
 
-def paragraphs(lines: list[Line]) -> list[Line]:
+@dataclass
+class Para:
+    """A rejoined paragraph: `text` normalised for matching, `raw` as published for output."""
+
+    number: int
+    text: str
+    raw: str
+
+
+def paragraphs(lines: list[Line]) -> list[Para]:
     """Rejoin paragraphs broken by the extraction; each keeps its first line number."""
-    joined: list[Line] = []
+    joined: list[Para] = []
     previous = ""
     for line in lines:
         text = normalise(line.text)
         if not text:
             continue
+        raw = line.text.strip().replace("**", "")  # bold markup of the extraction, not content
         wrapped = len(previous) >= 20 and not previous.endswith(_SENTENCE_END)
         if joined and wrapped and not _ITEM_START.match(text):
-            joined[-1] = Line(joined[-1].number, joined[-1].text + text)
+            last = joined[-1]
+            joined[-1] = Para(last.number, last.text + text, last.raw + raw)
         else:
-            joined.append(Line(line.number, text))
+            joined.append(Para(line.number, text, raw))
         previous = text
     return joined
 
 
-def responsibilities(paras: list[Line]) -> tuple[list[str], str | None]:
+def responsibilities(paras: list[Para]) -> tuple[list[str], str | None]:
     """Numbered duties under 主要职责, and the 预算单位构成 paragraph."""
     duties: list[str] = []
     structure = None
@@ -60,16 +74,16 @@ def responsibilities(paras: list[Line]) -> tuple[list[str], str | None]:
                 section = None
             continue
         if section == "duties" and re.match(r"^\d+[.、．]", text):
-            duties.append(re.sub(r"^\d+[.、．]", "", text))
+            duties.append(re.sub(r"^\s*\d+\s*[.、．]\s*", "", para.raw))
         elif section == "duties" and duties:
             section = None
         elif section == "structure" and text.endswith("。") and not _ITEM_START.match(text):
-            structure = structure or text
+            structure = structure or para.raw
             section = None
     return duties, structure
 
 
-def glossary(paras: list[Line]) -> list[tuple[int, str, str]]:
+def glossary(paras: list[Para]) -> list[tuple[int, str, str]]:
     entries = []
     inside = False
     for para in paras:
@@ -78,13 +92,15 @@ def glossary(paras: list[Line]) -> list[tuple[int, str, str]]:
             continue
         if inside and para.text.startswith("附件"):
             break
-        match = _GLOSSARY.match(para.text) if inside else None
+        match = _GLOSSARY.match(para.raw) if inside and _GLOSSARY.match(para.text) else None
         if match:
-            entries.append((para.number, match.group("term"), match.group("definition")))
+            entries.append(
+                (para.number, match.group("term").strip(), match.group("definition").strip())
+            )
     return entries
 
 
-def figures(paras: list[Line]) -> list[NarrativeFigure]:
+def figures(paras: list[Para]) -> list[NarrativeFigure]:
     """Every amount, share, change and count stated in the 情况说明 sentences."""
     found: list[NarrativeFigure] = []
     for para in paras:
@@ -112,7 +128,7 @@ def figures(paras: list[Line]) -> list[NarrativeFigure]:
                     kind,
                     value,
                     unit,
-                    text,
+                    para.raw,
                     compared,
                 )
                 if kind == "amount" and figure.subject:
@@ -162,7 +178,7 @@ def _imply_prior_years(found: list[NarrativeFigure]) -> None:
         )
         if base is None:
             continue
-        sign = -1 if re.search(r"(减少|下降)", figure.subject + figure.sentence[:0]) else 1
+        sign = -1 if re.search(r"(减少|下降)", figure.subject) else 1
         figure.implied_prior = base.value - sign * figure.value
         figure.subject = base.subject
 

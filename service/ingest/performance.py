@@ -140,7 +140,7 @@ def build_department_performance(
     tasks = Table(
         layout.resources[1],
         layout.kind,
-        normalise(section.title.text),
+        section.title.text.strip(),
         section.title.number,
         section.department,
         ctx.unit,

@@ -72,9 +72,7 @@ def read_text(data: bytes, file: str = "<memory>") -> Document:
     doc_unit = unit[0][0] if unit else "万元"
     paras = narr.paragraphs(narrative_lines)
     duties, structure = narr.responsibilities(paras)
-    title = (
-        normalise(next((ln.text for ln in narrative_lines if ln.text.strip()), "")) or department
-    )
+    title = next((ln.text.strip() for ln in narrative_lines if ln.text.strip()), "") or department
     document = Document(
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -117,7 +117,7 @@ def new_table(
     return Table(
         resource=resource,
         kind=layout.kind,
-        title=normalise(section.title.text),
+        title=section.title.text.strip(),
         line=section.title.number,
         department=section.department,
         unit=unit,
