@@ -28,7 +28,7 @@ class Outcome:
         return summary(self.checks)
 
 
-def ingest_file(path: Path, out_root: Path, *, validate: bool = True) -> Outcome:
+def ingest_file(path: Path, out_root: Path, *, validate: bool | str = True) -> Outcome:
     """Never raises for a bad document: the error is in the outcome and nothing is written."""
     outcome = Outcome(str(path))
     try:

@@ -22,6 +22,7 @@ from service.errors import PackageError
 from service.ingest.model import Document
 from service.package.fiscal import fiscal_model
 from service.package.resources import all_resources
+from service.package.schemacheck import schema_errors
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -159,9 +160,12 @@ def write_package(
     out_root: Path,
     slug: str | None = None,
     *,
-    validate: bool = True,
+    validate: bool | str = True,
 ) -> Path:
-    """Write, validate, then rename into place; on any failure nothing is left behind."""
+    """Write, validate, then rename into place; on any failure nothing is left behind.
+
+    validate: True runs Frictionless; "schema" the fast equivalent (package/schemacheck.py)
+    that corpus runs use; False nothing (benchmarks of the writer alone)."""
     slug = slug or slugify(Path(document.file).stem)
     out_root.mkdir(parents=True, exist_ok=True)
     final = out_root / slug
@@ -188,7 +192,8 @@ def write_package(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         if validate:
-            errors = validation_errors(staging / "datapackage.json")
+            check = schema_errors if validate == "schema" else validation_errors
+            errors = check(staging / "datapackage.json")
             if errors:
                 raise PackageError(
                     f"{document.file}: package {slug} is invalid: " + "; ".join(errors[:5])
