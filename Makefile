@@ -20,7 +20,7 @@ install-test: $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 
 ingest: install
-	$(BIN)/budgetpub ingest $(SOURCES) --out datapackages
+	$(BIN)/budgetpub ingest $(SOURCES) --out datapackages --force
 
 build: ingest
 	$(BIN)/budgetpub build --out $(DATA)
@@ -32,8 +32,8 @@ test: install-test
 	$(BIN)/python -m pytest -q
 
 lint: install-test
-	$(BIN)/ruff check service tests
-	$(BIN)/ruff format --check service tests
+	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
 
 format: install-test
 	$(BIN)/ruff format service tests
