@@ -1,0 +1,1 @@
+"""Many documents and years: parallel ingest, combined yearly packages, incremental rebuilds."""

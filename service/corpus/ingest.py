@@ -1,0 +1,114 @@
+"""Ingest many documents at once: one process per core, unchanged documents skipped.
+
+A document whose package already exists with the same source sha256 is not read again
+(unless forced), so re-running after one document changed redoes that document only.
+Results come back in input order whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.package.writer import slugify
+from service.pipeline import Outcome, ingest_file
+
+
+@dataclass
+class Skipped:
+    """A document whose package is already up to date."""
+
+    file: str
+    package: Path
+    ok: bool = True
+
+
+Result = Outcome | Skipped
+
+
+def package_slug(path: Path) -> str:
+    return slugify(path.stem)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_current(path: Path, out: Path) -> bool:
+    """The package for this document exists and archives exactly these bytes."""
+    descriptor = out / package_slug(path) / "datapackage.json"
+    try:
+        meta = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    source = next(
+        (r for r in meta.get("resources", []) if r.get("name") == "source_document"), None
+    )
+    return bool(source) and source.get("hash") == f"sha256:{sha256_file(path)}"
+
+
+def _one(path: Path, out: Path, validate: bool | str, force: bool) -> Result:
+    if not force and is_current(path, out):
+        return Skipped(str(path), out / package_slug(path))
+    return ingest_file(path, out, validate=validate)
+
+
+def duplicate_slugs(files: list[Path]) -> dict[Path, Path]:
+    """Documents that would write the same package as an earlier one: file → the earlier."""
+    first: dict[str, Path] = {}
+    clashes: dict[Path, Path] = {}
+    for path in files:
+        slug = package_slug(path)
+        if slug in first:
+            clashes[path] = first[slug]
+        else:
+            first.setdefault(slug, path)
+    return clashes
+
+
+def ingest_many(
+    files: list[Path],
+    out: Path,
+    *,
+    jobs: int | None = None,
+    validate: bool | str = True,
+    force: bool = False,
+    advance: Callable[[], None] | None = None,
+) -> list[Result]:
+    """Ingest every file into out; jobs > 1 uses that many processes (default: every core)."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    out.mkdir(parents=True, exist_ok=True)
+    clashes = duplicate_slugs(files)
+    results: dict[int, Result] = {}
+    todo: list[tuple[int, Path]] = []
+    for index, path in enumerate(files):
+        if path in clashes:
+            results[index] = Outcome(
+                str(path),
+                error=f"{path}: same package name {package_slug(path)!r} as {clashes[path]}",
+            )
+        else:
+            todo.append((index, path))
+    tick = advance or (lambda: None)
+    for _ in clashes:
+        tick()
+    if jobs == 1 or len(todo) <= 1:
+        for index, path in todo:
+            results[index] = _one(path, out, validate, force)
+            tick()
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures = {pool.submit(_one, path, out, validate, force): index for index, path in todo}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                tick()
+    return [results[index] for index in range(len(files))]
