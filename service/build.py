@@ -17,7 +17,8 @@ from pyoxigraph import RdfFormat, Triple, parse, serialize
 
 from service import store as stores
 from service.errors import PackageError
-from service.rdf import catalog_triples, load_package, package_triples
+from service.rdf import catalog_triples
+from service.rdf.series import Yearly, combined_dataset, series
 from service.rdf.terms import PREFIXES, Minter, base_url
 from service.vocab import VOCAB_DIR
 
@@ -25,6 +26,8 @@ from service.vocab import VOCAB_DIR
 @dataclass
 class BuildResult:
     built: list[str] = field(default_factory=list)
+    converted: list[str] = field(default_factory=list)  # packages converted this time
+    reused: list[str] = field(default_factory=list)  # packages whose dumps were unchanged
     failed: dict[str, str] = field(default_factory=dict)
     triples: int = 0
     rdf_seconds: float = 0.0
@@ -67,9 +70,17 @@ def vocabulary_triples() -> list[Triple]:
 
 
 def package_dirs(root: Path) -> list[Path]:
+    """Department packages: not staging folders (.x) nor derived ones (_combined-<year>)."""
     return sorted(
-        p.parent for p in root.glob("*/datapackage.json") if not p.parent.name.startswith(".")
+        p.parent
+        for p in root.glob("*/datapackage.json")
+        if not p.parent.name.startswith((".", "_"))
     )
+
+
+def combined_dirs(root: Path) -> list[Path]:
+    """The combined yearly packages (service/corpus/combine.py): in the catalog, not the cube."""
+    return sorted(p.parent for p in root.glob("_combined-*/datapackage.json"))
 
 
 def build(
@@ -79,24 +90,38 @@ def build(
     *,
     load: bool = True,
     store_url: str | None = None,
+    jobs: int | None = 1,
 ) -> BuildResult:
+    """Unchanged packages keep their dumps (service/corpus/convert.py); the catalog, the
+    series and the store are made again from every dump."""
+    from service.corpus.convert import convert_packages
+
     minter = Minter(base or base_url())
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
     dumps: dict[str, Path] = {}
     started = time.perf_counter()
-    for path in package_dirs(packages):
+    converted, result.failed = convert_packages(
+        package_dirs(packages), rdf_dir, minter.base, jobs=jobs
+    )
+    for done in converted:
+        dumps[done.slug] = done.nt
+        result.built.append(done.slug)
+        (result.reused if done.reused else result.converted).append(done.slug)
+        result.triples += done.triples
+    combined = []
+    for path in combined_dirs(packages):
         try:
-            data = load_package(path)
-            triples = package_triples(data, minter)
+            triples = combined_triples(path, minter)
         except PackageError as error:
             result.failed[path.name] = str(error)
             continue
-        dumps[data.slug] = dump(rdf_dir, data.slug, triples)
-        result.built.append(data.slug)
+        dumps[path.name] = dump(rdf_dir, path.name, triples)
+        combined.append(path.name)
         result.triples += len(triples)
-    catalog = catalog_triples(minter, result.built)
+    catalog = catalog_triples(minter, result.built + combined)
+    catalog += series(minter, (Yearly(c.slug, c.department, c.fiscal_year) for c in converted))
     dumps["catalog"] = dump(rdf_dir, "catalog", catalog)
     vocabulary = vocabulary_triples()
     dumps["vocab"] = dump(rdf_dir, "vocab", vocabulary)
@@ -114,11 +139,22 @@ def build(
     return result
 
 
+def combined_triples(path: Path, minter: Minter) -> list[Triple]:
+    """DCAT only: its rows are already in the cube through the departments' packages."""
+    import json
+
+    from service.rdf.source import PackageData, _hashes_match
+
+    descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
+    if not _hashes_match(path, descriptor):
+        raise PackageError(f"{path}: files differ from their hashes: run `budgetpub ingest` again")
+    return list(combined_dataset(PackageData(path, descriptor), minter))
+
+
 def load_store(out: Path, dumps: dict[str, Path]) -> Path:
     path, store = stores.new_store(out)
     try:
-        for nt in dumps.values():
-            stores.load_ntriples(store, nt)
+        stores.load_ntriples_all(store, list(dumps.values()))
         store.flush()
         store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
         del store
