@@ -170,6 +170,6 @@ def test_cli_writes_good_documents_and_reports_bad(tmp_path, capsys) -> None:
     assert f"FAILED {bad}" in printed
     assert "mandatory table '部门收支预算总表' not found" in printed
     assert "[warn] performance:cost-cap:41039524000000012827" in printed
-    assert sorted(p.name for p in out.iterdir()) == [SEED_SLUG]
+    assert sorted(p.name for p in out.iterdir()) == ["_combined-2024", SEED_SLUG]
     assert Package(str(out / SEED_SLUG / "datapackage.json")).name == SEED_SLUG
     assert main(["ingest", str(SEED), "--out", str(out)]) == 0

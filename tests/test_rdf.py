@@ -13,7 +13,7 @@ import rdflib
 from pyoxigraph import RdfFormat, Store
 from rdflib.compare import isomorphic
 
-from service.build import build, package_dirs
+from service.build import build, combined_dirs, package_dirs
 from service.rdf.conformance import validate_dcat
 from service.rdf.integrity import normalise, violations
 from service.store import open_store
@@ -163,7 +163,8 @@ def test_every_term_used_is_defined_in_both_languages(memory: Store) -> None:
 
 def test_dcat_ap_shapes_have_no_violations(built: Path) -> None:
     data = rdflib.Graph()
-    for name in ("catalog", *(p.name for p in package_dirs(PACKAGES))):
+    names = [p.name for p in (*package_dirs(PACKAGES), *combined_dirs(PACKAGES))]
+    for name in ("catalog", *names):
         data.parse(built / "rdf" / f"{name}.nt", format="nt")
     conforms, report = validate_dcat(data, STANDARDS)
     assert conforms, report
