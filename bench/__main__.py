@@ -96,6 +96,12 @@ def _query() -> None:
     bench_query()
 
 
+def _corpus() -> None:
+    from bench.corpus import bench_corpus
+
+    bench_corpus()  # 1,000 documents; writes BENCHMARKS.md
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "ingest": bench_ingest,
     "query": _query,
@@ -103,6 +109,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "rdf": _rdf,
     "pdf": bench_pdf,
     "fuzz": _fuzz,
+    "corpus": _corpus,
 }
 
 

@@ -25,9 +25,12 @@ class Namespace:
         self.base = base
 
     def __getattr__(self, name: str) -> NamedNode:
+        """Made once, then found in the instance dict: a build asks for RDF.type ~10⁶ times."""
         if name.startswith("__"):
             raise AttributeError(name)
-        return NamedNode(self.base + name)
+        node = NamedNode(self.base + name)
+        self.__dict__[name] = node
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self.base + name)

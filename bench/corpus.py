@@ -1,0 +1,350 @@
+"""Corpus benchmarks on 1,000 synthetic documents, written to BENCHMARKS.md with the machine.
+
+ingest + build (the CLI, as `make run` runs it), a rebuild after one document changed, the
+memory of a gunicorn worker with 1 and with 1,000 documents, SPARQL and aggregate latency,
+and wrk with 100 connections for 2 minutes. Never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bench.__main__ import ROOT
+
+DOCUMENTS = int(os.environ.get("BUDGETPUB_BENCH_DOCUMENTS", "1000"))
+WRK_SECONDS = int(os.environ.get("BUDGETPUB_BENCH_WRK_SECONDS", "120"))
+SEED_SLUG = "luoyang-sfq-zwfwzx-2024-budget"
+QUERY = """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+SELECT ?year (SUM(?amount) AS ?total) (COUNT(?obs) AS ?n) WHERE {
+  ?table bp:tableKind "three_public_expenses" .
+  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ; bp:fiscalYear ?year ;
+       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ; bp:amount ?amount .
+} GROUP BY ?year ORDER BY ?year"""
+AGGREGATE = "api/3/cubes/expenditure/aggregate?drilldown=functional_class&cut=year:2024"
+
+
+def machine() -> list[str]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return [
+        f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='minutes')}",
+        f"- cores: {os.cpu_count()} ({cpu})",
+        f"- memory: {memory / 1024 / 1024:.1f} GiB",
+        f"- Python {platform.python_version()} on {platform.platform()}",
+    ]
+
+
+def cli(*args: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if run.returncode not in (0, 1):
+        raise RuntimeError(run.stdout[-2000:] + run.stderr[-2000:])
+    return seconds, run.stdout
+
+
+def last_line(output: str, start: str) -> str:
+    return next((line for line in reversed(output.splitlines()) if line.startswith(start)), "")
+
+
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    """VmRSS, or RssAnon (heap) / RssFile (mapped store files, reclaimable page cache)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    return 0
+
+
+def workers(master: int) -> list[int]:
+    return sorted(
+        int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    )
+
+
+def get(url: str) -> float:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{url}: {error}") from error
+    return (time.perf_counter() - started) * 1000
+
+
+def warm(base: str, slug: str) -> list[str]:
+    """The requests a visitor makes: the same on both corpora, several times for both workers."""
+    urls = [
+        f"{base}healthz",
+        f"{base}",
+        f"{base}dataset/{slug}",
+        f"{base}dataset/{slug}.jsonld",
+        f"{base}dataset/{slug}/table/expenditure",
+        f"{base}datapackages/{slug}/data/expenditure.csv",
+        f"{base}catalog.ttl",
+        f"{base}sparql?" + urllib.parse.urlencode({"query": QUERY}),
+        f"{base}{AGGREGATE}",
+    ]
+    for _ in range(6):
+        for url in urls:
+            get(url)
+    return urls
+
+
+def percentiles(times: list[float]) -> str:
+    times = sorted(times)
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    return f"p50 {statistics.median(times):.0f} ms, p99 {p99:.0f} ms (n={len(times)})"
+
+
+def wrk_mixed(base: str, urls: list[str], seconds: int, connections: int = 100) -> dict[str, str]:
+    """wrk cycling over the visitor's requests; socket errors and non-2xx/3xx both counted."""
+    paths = [u.removeprefix(base.rstrip("/")) for u in urls]
+    script = "\n".join(
+        [
+            "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}",
+            "local i = 0",
+            "request = function()",
+            "  i = i % #paths + 1",
+            "  return wrk.format('GET', paths[i])",
+            "end",
+        ]
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    output = subprocess.run(
+        [*command, "-s", handle.name, base], capture_output=True, text=True, check=True
+    ).stdout
+    os.unlink(handle.name)
+    found = {"requests": re.search(r"(\d+) requests in", output).group(1)}  # type: ignore[union-attr]
+    found["rps"] = re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)  # type: ignore[union-attr]
+    for percent in ("50", "99"):
+        match = re.search(rf"\s{percent}(?:\.000)?%\s+([\d.]+\w+)", output)
+        found[f"p{percent}"] = match.group(1) if match else "?"
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    found["non2xx"] = non2xx.group(1) if non2xx else "0"
+    found["socket"] = str(sum(int(g) for g in socket.groups())) if socket else "0"
+    return found
+
+
+def serve_and_measure(
+    base: str,
+    var: Path,
+    packages: Path,
+    slug: str,
+    results: list[str],
+    label: str,
+    latency: bool,
+    load: bool,
+) -> int:
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    server = start(var, packages, base, port)
+    try:
+        urls = warm(base, slug)
+        pids = workers(server.pid)
+        rss = [rss_kib(pid) for pid in pids]
+        anon = [rss_kib(pid, "RssAnon") for pid in pids]
+        mapped = [rss_kib(pid, "RssFile") for pid in pids]
+        worst = max(rss)
+        results.append(
+            f"| worker RSS after warm-up, {label} | {', '.join(f'{r / 1024:.0f}' for r in rss)} MiB "
+            f"(heap {', '.join(f'{r / 1024:.0f}' for r in anon)}; files "
+            f"{', '.join(f'{r / 1024:.0f}' for r in mapped)}) | /proc/PID/status of each worker |"
+        )
+        if latency:
+            sparql = [get(urls[7]) for _ in range(50)]
+            aggregate = [get(urls[8]) for _ in range(50)]
+            results.append(
+                f"| /sparql GROUP BY/SUM, {label} | {percentiles(sparql)} | HTTP, sequential |"
+            )
+            results.append(
+                f"| aggregate API drilldown, {label} | {percentiles(aggregate)} | HTTP, sequential |"
+            )
+        if load and shutil.which("wrk"):
+            found = wrk_mixed(base, urls, WRK_SECONDS)
+            results.append(
+                f"| wrk 100 connections {WRK_SECONDS} s, {label} (9 URLs in turn) | "
+                f"{found['requests']} requests, {float(found['rps']):.0f} req/s, p50 {found['p50']}, "
+                f"p99 {found['p99']}, non-2xx/3xx {found['non2xx']}, socket errors {found['socket']} | "
+                f"`wrk -t1 -c100 -d{WRK_SECONDS}s --timeout 30s --latency -s mix.lua` |"
+            )
+            rss_after = [rss_kib(pid) for pid in workers(server.pid)]
+            results.append(
+                f"| worker RSS after the load, {label} | "
+                f"{', '.join(f'{r / 1024:.0f}' for r in rss_after)} MiB | |"
+            )
+        return worst
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def start(var: Path, packages: Path, base: str, port: int) -> subprocess.Popen[bytes]:
+    """`budgetpub serve` (2 gthread workers) on our corpus, as `make run` starts it."""
+    env = {**os.environ, "BUDGETPUB_BASE_URL": base}
+    command = ["serve", "--port", str(port), "--workers", "2"]
+    command += ["--data", str(var), "--packages", str(packages)]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", *command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            get(f"{base}healthz")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("budgetpub serve did not start")
+
+
+def bench_corpus() -> None:
+    from bench.http import _free_port
+    from service.synthetic import generate
+
+    results: list[str] = []
+    base_one, base_many = (f"http://127.0.0.1:{_free_port()}/" for _ in range(2))
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BUDGETPUB_BENCH_DIR")) as folder:
+        root = Path(folder)
+        from service.synthetic import generate_corpus
+
+        started = time.perf_counter()
+        documents = generate_corpus(
+            DOCUMENTS, root / "docs", error_share=0.05, seed=2024, years=(2023, 2024)
+        )
+        print(
+            f"corpus: {len(documents)} documents generated in {time.perf_counter() - started:.0f} s"
+        )
+        ingest_s, out = cli("ingest", str(root / "docs"), "--out", str(root / "packages"), "-q")
+        ingest_summary = last_line(out, "summary:")
+        print(f"ingest: {ingest_s:.1f} s\n  {ingest_summary}")
+        build_s, out = cli(
+            "build",
+            "--packages",
+            str(root / "packages"),
+            "--out",
+            str(root / "var"),
+            "--base-url",
+            base_many,
+        )
+        built = next(line for line in out.splitlines() if " packages (" in line)
+        print(f"build: {build_s:.1f} s\n  {built}")
+        results.append(
+            f"| ingest {DOCUMENTS} documents (`budgetpub ingest DIR -q`, 2 years, schema check) "
+            f"| {ingest_s:.1f} s | {ingest_summary} |"
+        )
+        results.append(f"| build (`budgetpub build`) | {build_s:.1f} s | {built} |")
+        results.append(
+            f"| ingest + build, {DOCUMENTS} documents | **{ingest_s + build_s:.1f} s** | target ≤ 60 s |"
+        )
+        triples = int(re.search(r"(\d+) triples", built).group(1)) if "triples" in built else 0  # type: ignore[union-attr]
+        changed = documents[0]
+        text = generate(99_999, year=2024, rows_per_table=20).text
+        changed.write_text(text, encoding="utf-8")
+        again_i, out_i = cli("ingest", str(root / "docs"), "--out", str(root / "packages"), "-q")
+        again_b, out_b = cli(
+            "build",
+            "--packages",
+            str(root / "packages"),
+            "--out",
+            str(root / "var"),
+            "--base-url",
+            base_many,
+        )
+        results.append(
+            f"| one document changed: ingest + build again | {again_i:.1f} s + {again_b:.1f} s | "
+            f"{last_line(out_i, 'summary:')}; "
+            + next(line for line in out_b.splitlines() if " packages (" in line)
+            + " |"
+        )
+        print(results[-1])
+        slug = sorted(
+            p.name for p in (root / "packages").iterdir() if not p.name.startswith(("_", "."))
+        )[1]
+        seed_packages = root / "seed-packages"
+        shutil.copytree(ROOT / "datapackages" / SEED_SLUG, seed_packages / SEED_SLUG)
+        cli(
+            "build",
+            "--packages",
+            str(seed_packages),
+            "--out",
+            str(root / "seed-var"),
+            "--base-url",
+            base_one,
+        )
+        one = serve_and_measure(
+            base_one,
+            root / "seed-var",
+            seed_packages,
+            SEED_SLUG,
+            results,
+            "1 document",
+            latency=False,
+            load=False,
+        )
+        many = serve_and_measure(
+            base_many,
+            root / "var",
+            root / "packages",
+            slug,
+            results,
+            f"{DOCUMENTS} documents ({triples:,} triples)",
+            latency=True,
+            load=True,
+        )
+        results.append(
+            f"| worker memory growth 1 → {DOCUMENTS} documents | {100 * (many - one) / one:+.1f} % | target ≤ 10 % |"
+        )
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `python -m bench corpus` (bench/corpus.py); the other benchmarks "
+        "(`make bench`) print to the terminal.",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        f"## Corpus of {DOCUMENTS} synthetic documents",
+        "",
+        "| what | measured | how / target |",
+        "| --- | --- | --- |",
+        *results,
+        "",
+    ]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
