@@ -3,6 +3,8 @@ ckanext-dcat reads, and the current PartialCollectionView terms)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, Response, request
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -78,19 +80,27 @@ def catalog(extension: str | None = None) -> Response:
     pages = max(1, -(-len(slugs) // size))
     if page > pages:
         raise ApiError(404, "no-such-page", f"the catalog has {pages} page(s) of {size}")
+    body = _page(here.version(), here.base_url, chosen.extension, page, size, tuple(slugs))
+    response = Response(body, mimetype=chosen.media_type)
+    return conditional(response, tag_source=body, modified=here.modified(), vary_accept=True)
+
+
+@lru_cache(maxsize=64)
+def _page(
+    version: str, base: str, extension: str, page: int, size: int, slugs: tuple[str, ...]
+) -> bytes:
+    """One catalog page, rendered once per build: harvesters ask for the same pages often."""
+    pages = max(1, -(-len(slugs) // size))
     chosen_slugs = slugs[(page - 1) * size : page * size]
-    base = here.base_url
     catalog_node = NamedNode(f"{base}catalog")
-    store = here.store()
+    store = site().store()
     triples = [t for t in subject_triples(store, catalog_node.value) if t.predicate != DCAT.dataset]
     datasets = [NamedNode(f"{base}dataset/{slug}") for slug in chosen_slugs]
     triples += [Triple(catalog_node, DCAT.dataset, node) for node in datasets]
     triples += _closure(store, [catalog_node, *datasets], base)
-    triples += _hydra(catalog_node, chosen.extension, page, pages, size, len(slugs))
+    triples += _hydra(catalog_node, extension, page, pages, size, len(slugs))
     unique = list(dict.fromkeys(triples))
-    body = FORMATS[chosen.extension].render(unique, base)  # type: ignore[misc]
-    response = Response(body, mimetype=chosen.media_type)
-    return conditional(response, tag_source=body, modified=here.modified(), vary_accept=True)
+    return FORMATS[extension].render(unique, base)  # type: ignore[misc]
 
 
 def _hydra(
