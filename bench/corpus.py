@@ -112,9 +112,15 @@ def warm(base: str, slug: str) -> list[str]:
         f"{base}sparql?" + urllib.parse.urlencode({"query": QUERY}),
         f"{base}{AGGREGATE}",
     ]
-    for _ in range(6):
+    for round_ in range(6):
         for url in urls:
-            get(url)
+            try:
+                took = get(url)
+            except (OSError, RuntimeError) as error:
+                print(f"warm-up: {url[:100]} failed: {error}", flush=True)
+                continue
+            if round_ in (0, 5):
+                print(f"warm-up {round_}: {took:8.0f} ms  {url[len(base) :][:90]}", flush=True)
     return urls
 
 
@@ -183,8 +189,8 @@ def serve_and_measure(
             f"{', '.join(f'{r / 1024:.0f}' for r in mapped)}) | /proc/PID/status of each worker |"
         )
         if latency:
-            sparql = [get(urls[7]) for _ in range(50)]
-            aggregate = [get(urls[8]) for _ in range(50)]
+            sparql = [get(urls[7]) for _ in range(30)]
+            aggregate = [get(urls[8]) for _ in range(30)]
             results.append(
                 f"| /sparql GROUP BY/SUM, {label} | {percentiles(sparql)} | HTTP, sequential |"
             )
@@ -207,7 +213,11 @@ def serve_and_measure(
         return worst
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
 
 def start(var: Path, packages: Path, base: str, port: int) -> subprocess.Popen[bytes]:
