@@ -157,6 +157,7 @@ def load_store(out: Path, dumps: dict[str, Path]) -> Path:
         stores.load_ntriples_all(store, list(dumps.values()))
         store.flush()
         store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
+        stores.write_facts(path, triples=len(store))  # what /healthz reports, counted once
         del store
         stores.swap_in(out, path)
     except BaseException:

@@ -8,6 +8,7 @@ previous build is kept so readers that still have it open keep working.
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import time
@@ -83,6 +84,21 @@ def swap_in(root: Path, built: Path) -> None:
     for old in builds[:-KEEP_BUILDS]:
         if old.resolve() != built.resolve():
             shutil.rmtree(old, ignore_errors=True)
+
+
+FACTS = "budgetpub.json"  # beside RocksDB's own files, which it ignores
+
+
+def write_facts(path: Path, **facts: int | str) -> None:
+    """Facts about a build (its triple count) that readers must not recompute per request."""
+    (path / FACTS).write_text(json.dumps(facts), encoding="utf-8")
+
+
+def read_facts(root: Path) -> dict[str, int | str]:
+    try:
+        return json.loads(((root / "store").resolve() / FACTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def discard(path: Path) -> None:

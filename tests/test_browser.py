@@ -103,7 +103,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_home_dataset_table_sort_download(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    started = time.monotonic()
     requested: list[str] = []
     failed: list[str] = []
     with sync_playwright() as playwright:
@@ -166,4 +165,3 @@ def test_home_dataset_table_sort_download(server: str, tmp_path: Path) -> None:
     assert failed == []
     assert requested and all(url.startswith(server) for url in requested), requested
     assert f"{server}static/site.css" in requested
-    assert time.monotonic() - started < 30

@@ -85,7 +85,7 @@ def catalog(extension: str | None = None) -> Response:
     return conditional(response, tag_source=body, modified=here.modified(), vary_accept=True)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _page(
     version: str, base: str, extension: str, page: int, size: int, slugs: tuple[str, ...]
 ) -> bytes:

@@ -47,7 +47,7 @@ def triples_for(iri: str) -> list[Triple]:
     return list(_described(here.version(), here.base_url, iri))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)
 def _described(version: str, base: str, iri: str) -> tuple[Triple, ...]:
     return tuple(_describe(iri))
 
@@ -61,7 +61,7 @@ def _describe(iri: str) -> list[Triple]:
     return describing.describe(store, iri)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)  # bounded: a rendered dataset can be ~300 KB
 def _rendered(version: str, iri: str, extension: str, base: str) -> tuple[bytes, bool]:
     triples = triples_for(iri)
     if not triples:

@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from pyoxigraph import Store
 
 from service.query.backend import RemoteStore
-from service.store import open_store
+from service.store import open_store, read_facts
 
 REMOTE_RECHECK = 5.0  # seconds between looks at whether a shared store changed
 
@@ -85,6 +85,14 @@ class Site:
     def version(self) -> str:
         """Changes with every build: part of every ETag of data from the store."""
         return Path(self._target or "").name if not self.store_url else (self._target or "")
+
+    def triples(self) -> int | None:
+        """The store's size: recorded by the build (counting 28M triples takes seconds)."""
+        self.store()
+        if self.store_url:
+            return int(self._target.removeprefix("remote-")) if self._target else None
+        count = read_facts(self.data_dir).get("triples")
+        return int(count) if count is not None else None
 
     def modified(self) -> float:
         if self.store_url:
