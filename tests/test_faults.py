@@ -232,6 +232,7 @@ def test_disk_full_during_build_leaves_the_previous_build(
         text=True,
         timeout=120,
         preexec_fn=lambda: _limited(limit),
+        env={**os.environ, "BUDGETPUB_LOAD_STREAMS": "1"},  # one loader: its files are the largest
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "File too large" in run.stderr and "previous store stays in place" in run.stderr
