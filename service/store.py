@@ -28,12 +28,6 @@ def new_store(root: Path) -> tuple[Path, Store]:
     return path, Store(str(path))
 
 
-def load_ntriples(store: Store, path: Path) -> None:
-    """Bulk load into the default graph. Lenient: the dumps come from pyoxigraph's own
-    serialiser, so IRIs were validated when the terms were made; skipping it is 1.4x faster."""
-    store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, lenient=True)
-
-
 class _Concatenated(io.RawIOBase):
     """Several files read as one stream, without writing the concatenation to disk."""
 

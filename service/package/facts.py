@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.ingest.layouts import LAYOUTS, Column
+from service.ingest.layouts import Column, layout_by_kind
 from service.ingest.model import Document, Row, Table
-from service.package.schemas import PROJECT_CODE, ROW_TYPES, plain_schema
+from service.package.schemas import PROJECT_CODE, ROW_TYPES, columns_by_name, plain_schema
 
 THREE_PUBLIC_ECONOMIC = {
     "overseas_travel": "30212",
@@ -38,18 +38,13 @@ FIELDS = [
 ]
 
 
-def _columns(kind: str) -> dict[str, Column]:
-    layout = next(layout for layout in LAYOUTS if layout.kind == kind)
-    return {c.name: c for c in (*layout.columns, *layout.right_columns)}
-
-
-def _fund_for(table: Table, column: Column | None, default: str) -> str:
+def _fund_for(column: Column | None, default: str) -> str:
     return (column.fund_source if column and column.fund_source else None) or default
 
 
 def table_facts(document: Document, table: Table) -> list[Row]:
-    layout = next(layout for layout in LAYOUTS if layout.kind == table.kind)
-    columns = _columns(table.kind)
+    layout = layout_by_kind(table.kind)
+    columns = columns_by_name(table.kind)
     revenue = table.resource.endswith("_income") or table.resource == "income"
     facts = []
     for row in table.rows:
@@ -73,7 +68,7 @@ def table_facts(document: Document, table: Table) -> list[Row]:
                 or THREE_PUBLIC_ECONOMIC.get(name),
                 "economic_government_code": row.get("economic_government_code"),
                 "expenditure_type": column.expenditure_type if column else None,
-                "fund_source": _fund_for(table, column, layout.fund_source),
+                "fund_source": _fund_for(column, layout.fund_source),
                 "project_code": row.get("project_code"),
                 "amount": value,
             }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.ingest.layouts import LAYOUTS
+from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Document, Row, Table
 from service.package import codelists
 from service.package.facts import document_facts, facts_schema
@@ -44,7 +44,7 @@ def _foreign_keys(fields: list[str]) -> list[dict[str, Any]]:
 
 
 def _description(table: Table) -> str:
-    layout = next(layout for layout in LAYOUTS if layout.kind == table.kind)
+    layout = layout_by_kind(table.kind)
     text = f"{layout.title_en}, as published (source line {table.line})."
     return text + (" Notes: " + " ".join(table.notes) if table.notes else "")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.ingest.layouts import LAYOUTS, Column
+from service.ingest.layouts import Column, layout_by_kind
 
 ROW_TYPES = ["total", "subtotal", "department", "unit", "item", "of-which"]
 CODE = r"^\d+$"
@@ -140,7 +140,7 @@ def common_field(name: str) -> dict[str, Any]:
 
 
 def columns_by_name(kind: str) -> dict[str, Column]:
-    layout = next(layout for layout in LAYOUTS if layout.kind == kind)
+    layout = layout_by_kind(kind)
     return {c.name: c for c in (*layout.columns, *layout.right_columns)}
 
 

@@ -73,7 +73,7 @@ def organizations(data: PackageData, minter: Minter) -> Iterator[Triple]:
 
 def document_node(data: PackageData, minter: Minter) -> tuple[NamedNode, list[Triple]]:
     source = data.resource("source_document") or {}
-    node = minter.document(data.slug, source.get("path", "source"))
+    node = minter.download(data.slug, source.get("path", "source"))  # the archived file itself
     org = minter.organization(data.descriptor["department"])
     triples = [
         Triple(node, RDF.type, BP.BudgetDocument),

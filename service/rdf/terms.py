@@ -147,14 +147,8 @@ class Minter:
     def glossary(self, slug: str, line: str) -> NamedNode:
         return self.node(f"dataset/{slug}/glossary/{line}")
 
-    def document(self, slug: str, path: str) -> NamedNode:
-        return self.node(f"datapackages/{slug}/{path}")
-
     def distribution(self, slug: str, name: str) -> NamedNode:
         return self.node(f"dataset/{slug}/distribution/{name}")
 
     def download(self, slug: str, path: str) -> NamedNode:
         return self.node(f"datapackages/{slug}/{path}")
-
-    def graph(self, name: str) -> NamedNode:
-        return self.node(f"graph/{name}")
