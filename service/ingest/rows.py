@@ -44,6 +44,18 @@ EXPENDITURE_KEYWORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# the fields before the amounts in every 功能分类 table, from text or from PDF
+FUNCTIONAL_LEADING = [
+    "source_line",
+    "row_type",
+    "unit_code",
+    "functional_code",
+    "functional_class",
+    "functional_subclass",
+    "name",
+]
+
+
 class Context:
     """What every builder needs: the file name for errors and the section being read."""
 
@@ -167,15 +179,7 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
         section,
         ctx.unit,
         columns[5:],
-        [
-            "source_line",
-            "row_type",
-            "unit_code",
-            "functional_code",
-            "functional_class",
-            "functional_subclass",
-            "name",
-        ],
+        FUNCTIONAL_LEADING,
     )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)

@@ -18,7 +18,7 @@ from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Row, Table
 from service.ingest.pdf.layouts import LABELS
 from service.ingest.pdf.pages import Grid, Page, TextLine
-from service.ingest.rows import FUND_KEYWORDS
+from service.ingest.rows import FUNCTIONAL_LEADING, FUND_KEYWORDS
 
 _DIGITS = re.compile(r"^\d+$")
 _TOP = re.compile(r"^[一二三四五六七八九十]+、")
@@ -212,16 +212,7 @@ def build_functional(reader: Reader) -> list[Table]:
     present = {name for _, cells in rows for name in cells} or set(
         LABELS[reader.section.kind].values()
     )
-    leading = [
-        "source_line",
-        "row_type",
-        "unit_code",
-        "functional_code",
-        "functional_class",
-        "functional_subclass",
-        "name",
-    ]
-    table = reader.table(reader.section.resources[0], leading, present)
+    table = reader.table(reader.section.resources[0], list(FUNCTIONAL_LEADING), present)
     for line, cells in rows:
         first = normalise(cells.get("class", ""))
         if first in _TOTAL_WORDS:
