@@ -135,7 +135,8 @@ def leaves(table: Table) -> list[Row]:
     return []
 
 
-def check_table(table: Table) -> Iterator[Check]:
+def check_table(table: Table) -> Iterator[Check | None]:
+    """Every check of one table; None where a column is blank on both sides (no check)."""
     if table.resource.startswith(("summary_", "fiscal_summary_")):
         yield from _row_identities(table)
         return
@@ -144,7 +145,7 @@ def check_table(table: Table) -> Iterator[Check]:
     yield from _row_identities(table)
 
 
-def _column_totals(table: Table) -> Iterator[Check]:
+def _column_totals(table: Table) -> Iterator[Check | None]:
     total_row = table.first("total")
     if total_row is None:
         return
@@ -153,7 +154,7 @@ def _column_totals(table: Table) -> Iterator[Check]:
         return  # a one-row table (Shanghai's 三公) is its own total: nothing to add up
     departments = [row for row in table.rows if row["row_type"] == "department"]
     for name in _amount_columns(table):
-        check = compare(
+        yield compare(
             f"table-total:{table.resource}:{name}",
             total_row.get(name),
             total(row.get(name) for row in parts),
@@ -161,10 +162,8 @@ def _column_totals(table: Table) -> Iterator[Check]:
             total_row["source_line"],
             f"{table.title} {name} 合计 = Σ rows",
         )
-        if check:
-            yield check
         for dept in departments if parts and parts[0]["row_type"] != "department" else []:
-            check = compare(
+            yield compare(
                 f"department-total:{table.resource}:{dept.get('unit_code')}:{name}",
                 total_row.get(name),
                 dept.get(name),
@@ -172,11 +171,9 @@ def _column_totals(table: Table) -> Iterator[Check]:
                 dept["source_line"],
                 f"{table.title} {name} department row = 合计",
             )
-            if check:
-                yield check
 
 
-def _subtotals(table: Table) -> Iterator[Check]:
+def _subtotals(table: Table) -> Iterator[Check | None]:
     key = next((f for f in CODE_FIELDS if f in table.fields), None)
     if key is None:
         return
@@ -187,7 +184,7 @@ def _subtotals(table: Table) -> Iterator[Check]:
         code = row[key]
         children = [item for item in items if item[key] and item[key].startswith(code)]
         for name in _amount_columns(table):
-            check = compare(
+            yield compare(
                 f"subtotal:{table.resource}:{code}:{name}",
                 row.get(name),
                 total(child.get(name) for child in children),
@@ -195,11 +192,9 @@ def _subtotals(table: Table) -> Iterator[Check]:
                 row["source_line"],
                 f"{table.title} {code} subtotal {name} = Σ items",
             )
-            if check:
-                yield check
 
 
-def _row_identities(table: Table) -> Iterator[Check]:
+def _row_identities(table: Table) -> Iterator[Check | None]:
     for row in table.rows:
         for target, parts in ROW_IDENTITIES.get(table.resource, ()):
             present = [p for p in parts if p in table.fields]
@@ -207,7 +202,7 @@ def _row_identities(table: Table) -> Iterator[Check]:
                 continue
             if row.get(target) is None and all(row.get(p) is None for p in present):
                 continue
-            check = compare(
+            yield compare(
                 f"row-sum:{table.resource}:{row['source_line']}:{target}",
                 row.get(target),
                 total(row.get(p) for p in present),
@@ -215,8 +210,6 @@ def _row_identities(table: Table) -> Iterator[Check]:
                 row["source_line"],
                 f"{table.title} line {row['source_line']}: {target} = {' + '.join(present)}",
             )
-            if check:
-                yield check
 
 
 def _amount_columns(table: Table) -> list[str]:
