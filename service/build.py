@@ -3,6 +3,10 @@
 A package that fails verification stops its own conversion with a message; the others are
 still converted and dumped, but the store is swapped only when every package converted,
 so the previous store stays in place after a bad build.
+
+When few packages changed, the new store starts as a copy of the previous one (hard links)
+and only their own triples are replaced (convert.py splits each package's own triples from
+what packages share); otherwise every dump is bulk-loaded afresh.
 """
 
 from __future__ import annotations
@@ -12,14 +16,18 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pyoxigraph import RdfFormat, Triple, parse, serialize
+from pyoxigraph import Quad, RdfFormat, Store, Triple, parse, serialize
 
 from service import store as stores
 from service.errors import PackageError
 from service.rdf import catalog_triples
 from service.rdf.series import Yearly, combined_dataset, series
 from service.rdf.terms import PREFIXES, Minter, base_url
+
+if TYPE_CHECKING:
+    from service.corpus.convert import Converted
 from service.vocab import VOCAB_DIR
 
 
@@ -33,6 +41,9 @@ class BuildResult:
     rdf_seconds: float = 0.0
     load_seconds: float = 0.0
     store: Path | None = None
+    replaced: int | None = (
+        None  # packages replaced in a copy of the previous store; None: full load
+    )
 
     @property
     def ok(self) -> bool:
@@ -51,14 +62,21 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def dump_ntriples(path: Path, triples: list[Triple]) -> Path:
+    """N-Triples: what the store loads, written atomically."""
+    write_atomic(path, serialize(triples, format=RdfFormat.N_TRIPLES))
+    return path
+
+
+def dump_turtle(path: Path, triples: list[Triple]) -> Path:
+    """Turtle: what people read, written atomically."""
+    write_atomic(path, serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES))
+    return path
+
+
 def dump(rdf_dir: Path, name: str, triples: list[Triple]) -> Path:
-    """N-Triples (what the store loads) and Turtle (what people read), each written atomically."""
-    nt = rdf_dir / f"{name}.nt"
-    write_atomic(nt, serialize(triples, format=RdfFormat.N_TRIPLES))
-    write_atomic(
-        rdf_dir / f"{name}.ttl", serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
-    )
-    return nt
+    dump_turtle(rdf_dir / f"{name}.ttl", triples)
+    return dump_ntriples(rdf_dir / f"{name}.nt", triples)
 
 
 def vocabulary_triples() -> list[Triple]:
@@ -100,16 +118,14 @@ def build(
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
-    dumps: dict[str, Path] = {}
     started = time.perf_counter()
     converted, result.failed = convert_packages(
         package_dirs(packages), rdf_dir, minter.base, jobs=jobs
     )
+    common = [done.common for done in converted]  # what packages may share, and the rest
     for done in converted:
-        dumps[done.slug] = done.nt
         result.built.append(done.slug)
         (result.reused if done.reused else result.converted).append(done.slug)
-        result.triples += done.triples
     combined = []
     for path in combined_dirs(packages):
         try:
@@ -117,26 +133,33 @@ def build(
         except PackageError as error:
             result.failed[path.name] = str(error)
             continue
-        dumps[path.name] = dump(rdf_dir, path.name, triples)
+        common.append(dump(rdf_dir, path.name, triples))
         combined.append(path.name)
-        result.triples += len(triples)
     catalog = catalog_triples(minter, result.built + combined)
     catalog += series(minter, (Yearly(c.slug, c.department, c.fiscal_year) for c in converted))
-    dumps["catalog"] = dump(rdf_dir, "catalog", catalog)
-    vocabulary = vocabulary_triples()
-    dumps["vocab"] = dump(rdf_dir, "vocab", vocabulary)
-    result.triples += len(catalog) + len(vocabulary)
+    common.append(dump(rdf_dir, "catalog", catalog))
+    common.append(dump(rdf_dir, "vocab", vocabulary_triples()))
+    shared = read_triples(common)
+    result.triples = sum(done.triples for done in converted) + len(shared)
     result.rdf_seconds = time.perf_counter() - started
     if load and result.ok:
         started = time.perf_counter()
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
             from service.query.backend import load_remote
 
-            load_remote(store_url, list(dumps.values()))
+            load_remote(store_url, [done.nt for done in converted] + common)
         else:
-            result.store = load_store(out, dumps)
+            result.store, result.replaced = load_store(out, converted, common, shared)
         result.load_seconds = time.perf_counter() - started
     return result
+
+
+def read_triples(paths: list[Path]) -> set[Triple]:
+    """Dumps as one set: packages say the same things about shared nodes."""
+    triples: set[Triple] = set()
+    for path in paths:
+        triples.update(q.triple for q in parse(path=str(path), format=RdfFormat.N_TRIPLES))
+    return triples
 
 
 def combined_triples(path: Path, minter: Minter) -> list[Triple]:
@@ -151,16 +174,58 @@ def combined_triples(path: Path, minter: Minter) -> list[Triple]:
     return list(combined_dataset(PackageData(path, descriptor), minter))
 
 
-def load_store(out: Path, dumps: dict[str, Path]) -> Path:
-    path, store = stores.new_store(out)
+def load_store(
+    out: Path, converted: list[Converted], common: list[Path], shared: set[Triple]
+) -> tuple[Path, int | None]:
+    """A new store swapped in. When at most half of the packages changed, it starts as a copy
+    of the previous one (hard links: it costs nothing) and only their own triples are taken
+    out and put in again, with the shared ones brought to what the dumps now say; else every
+    dump is bulk-loaded. Returns the store and how many packages were replaced (None: all)."""
+    previous = stores.current(out)
+    loaded = stores.read_loaded(previous) if previous else {}
+    keys = {done.slug: done.key for done in converted}
+    changed = [done for done in converted if loaded.get(done.slug) != done.key]
+    stale = [slug for slug in loaded if keys.get(slug) != loaded[slug]]
+    incremental = previous is not None and bool(loaded) and len(stale) <= len(converted) // 2
+    path = stores.new_path(out)
     try:
-        stores.load_ntriples_all(store, list(dumps.values()))
+        if incremental:
+            Store.read_only(str(previous)).backup(str(path))
+            store = Store(str(path))
+            for slug in stale:
+                _take_out(store, previous / "dumps" / "own" / f"{slug}.nt")
+            stores.load_ntriples_all(store, [done.nt for done in changed])
+            was = read_triples(sorted((previous / "dumps" / "common").glob("*.nt")))
+            for triple in was - shared:
+                store.remove(Quad(triple.subject, triple.predicate, triple.object))
+            store.extend(Quad(t.subject, t.predicate, t.object) for t in shared - was)
+        else:
+            path.mkdir()
+            store = Store(str(path))
+            stores.load_ntriples_all(store, [done.nt for done in converted] + common)
+            store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
         store.flush()
-        store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
-        stores.write_facts(path, triples=len(store))  # what /healthz reports, counted once
         del store
+        triples = sum(done.triples for done in converted) + len(shared)
+        stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
+        stores.write_loaded(path, {d.slug: d.nt for d in converted}, keys, common)
         stores.swap_in(out, path)
     except BaseException:
         stores.discard(path)
         raise
-    return path
+    return path, len({*stale, *(done.slug for done in changed)}) if incremental else None
+
+
+def _take_out(store: Store, dump: Path, batch: int = 20_000) -> None:
+    """Delete a package's own triples, listed in the dump they were loaded from (N-Triples
+    lines are SPARQL triples; the package has no blank nodes, which DELETE DATA refuses)."""
+    with dump.open(encoding="utf-8") as lines:
+        chunk: list[str] = []
+        for line in lines:
+            if line.strip():
+                chunk.append(line)
+            if len(chunk) == batch:
+                store.update("DELETE DATA {\n" + "".join(chunk) + "}")
+                chunk = []
+        if chunk:
+            store.update("DELETE DATA {\n" + "".join(chunk) + "}")

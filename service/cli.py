@@ -70,6 +70,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{len(result.built)} packages ({len(result.converted)} converted, "
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
         f"{result.rdf_seconds:.2f} s, store load {result.load_seconds:.2f} s"
+        + (
+            f" ({result.replaced} packages replaced in a copy of the previous store)"
+            if result.replaced is not None
+            else ""
+        )
     )
     if result.failed:
         print("the previous store stays in place")

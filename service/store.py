@@ -21,11 +21,17 @@ from pyoxigraph import RdfFormat, Store
 KEEP_BUILDS = 2
 
 
-def new_store(root: Path) -> tuple[Path, Store]:
+def new_path(root: Path) -> Path:
+    """A fresh folder name for a build under DIR/stores (not created: a backup wants none)."""
     stores = root / "stores"
     stores.mkdir(parents=True, exist_ok=True)
-    path = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
-    return path, Store(str(path))
+    return stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+
+
+def current(root: Path) -> Path | None:
+    """The build DIR/store points at, if there is one."""
+    link = root / "store"
+    return link.resolve() if link.is_dir() else None
 
 
 class _Concatenated(io.RawIOBase):
@@ -116,6 +122,33 @@ def write_facts(path: Path, **facts: int | str) -> None:
 def read_facts(root: Path) -> dict[str, int | str]:
     try:
         return json.loads(((root / "store").resolve() / FACTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+LOADED = "loaded.json"  # package slug → what its triples were loaded from (Converted.key)
+
+
+def write_loaded(
+    path: Path, own: dict[str, Path], keys: dict[str, str], common: list[Path]
+) -> None:
+    """Keep, beside a build, the dumps it was loaded from (hard links: no copy, and a later
+    build that rewrites a dump gets a new file), so the next build knows what to take out."""
+    for kind, paths in (("own", list(own.values())), ("common", common)):
+        folder = path / "dumps" / kind
+        folder.mkdir(parents=True)
+        for dump in paths:
+            try:
+                os.link(dump, folder / dump.name)
+            except OSError:  # another file system
+                shutil.copyfile(dump, folder / dump.name)
+    (path / LOADED).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+
+
+def read_loaded(path: Path) -> dict[str, str]:
+    """What a build holds; empty when unknown (then the next build loads everything)."""
+    try:
+        return json.loads((path / LOADED).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 

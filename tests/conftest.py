@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import rdflib
+from pyoxigraph import RdfFormat, Store
 
 from service.ingest import read_document
 from service.ingest.model import Document
@@ -13,6 +15,23 @@ from service.ingest.model import Document
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
 SEED_SLUG = "luoyang-sfq-zwfwzx-2024-budget"
+
+
+def dumps(rdf: Path, name: str) -> list[Path]:
+    """A build's N-Triples dumps of one name: a package's own triples and its shared ones."""
+    return [p for p in (rdf / f"{name}.nt", rdf / f"{name}.common.nt") if p.is_file()]
+
+
+def dump_graph(*paths: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in paths:
+        graph.parse(path, format="nt")
+    return graph
+
+
+def load_dumps(store: Store, paths: list[Path]) -> None:
+    for path in paths:
+        store.load(path=str(path), format=RdfFormat.N_TRIPLES)
 
 
 @pytest.fixture(scope="session")

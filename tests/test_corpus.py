@@ -21,7 +21,7 @@ from service.package.schemacheck import schema_errors
 from service.package.writer import validation_errors
 from service.rdf.conformance import validate_dcat
 from service.synthetic import generate
-from tests.conftest import ROOT, SEED_SLUG
+from tests.conftest import ROOT, SEED_SLUG, dump_graph, dumps
 
 PACKAGES = ROOT / "datapackages"
 STANDARDS = ROOT.parent / "shared" / "standards"
@@ -118,16 +118,14 @@ def test_combined_package_holds_every_department(corpus: dict[str, Path]) -> Non
 
 def test_series_and_combined_datasets_are_dcat_ap_valid(corpus: dict[str, Path]) -> None:
     rdf = corpus["var"] / "rdf"
-    data = rdflib.Graph()
-    for path in [rdf / "catalog.nt", *sorted(rdf.glob("_combined-*.nt"))]:
-        data.parse(path, format="nt")
+    data = dump_graph(rdf / "catalog.nt", *sorted(rdf.glob("_combined-*.nt")))
     dcat_only = """CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o .
       FILTER(CONTAINS(STR(?s), "/distribution/") || !CONTAINS(STR(?s), "/table/") && !CONTAINS(STR(?s), "/check/")
              && !CONTAINS(STR(?s), "/figure/") && !CONTAINS(STR(?s), "/indicator/")
              && !CONTAINS(STR(?s), "/glossary/") && !CONTAINS(STR(?s), "/project/")
              && !CONTAINS(STR(?s), "/code/")) }"""
     for path in package_dirs(corpus["packages"]):
-        one = rdflib.Graph().parse(rdf / f"{path.name}.nt", format="nt")
+        one = dump_graph(*dumps(rdf, path.name))
         for triple in one.query(dcat_only):
             data.add(triple)  # type: ignore[arg-type]
     conforms, report = validate_dcat(data, STANDARDS)
@@ -173,8 +171,12 @@ def test_changing_one_document_redoes_only_what_depends_on_it(
     assert sorted(second.reused) == sorted(p.name for p in package_dirs(packages) if p.name != slug)
     after = {p.name: p.stat().st_mtime_ns for p in (var / "rdf").glob("*.nt")}
     redone = sorted(name for name in stamps if after[name] != stamps[name])
-    assert redone == sorted([f"{slug}.nt", "catalog.nt", "vocab.nt", *_combined(stamps)])
+    dumps = [f"{slug}.nt", f"{slug}.common.nt", "catalog.nt", "vocab.nt"]
+    assert redone == sorted([*dumps, *_combined(stamps)])
     from service.store import open_store
+
+    assert first.replaced is None and second.replaced == 1  # one graph replaced in a copy
+    assert len(open_store(var)) == second.triples  # nothing of the old version is left
 
     total = read_csv(packages / slug / "data" / "expenditure.csv")[0]["total"]
     query = f"""PREFIX bp: <https://w3id.org/budgetpub/def#>

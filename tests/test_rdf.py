@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 from rdflib.compare import isomorphic
 
 from service.build import build, combined_dirs, package_dirs
 from service.rdf.conformance import validate_dcat
 from service.rdf.integrity import normalise, violations
 from service.store import open_store
-from tests.conftest import ROOT, SEED_SLUG
+from tests.conftest import ROOT, SEED_SLUG, dump_graph, dumps, load_dumps
 
 PACKAGES = ROOT / "datapackages"
 STANDARDS = ROOT.parent / "shared" / "standards"
@@ -36,8 +36,7 @@ def built(tmp_path_factory) -> Path:
 def memory(built: Path) -> Store:
     """Every dump in one in-memory store's default graph, normalised as the spec requires."""
     store = Store()
-    for path in sorted((built / "rdf").glob("*.nt")):
-        store.load(path=str(path), format=RdfFormat.N_TRIPLES)
+    load_dumps(store, sorted((built / "rdf").glob("*.nt")))
     normalise(store)
     return store
 
@@ -48,8 +47,7 @@ def test_data_cube_integrity_constraints_hold(memory: Store) -> None:
 
 def test_integrity_check_catches_a_broken_cube(built: Path) -> None:
     store = Store()
-    for path in sorted((built / "rdf").glob("*.nt")):
-        store.load(path=str(path), format=RdfFormat.N_TRIPLES)
+    load_dumps(store, sorted((built / "rdf").glob("*.nt")))
     store.update("""PREFIX bp: <https://w3id.org/budgetpub/def#>
         DELETE { ?o bp:fundSource ?f } WHERE {
           { SELECT ?o WHERE { ?o a <http://purl.org/linked-data/cube#Observation> } LIMIT 1 }
@@ -109,9 +107,8 @@ def test_two_builds_are_isomorphic(built: Path, tmp_path: Path) -> None:
     again = build(PACKAGES, tmp_path, BASE, load=False)
     assert again.ok
     for name in (SEED_SLUG, "catalog", "vocab"):
-        first, second = rdflib.Graph(), rdflib.Graph()
-        first.parse(built / "rdf" / f"{name}.nt", format="nt")
-        second.parse(tmp_path / "rdf" / f"{name}.nt", format="nt")
+        first = dump_graph(*dumps(built / "rdf", name))
+        second = dump_graph(*dumps(tmp_path / "rdf", name))
         assert len(first) > 0 and isomorphic(first, second)
 
 
@@ -126,13 +123,26 @@ def test_iris_follow_the_base_url(tmp_path: Path, monkeypatch) -> None:
 
 def test_store_holds_every_dump(built: Path) -> None:
     store = open_store(built)
+    names = [p.name for p in package_dirs(PACKAGES)]
     dumped = {
         line
         for path in (built / "rdf").glob("*.nt")
         for line in path.read_text("utf-8").splitlines()
         if line.strip()
     }
-    assert len(store) == len(dumped)
+    assert (
+        len(store)
+        == len(dumped)
+        == json.loads((built / "store" / "budgetpub.json").read_text())["triples"]
+    )
+    own = {n: set((built / "rdf" / f"{n}.nt").read_text("utf-8").splitlines()) for n in names}
+    shared = {
+        line
+        for path in (built / "rdf").glob("*.nt")
+        if path.stem not in own
+        for line in path.read_text("utf-8").splitlines()
+    }
+    assert all(lines and not lines & shared for lines in own.values())  # a build can take them out
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }"
     count = next(iter(store.query(query)))
     facts = [f for p in package_dirs(PACKAGES) for f in read_csv(p / "data" / "facts.csv")]
@@ -162,17 +172,16 @@ def test_every_term_used_is_defined_in_both_languages(memory: Store) -> None:
 
 
 def test_dcat_ap_shapes_have_no_violations(built: Path) -> None:
-    data = rdflib.Graph()
     names = [p.name for p in (*package_dirs(PACKAGES), *combined_dirs(PACKAGES))]
-    for name in ("catalog", *names):
-        data.parse(built / "rdf" / f"{name}.nt", format="nt")
+    data = dump_graph(
+        *(path for name in ("catalog", *names) for path in dumps(built / "rdf", name))
+    )
     conforms, report = validate_dcat(data, STANDARDS)
     assert conforms, report
 
 
 def test_dcat_ap_shapes_catch_a_missing_title(built: Path) -> None:
-    data = rdflib.Graph()
-    data.parse(built / "rdf" / "catalog.nt", format="nt")
+    data = dump_graph(built / "rdf" / "catalog.nt")
     catalog = rdflib.URIRef(f"{BASE}catalog")
     data.remove((catalog, rdflib.DCTERMS.title, None))
     conforms, report = validate_dcat(data, STANDARDS)
@@ -219,3 +228,20 @@ def test_package_dirs_skip_staging_folders(tmp_path: Path) -> None:
     (tmp_path / ".x.tmp").mkdir()
     (tmp_path / ".x.tmp" / "datapackage.json").write_text("{}")
     assert package_dirs(tmp_path) == []
+
+
+def test_a_rebuild_takes_a_removed_package_out_of_a_copy_of_the_store(tmp_path: Path) -> None:
+    packages, var = tmp_path / "packages", tmp_path / "var"
+    names = [p.name for p in package_dirs(PACKAGES)][:3]
+    for name in names:
+        shutil.copytree(PACKAGES / name, packages / name)
+    first = build(packages, var, BASE)
+    shutil.rmtree(packages / names[2])
+    second = build(packages, var, BASE)
+    assert first.replaced is None and second.replaced == 1
+    store = open_store(var)
+    assert len(store) == second.triples < first.triples
+    gone = f"{BASE}dataset/{names[2]}"
+    assert not store.query(f"ASK {{ {{ <{gone}> ?p ?o }} UNION {{ ?s ?p <{gone}> }} }}")
+    kept = f"{BASE}dataset/{names[0]}"
+    assert store.query(f"ASK {{ <{BASE}catalog> <http://www.w3.org/ns/dcat#dataset> <{kept}> }}")

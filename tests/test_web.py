@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import ROOT, SEED_SLUG
+from tests.conftest import ROOT, SEED_SLUG, dump_graph, dumps
 
 DATASET = f"/dataset/{SEED_SLUG}"
 TABLE = f"{DATASET}/table/expenditure"
@@ -329,7 +329,7 @@ def test_every_minted_iri_dereferences(client, built_var) -> None:
     term it uses) answers 200 with triples about it."""
     from urllib.parse import urlsplit
 
-    minted = rdflib.Graph().parse(built_var / "rdf" / f"{SEED_SLUG}.nt", format="nt")
+    minted = dump_graph(*dumps(built_var / "rdf", SEED_SLUG))
     subjects = {str(s) for s in minted.subjects() if isinstance(s, rdflib.URIRef)}
     concepts = {
         str(o) for o in minted.objects() if str(o).startswith("https://w3id.org/budgetpub/code/")

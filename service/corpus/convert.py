@@ -1,6 +1,12 @@
 """Package → RDF dumps, reusing the dumps of packages that did not change, on every core.
 
-Next to rdf/<slug>.nt the build records rdf/<slug>.json: the sha256 of the package's
+A package's triples go to two N-Triples dumps: rdf/<slug>.nt holds what is the package's own
+(its dataset, tables, observations, checks...: subjects under dataset/<slug> or
+datapackages/<slug>), which no other dump says; rdf/<slug>.common.nt holds what other
+packages may say too (organisations, projects, concepts). The store can then take one
+package's own triples out and put the new ones in without touching the others (build.py).
+
+Next to the dumps the build records rdf/<slug>.json: the sha256 of the package's
 datapackage.json (which holds the sha256 of every file), the base IRI and the converter's
 own fingerprint. A later build reuses the dumps when all three match and the files still
 have the hashes the descriptor gives; anything else is converted again.
@@ -16,19 +22,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pyoxigraph import NamedNode, Triple
+
 from service.errors import PackageError
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Converted:
     slug: str
-    nt: Path
-    triples: int
+    nt: Path  # the package's own triples
+    common: Path  # its triples about shared nodes
+    triples: int  # its own, distinct
     department: str
     fiscal_year: int
     reused: bool
+    key: str  # what the dumps were made from: equal keys, equal dumps
 
 
 @lru_cache(maxsize=1)
@@ -57,25 +67,57 @@ def reusable(package: Path, rdf_dir: Path, base: str) -> Converted | None:
         descriptor = (package / "datapackage.json").read_bytes()
     except (OSError, ValueError):
         return None
-    nt, ttl = rdf_dir / f"{slug}.nt", rdf_dir / f"{slug}.ttl"
+    nt, common, ttl = (rdf_dir / f"{slug}{suffix}" for suffix in DUMP_SUFFIXES)
     if (
         record.get("descriptor_sha256") != hashlib.sha256(descriptor).hexdigest()
         or record.get("base") != base
         or record.get("converter") != converter_fingerprint()
-        or not nt.is_file()
         or not ttl.is_file()
-        or nt.stat().st_size != record.get("nt_bytes")
+        or _size(nt) != record.get("nt_bytes")
+        or _size(common) != record.get("common_bytes")
         or not _hashes_match(package, json.loads(descriptor))
     ):
         return None
     return Converted(
-        slug, nt, int(record["triples"]), record["department"], int(record["fiscalYear"]), True
+        slug,
+        nt,
+        common,
+        int(record["triples"]),
+        record["department"],
+        int(record["fiscalYear"]),
+        True,
+        _key(record),
     )
+
+
+DUMP_SUFFIXES = (".nt", ".common.nt", ".ttl")
+
+
+def _size(path: Path) -> int | None:
+    return path.stat().st_size if path.is_file() else None
+
+
+def _key(record: dict) -> str:
+    return f"{record['descriptor_sha256']} {record['converter']} {record['base']}"
+
+
+def owns(slug: str, base: str):
+    """Whether a triple is the package's own: about its dataset IRI or anything under it."""
+    prefixes = (f"{base}dataset/{slug}/", f"{base}datapackages/{slug}/")
+    dataset = f"{base}dataset/{slug}"
+
+    def own(triple: Triple) -> bool:
+        subject = triple.subject
+        return isinstance(subject, NamedNode) and (
+            subject.value == dataset or subject.value.startswith(prefixes)
+        )
+
+    return own
 
 
 def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     """Convert and dump one package, then record what the dumps were made from."""
-    from service.build import dump, write_atomic
+    from service.build import dump_ntriples, dump_turtle, write_atomic
     from service.rdf import load_package, package_triples
     from service.rdf.terms import Minter
 
@@ -83,19 +125,33 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     data = load_package(package)
     if data.slug != package.name:
         raise PackageError(f"{package}: descriptor name {data.slug!r} is not the folder name")
-    triples = package_triples(data, Minter(base))
-    nt = dump(rdf_dir, data.slug, triples)
+    triples = list(dict.fromkeys(package_triples(data, Minter(base))))
+    own = owns(data.slug, base)
+    mine = [t for t in triples if own(t)]
+    nt = dump_ntriples(rdf_dir / f"{data.slug}.nt", mine)
+    common = dump_ntriples(rdf_dir / f"{data.slug}.common.nt", [t for t in triples if not own(t)])
+    dump_turtle(rdf_dir / f"{data.slug}.ttl", triples)
     record = {
         "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
         "base": base,
         "converter": converter_fingerprint(),
-        "triples": len(triples),
+        "triples": len(mine),
         "nt_bytes": nt.stat().st_size,
+        "common_bytes": common.stat().st_size,
         "department": data.descriptor["department"],
         "fiscalYear": int(data.descriptor["fiscalYear"]),
     }
     write_atomic(_record_path(rdf_dir, data.slug), json.dumps(record, ensure_ascii=False).encode())
-    return Converted(data.slug, nt, len(triples), record["department"], record["fiscalYear"], False)
+    return Converted(
+        data.slug,
+        nt,
+        common,
+        len(mine),
+        record["department"],
+        record["fiscalYear"],
+        False,
+        _key(record),
+    )
 
 
 def _convert_or_error(package: Path, rdf_dir: Path, base: str) -> Converted | str:
