@@ -147,7 +147,8 @@ def build(
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
             from service.query.backend import load_remote
 
-            load_remote(store_url, [done.nt for done in converted] + common)
+            stamp = (minter.catalog().value, f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+            load_remote(store_url, [done.nt for done in converted] + common, stamp)
         else:
             result.store, result.replaced = load_store(out, converted, common, shared)
         result.load_seconds = time.perf_counter() - started

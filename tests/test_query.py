@@ -477,3 +477,53 @@ def test_both_backends_answer_the_same(built_var: Path, remote_store: str) -> No
         app.extensions["budgetpub-runner"].stop()
     assert answers[0] == answers[1]
     assert ROOT.exists()
+
+
+def test_the_service_notices_a_new_build_of_a_shared_store_by_its_stamp(
+    built_var: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_remote leaves `<catalog> bp:build "id"`; the service looks that one triple up
+    (counting a large store would take seconds) and moves to the new build."""
+    from service import create_app
+    from service.query.backend import RemoteStore
+    from service.web import site
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("no oxigraph server binary here")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [binary, "serve", "--location", str(tmp_path / "store"), "--bind", url[7:]]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        catalog = "http://127.0.0.1:8000/catalog"
+        dumps = sorted((built_var / "rdf").glob("*.nt"))
+        load_remote(url, dumps, (catalog, "build-1"))
+        assert RemoteStore(url).build() == "build-1"
+        monkeypatch.setattr(site, "REMOTE_RECHECK", 0.0)
+        app = create_app(
+            {
+                "DATA_DIR": str(built_var),
+                "PACKAGES_DIR": str(PACKAGES),
+                "BASE_URL": "http://127.0.0.1:8000/",
+                "STORE_URL": url,
+                "TESTING": True,
+            }
+        )
+        client = app.test_client()
+        first = client.get("/healthz").get_json()
+        assert first["triples"] == len(RemoteStore(url))
+        etag = client.get("/catalog.ttl").headers["ETag"]
+        load_remote(url, dumps, (catalog, "build-2"))  # the same size: only the stamp differs
+        assert client.get("/catalog.ttl").headers["ETag"] != etag
+        assert client.get("/healthz").get_json()["triples"] == first["triples"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -55,11 +55,11 @@ class Site:
 
     # --- the store -----------------------------------------------------------------------
     def _current_target(self) -> str:
-        if self.store_url:  # a shared store: its size, looked at every few seconds
+        if self.store_url:  # a shared store: its build stamp (else size), every few seconds
             if self._store is None or time.monotonic() - self._checked > REMOTE_RECHECK:
                 self._checked = time.monotonic()
                 store = self._store or RemoteStore(self.store_url)
-                return f"remote-{len(store)}"
+                return f"remote-{store.build() or len(store)}"
             return self._target or ""
         link = self.data_dir / "store"
         return os.readlink(link) if link.is_symlink() else str(link.resolve())
@@ -88,11 +88,15 @@ class Site:
 
     def triples(self) -> int | None:
         """The store's size: recorded by the build (counting 28M triples takes seconds)."""
-        self.store()
-        if self.store_url:
-            return int(self._target.removeprefix("remote-")) if self._target else None
+        store = self.store()
+        if self.store_url:  # counted once per build the shared store holds
+            return self._remote_count(self._target or "", store)
         count = read_facts(self.data_dir).get("triples")
         return int(count) if count is not None else None
+
+    @lru_cache(maxsize=1)  # noqa: B019 - keyed by the build: one count per build
+    def _remote_count(self, target: str, store: RemoteStore) -> int:
+        return len(store)
 
     def modified(self) -> float:
         if self.store_url:
