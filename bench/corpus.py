@@ -7,6 +7,7 @@ and wrk with 100 connections for 2 minutes. Never part of the test suite.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import platform
@@ -20,6 +21,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.__main__ import ROOT
@@ -83,10 +85,12 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def children(pid: int) -> list[int]:
+    return sorted(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+
+
 def workers(master: int) -> list[int]:
-    return sorted(
-        int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    )
+    return children(master)
 
 
 def get(url: str) -> float:
@@ -173,20 +177,23 @@ def serve_and_measure(
     label: str,
     latency: bool,
     load: bool,
+    store_url: str | None = None,
 ) -> int:
     port = int(base.rstrip("/").rsplit(":", 1)[1])
-    server = start(var, packages, base, port)
+    server = start(var, packages, base, port, store_url)
     try:
         urls = warm(base, slug)
         pids = workers(server.pid)
         rss = [rss_kib(pid) for pid in pids]
         anon = [rss_kib(pid, "RssAnon") for pid in pids]
         mapped = [rss_kib(pid, "RssFile") for pid in pids]
+        runners = [rss_kib(child) for pid in pids for child in children(pid)]
         worst = max(rss)
         results.append(
             f"| worker RSS after warm-up, {label} | {', '.join(f'{r / 1024:.0f}' for r in rss)} MiB "
             f"(heap {', '.join(f'{r / 1024:.0f}' for r in anon)}; files "
-            f"{', '.join(f'{r / 1024:.0f}' for r in mapped)}) | /proc/PID/status of each worker |"
+            f"{', '.join(f'{r / 1024:.0f}' for r in mapped)}); each worker's query process "
+            f"{', '.join(f'{r / 1024:.0f}' for r in runners) or '-'} MiB | /proc/PID/status |"
         )
         if latency:
             sparql = [get(urls[7]) for _ in range(30)]
@@ -220,9 +227,37 @@ def serve_and_measure(
             server.wait(timeout=30)
 
 
-def start(var: Path, packages: Path, base: str, port: int) -> subprocess.Popen[bytes]:
-    """`budgetpub serve` (2 gthread workers) on our corpus, as `make run` starts it."""
+@contextlib.contextmanager
+def oxigraph_server(var: Path) -> Iterator[str]:
+    """`oxigraph serve-read-only` on a build's store: one process for every worker."""
+    from bench.http import _free_port
+
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only"]
+    command += ["--location", str((var / "store").resolve()), "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                get(f"{url}/query?query=ASK%7B%7D")
+                break
+            except (OSError, RuntimeError):
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def start(
+    var: Path, packages: Path, base: str, port: int, store_url: str | None = None
+) -> subprocess.Popen[bytes]:
+    """`budgetpub serve` (2 gthread workers) on our corpus, as `make run` starts it, or on a
+    store served by `oxigraph serve-read-only` (BUDGETPUB_STORE_URL)."""
     env = {**os.environ, "BUDGETPUB_BASE_URL": base}
+    if store_url:
+        env["BUDGETPUB_STORE_URL"] = store_url
     command = ["serve", "--port", str(port), "--workers", "2"]
     command += ["--data", str(var), "--packages", str(packages)]
     server = subprocess.Popen(
@@ -338,6 +373,30 @@ def bench_corpus() -> None:
         )
         results.append(
             f"| worker memory growth 1 → {DOCUMENTS} documents | {100 * (many - one) / one:+.1f} % | target ≤ 10 % |"
+        )
+        shared = []  # the same, with the workers on one shared store process instead
+        for var, packages, slug_, label in (
+            (root / "seed-var", seed_packages, SEED_SLUG, "1 document"),
+            (root / "var", root / "packages", slug, f"{DOCUMENTS} documents"),
+        ):
+            base = f"http://127.0.0.1:{_free_port()}/"
+            with oxigraph_server(var) as store_url:
+                shared.append(
+                    serve_and_measure(
+                        base,
+                        var,
+                        packages,
+                        slug_,
+                        results,
+                        f"{label}, shared store (`oxigraph serve-read-only`, BUDGETPUB_STORE_URL)",
+                        latency=False,
+                        load=False,
+                        store_url=store_url,
+                    )
+                )
+        results.append(
+            f"| worker memory growth 1 → {DOCUMENTS} documents, shared store | "
+            f"{100 * (shared[1] - shared[0]) / shared[0]:+.1f} % | target ≤ 10 % |"
         )
     lines = [
         "# Benchmarks",
