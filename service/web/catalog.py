@@ -1,24 +1,52 @@
 """The harvestable DCAT-AP catalog, paged with Hydra (old PagedCollection terms, which
-ckanext-dcat reads, and the current PartialCollectionView terms)."""
+ckanext-dcat reads, and the current PartialCollectionView terms).
+
+A page of 100 datasets is ~130k triples (each dataset's own triples, its distributions and
+checksums, periods, publishers, series and the shared nodes they point to). They are found
+with one SPARQL query per hop from the datasets (4–5 queries a page, whatever the store:
+local or remote), not one lookup per node. Reading them from the store still costs ~1–2 s
+a page when its blocks are cold (Oxigraph decodes every IRI and literal from disk), so pages
+are rendered once per build into DATA_DIR/cache/catalog (or BUDGETPUB_CATALOG_CACHE), shared
+by every worker and kept across restarts, with a gzip copy served as is to clients that
+accept it; and each worker renders every page of a new build in the background as soon as it
+sees that build, so harvesters paging through the catalog find every page ready.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import gzip
+import hashlib
+import logging
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
-from flask import Blueprint, Response, request
+import pyoxigraph
+from flask import Blueprint, Flask, Response, current_app, request
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.rdf.terms import DCAT, DCT, HYDRA, RDF, XSD
-from service.web.describe import subject_triples
+from service.vocab import VOCAB_DIR
+from service.web import formats
+from service.web.describe import BYTE_SIZE, NON_NEGATIVE
 from service.web.errors import ApiError
 from service.web.formats import FORMATS, negotiate
 from service.web.http import conditional
-from service.web.site import site
+from service.web.site import Site, site
 
 bp = Blueprint("catalog", __name__)
+log = logging.getLogger(__name__)
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 RDF_ONLY = ("ttl", "jsonld", "rdf", "nt")
+VALUES_PER_QUERY = 2000  # subjects named in one query's VALUES
+KEEP_BUILDS = 2  # cached pages kept for the current build and the one before
 
 
 def positive(name: str, default: int, maximum: int) -> int:
@@ -30,77 +58,73 @@ def positive(name: str, default: int, maximum: int) -> int:
     return int(raw)
 
 
+# --- what a page says ------------------------------------------------------------------
+
+
+def _follows(predicate: NamedNode, target: str, base: str) -> bool:
+    """Whether the catalog describes the node a dataset (or a node it reaches) points to."""
+    if predicate in (DCAT.dataset, DCT.isPartOf) or "/table/" in target:
+        return False
+    if target.startswith("https://w3id.org/budgetpub/"):
+        return False
+    return (
+        not target.startswith(base)
+        or target == base
+        or "/distribution/" in target
+        or target.endswith(("/period", "/checksum", ".html"))
+        or "/organization/" in target
+        or target.endswith("publisher")
+    )
+
+
+def _described(store, nodes: list[NamedNode]) -> Iterator[Triple]:
+    """Every triple about the nodes, in one query per VALUES_PER_QUERY of them (run on the
+    union of the store's graphs), with dcat:byteSize typed as the build wrote it (the store
+    keeps integer subtypes as xsd:integer; describe.subject_triples restores it the same way)."""
+    for start in range(0, len(nodes), VALUES_PER_QUERY):
+        values = " ".join(str(node) for node in nodes[start : start + VALUES_PER_QUERY])
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
+        for triple in store.query(query):
+            if triple.predicate == BYTE_SIZE and isinstance(triple.object, Literal):
+                triple = Triple(
+                    triple.subject,
+                    triple.predicate,
+                    Literal(triple.object.value, datatype=NON_NEGATIVE),
+                )
+            yield triple
+
+
 def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
     """Datasets with what DCAT-AP needs of them: distributions, checksums, period, publisher,
-    landing page, and the shared nodes (license, media types) they point to."""
+    landing page, and the shared nodes (license, media types) they point to; found a hop at
+    a time, one query per hop."""
     triples: list[Triple] = []
     seen: set[str] = set()
-    queue = list(roots)
-    while queue:
-        node = queue.pop()
-        if node.value in seen:
-            continue
-        seen.add(node.value)
-        own = subject_triples(store, node.value)
-        triples.extend(own)
-        for triple in own:
+    hop = roots
+    while hop:
+        fresh = [node for node in dict.fromkeys(hop) if node.value not in seen]
+        seen.update(node.value for node in fresh)
+        hop = []
+        for triple in _described(store, fresh):
+            triples.append(triple)
             target = triple.object
-            if not isinstance(target, NamedNode) or target.value in seen:
-                continue
-            if triple.predicate in (DCAT.dataset, DCT.isPartOf) or "/table/" in target.value:
-                continue
-            follow = (
-                not target.value.startswith(base)
-                or target.value == base
-                or "/distribution/" in target.value
-                or target.value.endswith(("/period", "/checksum", ".html"))
-                or "/organization/" in target.value
-                or target.value.endswith("publisher")
-            )
-            if follow and not target.value.startswith("https://w3id.org/budgetpub/"):
-                queue.append(target)
+            if (
+                isinstance(target, NamedNode)
+                and target.value not in seen
+                and _follows(triple.predicate, target.value, base)
+            ):
+                hop.append(target)
     return triples
 
 
-@bp.get("/catalog")
-@bp.get("/catalog.<extension>")
-def catalog(extension: str | None = None) -> Response:
-    chosen = negotiate(extension, request.accept_mimetypes, allowed=("html", *RDF_ONLY))
-    page = positive("page", 1, 1_000_000)
-    size = positive("pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    here = site()
-    if chosen.extension == "html":
-        from service.web.pages import home_page
-
-        body = home_page(request.args)
-        return conditional(
-            Response(body, mimetype="text/html"), tag_source=body.encode(), vary_accept=True
-        )
-    slugs = sorted(here.packages())
-    pages = max(1, -(-len(slugs) // size))
-    if page > pages:
-        raise ApiError(404, "no-such-page", f"the catalog has {pages} page(s) of {size}")
-    body = _page(here.version(), here.base_url, chosen.extension, page, size, tuple(slugs))
-    response = Response(body, mimetype=chosen.media_type)
-    return conditional(response, tag_source=body, modified=here.modified(), vary_accept=True)
-
-
-@lru_cache(maxsize=16)
-def _page(
-    version: str, base: str, extension: str, page: int, size: int, slugs: tuple[str, ...]
-) -> bytes:
-    """One catalog page, rendered once per build: harvesters ask for the same pages often."""
-    pages = max(1, -(-len(slugs) // size))
-    chosen_slugs = slugs[(page - 1) * size : page * size]
+def page_triples(store, base: str, slugs: tuple[str, ...]) -> list[Triple]:
+    """The page's datasets and the catalog's own triples (all its dcat:dataset links among
+    them, as the catalog has always been served), each triple once."""
     catalog_node = NamedNode(f"{base}catalog")
-    store = site().store()
-    triples = [t for t in subject_triples(store, catalog_node.value) if t.predicate != DCAT.dataset]
-    datasets = [NamedNode(f"{base}dataset/{slug}") for slug in chosen_slugs]
-    triples += [Triple(catalog_node, DCAT.dataset, node) for node in datasets]
+    datasets = [NamedNode(f"{base}dataset/{slug}") for slug in slugs]
+    triples = [Triple(catalog_node, DCAT.dataset, node) for node in datasets]
     triples += _closure(store, [catalog_node, *datasets], base)
-    triples += _hydra(catalog_node, extension, page, pages, size, len(slugs))
-    unique = list(dict.fromkeys(triples))
-    return FORMATS[extension].render(unique, base)  # type: ignore[misc]
+    return list(dict.fromkeys(triples))
 
 
 def _hydra(
@@ -135,3 +159,230 @@ def _hydra(
             Triple(view, HYDRA.previousPage, link(page - 1)),
         ]
     return triples
+
+
+def render_page(
+    triples: list[Triple], base: str, extension: str, page: int, size: int, total: int
+) -> bytes:
+    pages = max(1, -(-total // size))
+    hydra = _hydra(NamedNode(f"{base}catalog"), extension, page, pages, size, total)
+    return FORMATS[extension].render(triples + hydra, base)  # type: ignore[misc]
+
+
+# --- rendered once per build -----------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Cached pages are the work of this code, the context and the serialisers: a change of
+    any of them renders again."""
+    digest = hashlib.sha256(pyoxigraph.__version__.encode())
+    for path in (Path(__file__), Path(formats.__file__), VOCAB_DIR / "context.jsonld"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _page_name(base: str, slugs: tuple[str, ...], extension: str, page: int, size: int) -> str:
+    listing = hashlib.sha256("\n".join((base, _code_version(), *slugs)).encode()).hexdigest()
+    return f"catalog-{listing[:16]}-{size}-{page}.{extension}"
+
+
+def _cache_root(app: Flask) -> Path:
+    configured = app.config.get("CATALOG_CACHE") or os.environ.get("BUDGETPUB_CATALOG_CACHE")
+    return Path(configured) if configured else Path(app.config["DATA_DIR"]) / "cache" / "catalog"
+
+
+def _build_dir(app: Flask, version: str) -> Path | None:
+    """The build's folder of rendered pages, made on first use (older builds' pruned); None
+    when it cannot be written (pages are then kept in memory)."""
+    root = _cache_root(app)
+    directory = root / (re.sub(r"[^A-Za-z0-9._-]", "_", version) or "build")
+    if directory.is_dir():
+        return directory
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        builds = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+        for old in builds[:-KEEP_BUILDS]:
+            if old != directory:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        log.warning("catalog pages kept in memory: cannot write %s (%s)", root, error)
+        return None
+    return directory
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One renderer per page across threads and workers (flock on a file beside it)."""
+    with open(path.with_name(f".{path.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write(path: Path, body: bytes) -> None:
+    """The page and its gzip copy, each written aside and renamed into place (gzip first:
+    a page that exists has its copy)."""
+    for target, data in ((path.with_name(path.name + ".gz"), gzip.compress(body, 6)), (path, body)):
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+
+
+def _cached(
+    here: Site, app: Flask, extension: str, page: int, size: int, slugs: tuple[str, ...]
+) -> Path | bytes:
+    """The rendered page: its file in the build's cache (rendered now if need be), or bytes
+    when the cache cannot be written."""
+    version = here.version()
+    directory = _build_dir(app, version)
+    if directory is None:
+        return _in_memory(version, here.base_url, extension, page, size, slugs)
+    path = directory / _page_name(here.base_url, slugs, extension, page, size)
+    if path.is_file():
+        return path
+    try:
+        with _locked(path):
+            if not path.is_file():
+                chosen = slugs[(page - 1) * size : page * size]
+                triples = page_triples(here.store(), here.base_url, chosen)
+                body = render_page(triples, here.base_url, extension, page, size, len(slugs))
+                _write(path, body)
+        return path
+    except OSError as error:
+        log.warning("catalog page kept in memory: cannot write %s (%s)", path, error)
+        return _in_memory(version, here.base_url, extension, page, size, slugs)
+
+
+@lru_cache(maxsize=16)
+def _in_memory(
+    version: str, base: str, extension: str, page: int, size: int, slugs: tuple[str, ...]
+) -> bytes:
+    triples = page_triples(site().store(), base, slugs[(page - 1) * size : page * size])
+    return render_page(triples, base, extension, page, size, len(slugs))
+
+
+# --- every page of a new build, in the background ----------------------------------------
+
+_warming_lock = threading.Lock()
+_warmed: set[tuple[str, str]] = set()  # (cache, build) this process warmed or is warming
+
+
+def warm(app: Flask) -> int:
+    """Render every default-size page of the current build in every format that is not in
+    the cache yet (the page's triples read once for its four formats). Returns how many."""
+    with app.app_context():
+        here = site()
+        version = here.version()
+        directory = _build_dir(app, version)
+        if directory is None:
+            return 0
+        slugs = tuple(sorted(here.packages()))
+        pages = max(1, -(-len(slugs) // DEFAULT_PAGE_SIZE))
+        rendered = 0
+        for page in range(1, pages + 1):
+            here.store()
+            if here.version() != version:  # a newer build came: its own warming renders it
+                break
+            triples: list[Triple] | None = None
+            for extension in RDF_ONLY:
+                path = directory / _page_name(
+                    here.base_url, slugs, extension, page, DEFAULT_PAGE_SIZE
+                )
+                if path.is_file():
+                    continue
+                with _locked(path):
+                    if path.is_file():
+                        continue
+                    if triples is None:
+                        chosen = slugs[(page - 1) * DEFAULT_PAGE_SIZE : page * DEFAULT_PAGE_SIZE]
+                        triples = page_triples(here.store(), here.base_url, chosen)
+                    body = render_page(
+                        triples, here.base_url, extension, page, DEFAULT_PAGE_SIZE, len(slugs)
+                    )
+                    _write(path, body)
+                    rendered += 1
+        return rendered
+
+
+def _warm_quietly(app: Flask, version: str) -> None:
+    try:
+        count = warm(app)
+        log.info("catalog: %d page renderings made for build %s", count, version)
+    except Exception:  # a background nicety: requests render what they need themselves
+        log.exception("catalog: rendering the pages of build %s failed", version)
+
+
+@bp.before_app_request
+def _start_warming() -> None:
+    """On a worker's first request, and on the first after each new build, render the
+    catalog's pages in a background thread (BUDGETPUB_CATALOG_WARM=0 or CATALOG_WARM=False
+    turns it off; off by default under TESTING)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    wanted = app.config.get("CATALOG_WARM")
+    if wanted is None:
+        wanted = os.environ.get("BUDGETPUB_CATALOG_WARM", "1") != "0" and not app.testing
+    if not wanted:
+        return
+    try:
+        here = site()
+        here.store()  # notices a swapped-in build
+        version = here.version()
+    except Exception:  # the request itself will say what is wrong
+        return
+    key = (str(_cache_root(app)), version)
+    if key in _warmed:
+        return
+    with _warming_lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+    threading.Thread(
+        target=_warm_quietly, args=(app, version), name="catalog-warm", daemon=True
+    ).start()
+
+
+# --- the route ---------------------------------------------------------------------------
+
+
+@bp.get("/catalog")
+@bp.get("/catalog.<extension>")
+def catalog(extension: str | None = None) -> Response:
+    chosen = negotiate(extension, request.accept_mimetypes, allowed=("html", *RDF_ONLY))
+    page = positive("page", 1, 1_000_000)
+    size = positive("pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    here = site()
+    if chosen.extension == "html":
+        from service.web.pages import home_page
+
+        body = home_page(request.args)
+        return conditional(
+            Response(body, mimetype="text/html"), tag_source=body.encode(), vary_accept=True
+        )
+    slugs = tuple(sorted(here.packages()))
+    pages = max(1, -(-len(slugs) // size))
+    if page > pages:
+        raise ApiError(404, "no-such-page", f"the catalog has {pages} page(s) of {size}")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    rendered = _cached(here, app, chosen.extension, page, size, slugs)
+    if isinstance(rendered, bytes):
+        response = Response(rendered, mimetype=chosen.media_type)
+        return conditional(
+            response, tag_source=rendered, modified=here.modified(), vary_accept=True
+        )
+    tag = f"{here.version()} {rendered.name}"
+    try:
+        if request.accept_encodings["gzip"] > 0:
+            body = rendered.with_name(rendered.name + ".gz").read_bytes()
+            response = Response(body, mimetype=chosen.media_type)
+            response.headers["Content-Encoding"] = "gzip"  # as rendered: not compressed again
+            tag += " gzip"
+        else:
+            response = Response(rendered.read_bytes(), mimetype=chosen.media_type)
+    except OSError:  # pruned meanwhile by a newer build's first request
+        body = _in_memory(here.version(), here.base_url, chosen.extension, page, size, slugs)
+        response = Response(body, mimetype=chosen.media_type)
+        tag = body
+    return conditional(response, tag_source=tag, modified=here.modified(), vary_accept=True)
