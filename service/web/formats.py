@@ -150,8 +150,7 @@ class _Compactor:
         for name, value in simple.items():
             if name not in absolute or absolute[name] not in self.prefix_of:
                 self.plain_term.setdefault(expand(value), name)
-        self._iris: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
+        self._keys: dict[str, str] = {}  # predicates and datatypes: a vocabulary's worth
 
     @staticmethod
     def _is_compact(value: str, simple: dict[str, str]) -> bool:
@@ -159,9 +158,6 @@ class _Compactor:
 
     def iri(self, value: str) -> str:
         """An IRI as an @id value: a compact IRI where a prefix fits, else the IRI itself."""
-        found = self._iris.get(value)
-        if found is not None:
-            return found
         found = value
         if value.startswith(self._prefix_iris):  # longest first
             for prefix_iri in self._prefix_iris:
@@ -174,8 +170,6 @@ class _Compactor:
                     break
         if found == value and value.partition(":")[0] in self.prefixes:
             raise _Unsupported(value)  # the IRI would read as a compact IRI
-        if len(self._iris) < 100_000:
-            self._iris[value] = found
         return found
 
     def vocab(self, value: str) -> str:
