@@ -9,11 +9,15 @@ count a total or an overlapping column twice.
 Cuts become VALUES on the term itself where they can (an index lookup, not a filter), and
 labels are fetched afterwards for the keys a page returns, never joined into the aggregate.
 Facts a dimension does not apply to form a group whose key is null.
+
+The API answers from the build's facts index (facts_index.py) when it has one; this SPARQL
+is what it runs against a shared remote store, and the index gives the same answers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 PREFIXES = """PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
@@ -47,13 +51,16 @@ class Dimension:
     def labelled(self) -> bool:
         return self.scheme is not None or self.name == "project"
 
-    def pattern(self) -> tuple[str, str]:
+    def pattern(self, cut: list[str] | None = None) -> tuple[str, str]:
         """(triple patterns, binds) that bind ?{name}_key for every fact: "not applicable"
         and a missing project become "" / unbound, one group of their own, so the groups of
         an aggregate always add up to its summary. The two parts are kept apart so every
-        triple pattern lands in one basic graph pattern the engine can order."""
+        triple pattern lands in one basic graph pattern the engine can order. A cut on
+        projects that leaves out the facts without one needs the project, not OPTIONAL."""
         n = f"?{self.name}"
         if self.name == "project":
+            if cut and "" not in cut:
+                return "?obs bp:project ?project_p . ?project_p bp:projectCode ?project_key .", ""
             return (
                 "?obs bp:project ?project_p .",
                 "OPTIONAL { ?project_p bp:projectCode ?project_key }",
@@ -65,15 +72,20 @@ class Dimension:
         triples = f"?obs bp:{self.prop} {n}_c . {n}_c skos:notation {n}_n ."
         return triples, f'BIND(IF({n}_n = "_none", "", {key}) AS {n}_key)'
 
+    def filters(self, values: list[str]) -> bool:
+        """Whether a cut is a FILTER on the bound key (after the binds), not VALUES."""
+        return bool(self.length) or (self.name == "project" and "" in values)
+
     def cut(self, values: list[str]) -> str:
         n = f"?{self.name}"
+        if self.filters(values):  # "" (no project, not applicable) is a key like any other
+            options = ", ".join(literal(v) for v in values)
+            key = f'COALESCE({n}_key, "")' if self.name == "project" else f"{n}_key"
+            return f"FILTER({key} IN ({options}))"
         if self.custom_cut:
             variable, template = self.custom_cut.split(" ", 1)
             terms = " ".join(template.format(literal(v)) for v in values)
             return f"VALUES {variable} {{ {terms} }}"
-        if self.length:
-            options = ", ".join(literal(v) for v in values)
-            return f"FILTER(SUBSTR({n}_n, 1, {self.length}) IN ({options}))"
         terms = " ".join(f"<{CODE}{self.scheme}/{v or '_none'}>" for v in values)
         return f"VALUES {n}_c {{ {terms} }}"
 
@@ -101,7 +113,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "entity",
             custom="?ds dct:isPartOf ?department_d . ?department_d dct:publisher ?department_o . "
             "?department_o rdfs:label ?department_key .",
-            custom_cut="?department_key {}",
+            custom_cut="?department_key {}@zh",  # the label is zh-tagged
         ),
         Dimension(
             "dataset",
@@ -179,6 +191,18 @@ DIMENSIONS: dict[str, Dimension] = {
 AGGREGATES = ("amount.sum", "_count")
 
 
+@dataclass
+class Groups:
+    """An aggregate's answer from either source (SPARQL or the facts index): one page of
+    groups (rows keyed {dim}_key, sum as exact decimal text, count), how many groups there
+    are in all, and the sum and count over all of them."""
+
+    rows: list[dict[str, Any]]
+    cells: int
+    total: str
+    count: int
+
+
 class BadRequest(ValueError):
     """A drilldown, cut or order the model does not know: the client gets a 400."""
 
@@ -223,16 +247,19 @@ def drilldowns(text: str | None) -> list[str]:
 
 def where(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
     head = [
-        DIMENSIONS[name].cut(values) for name, values in cuts.items() if not DIMENSIONS[name].length
+        DIMENSIONS[name].cut(values)
+        for name, values in cuts.items()
+        if not DIMENSIONS[name].filters(values)
     ]  # VALUES first: the engine starts from cut terms
     triples = [f"?ds bp:tableKind {literal(cube)} .", "?obs qb:dataSet ?ds ; bp:amount ?amount ."]
     tail = []
     for name in dict.fromkeys([*cuts, *dims]):
-        pattern, extra = DIMENSIONS[name].pattern()
+        dim = DIMENSIONS[name]
+        pattern, extra = dim.pattern(cuts.get(name))
         triples.append(pattern)
         tail.append(extra)
-        if DIMENSIONS[name].length and name in cuts:
-            tail.append(DIMENSIONS[name].cut(cuts[name]))
+        if name in cuts and dim.filters(cuts[name]):
+            tail.append(dim.cut(cuts[name]))
     return "\n  ".join(part for part in [*head, *triples, *tail] if part)
 
 

@@ -1,19 +1,26 @@
 """The aggregate API (OpenSpending babbage style) for people who do not write SPARQL:
 /api/3/cubes, …/model, …/aggregate, …/members/<dimension>, …/facts; JSON or CSV.
-Amounts are exact decimals, given as strings so no client turns them into floats."""
+Amounts are exact decimals, given as strings so no client turns them into floats.
+
+Answers come from the build's facts index (service/query/facts_index.py, SQLite beside the
+store) when the service serves a local build that has one, else from SPARQL through the
+query runner (a shared remote store, or a build from before the index): same answers."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sqlite3
+import threading
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from service.query import cubes
+from service.query import cubes, facts_index
 from service.query.safety import Refusal
 from service.web.errors import ApiError
 from service.web.openapi import EXTRA_PATHS
@@ -22,6 +29,33 @@ from service.web.sparql import runner
 
 bp = Blueprint("api", __name__, url_prefix="/api/3")
 MAX_PAGE_SIZE = 10000
+_local = threading.local()  # per thread: DATA_DIR → (index path, its read-only connection)
+
+
+def _opened() -> tuple[Path, sqlite3.Connection] | None:
+    """The served build's facts index, reopened when a build is swapped in; None when the
+    service reads a shared remote store (a local build folder need not be what it serves),
+    the build has no index, or FACTS_INDEX is off. Looked up once a request."""
+    if "facts_index" in g:
+        return g.facts_index
+    config = current_app.config
+    g.facts_index = None
+    if config.get("STORE_URL") or not config.get("FACTS_INDEX", True):
+        return None
+    data_dir = Path(config["DATA_DIR"])
+    path = facts_index.index_path(data_dir)
+    opened: dict[Path, tuple[Path, sqlite3.Connection]] = _local.__dict__.setdefault("open", {})
+    if data_dir in opened and opened[data_dir][0] != path:
+        opened.pop(data_dir)[1].close()
+    if path is not None and data_dir not in opened:
+        opened[data_dir] = (path, facts_index.connect(path))
+    g.facts_index = opened.get(data_dir)
+    return g.facts_index
+
+
+def index() -> sqlite3.Connection | None:
+    found = _opened()
+    return found[1] if found else None
 
 
 def select(query: str) -> list[dict[str, str]]:
@@ -45,8 +79,49 @@ def money(value: str | None) -> str | None:
 def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
     if not cubes.DIMENSIONS[dimension].labelled or not keys:
         return {}
+    if (db := index()) is not None:
+        return facts_index.labels(db, dimension, keys)
     query = cubes.labels_query(dimension, keys)
     return {r["key"]: r["label"] for r in select(query)} if query else {}
+
+
+def _groups(
+    name: str,
+    dims: list[str],
+    cuts: dict[str, list[str]],
+    order: list[tuple[str, str]],
+    limit: int,
+    offset: int,
+) -> cubes.Groups:
+    """One page of an aggregate, the number of groups and the exact sum of all of them."""
+    if (db := index()) is not None:
+        return facts_index.aggregate(db, name, dims, cuts, order, limit, offset)
+    groups = select(cubes.aggregate_query(name, dims, cuts, order))
+    total = sum((Decimal(g["sum"]) for g in groups if g.get("sum")), Decimal(0))
+    return cubes.Groups(
+        groups[offset : offset + limit],
+        len(groups),
+        str(total),
+        sum(int(g.get("count", 0)) for g in groups),
+    )
+
+
+def _members(
+    name: str, dimension: str, cuts: dict[str, list[str]], direction: str, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """A page of a dimension's keys with their counts."""
+    if (db := index()) is not None:
+        return facts_index.members(db, name, dimension, cuts, direction, limit, offset)
+    return select(cubes.members_query(name, dimension, cuts, direction, limit, offset))
+
+
+def _facts(
+    name: str, cuts: dict[str, list[str]], order: list[tuple[str, str]], limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """A page of facts: obs, every {dim}_key, amount, line."""
+    if (db := index()) is not None:
+        return facts_index.facts(db, name, cuts, order, limit, offset)
+    return select(cubes.facts_query(name, cuts, order, limit, offset))
 
 
 def _page() -> tuple[int, int]:
@@ -62,24 +137,46 @@ def _page() -> tuple[int, int]:
 
 
 def _cube(name: str) -> dict[str, Any]:
+    """A cube's title, columns and default cut (404 for a cube no dataset has)."""
+    if (db := index()) is not None:  # a few rows of the index: not worth a cache
+        shape = facts_index.cube_shape(db, name)
+        if shape is None:
+            raise _unknown(name)
+        return _model(name, *shape)
     return _cube_model(site().version(), name)
+
+
+def _cube_list() -> list[dict[str, Any]]:
+    """name, title and number of tables of every cube."""
+    if (db := index()) is not None:
+        return facts_index.cube_list(db)
+    rows = select(cubes.cubes_query())
+    return [{"name": r["kind"], "title": r.get("label"), "tables": int(r["tables"])} for r in rows]
+
+
+def _model(name: str, title: str | None, columns: set[str], rows: set[str]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "title": title or name,
+        "columns": sorted(columns),
+        "default_cut": cubes.default_cuts(columns, rows),
+    }
+
+
+def _unknown(name: str) -> ApiError:
+    return ApiError(404, "unknown-cube", f"no cube {name!r}; see /api/3/cubes")
 
 
 @lru_cache(maxsize=64)
 def _cube_model(version: str, name: str) -> dict[str, Any]:
-    """A cube's title, columns and default cut: they change only with a new build."""
+    """From the store: a few seconds at 28M triples, so kept until the next build."""
     known = {row["kind"]: row for row in select(cubes.cubes_query())}
     if name not in known:
-        raise ApiError(404, "unknown-cube", f"no cube {name!r}; see /api/3/cubes")
+        raise _unknown(name)
     shape = select(cubes.shape_query(name))
     columns = {row["column"] for row in shape}
     rows = {row["row"] for row in shape}
-    return {
-        "name": name,
-        "title": known[name].get("label", name),
-        "columns": sorted(columns),
-        "default_cut": cubes.default_cuts(columns, rows),
-    }
+    return _model(name, known[name].get("label"), columns, rows)
 
 
 def _cuts(cube: dict[str, Any]) -> dict[str, list[str]]:
@@ -101,15 +198,14 @@ def _respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[s
     if request.args.get("format") not in (None, "json"):
         raise ApiError(406, "not-acceptable", "format is json or csv")
     response = jsonify(payload)
-    response.headers["Budgetpub-Store"] = site().version()
+    found = _opened()  # the build the answer is from
+    response.headers["Budgetpub-Store"] = found[0].parent.name if found else site().version()
     return response
 
 
 @bp.get("/cubes")
 def list_cubes() -> Response:
-    rows = select(cubes.cubes_query())
-    data = [{"name": r["kind"], "title": r.get("label"), "tables": int(r["tables"])} for r in rows]
-    return jsonify({"status": "ok", "data": data})
+    return jsonify({"status": "ok", "data": _cube_list()})
 
 
 @bp.get("/cubes/<name>/model")
@@ -155,9 +251,9 @@ def aggregate(name: str) -> Response:
     except cubes.BadRequest as error:
         raise ApiError(400, "bad-parameter", str(error)) from None
     cuts = _cuts(cube)
-    groups = select(cubes.aggregate_query(name, dims, cuts, order))
-    rows = groups[(page - 1) * size : page * size]
-    names = {dim: _labels(dim, [r.get(f"{dim}_key", "") for r in rows]) for dim in dims}
+    groups = _groups(name, dims, cuts, order, size, (page - 1) * size)
+    rows = groups.rows
+    names = {dim: _labels(dim, [r.get(f"{dim}_key") or "" for r in rows]) for dim in dims}
     cells = []
     for row in rows:
         cell: dict[str, Any] = {}
@@ -168,17 +264,13 @@ def aggregate(name: str) -> Response:
         cell["amount.sum"] = money(row.get("sum")) or "0.00"
         cell["_count"] = int(row.get("count", 0))
         cells.append(cell)
-    total = sum((Decimal(g["sum"]) for g in groups if g.get("sum")), Decimal(0))
     fields = [f for d in dims for f in ([d, f"{d}.label"] if cubes.DIMENSIONS[d].labelled else [d])]
     return _respond(
         {
             "status": "ok",
             "cells": cells,
-            "summary": {
-                "amount.sum": money(str(total)) if groups else "0.00",
-                "_count": sum(int(g.get("count", 0)) for g in groups),
-            },
-            "total_cell_count": len(groups),
+            "summary": {"amount.sum": money(groups.total), "_count": groups.count},
+            "total_cell_count": groups.cells,
             "page": page,
             "pagesize": size,
             "drilldown": dims,
@@ -201,8 +293,8 @@ def members(name: str, dimension: str) -> Response:
     if direction not in ("asc", "desc"):
         raise ApiError(400, "bad-parameter", "order is asc or desc")
     cuts = {k: v for k, v in _cuts(cube).items() if k != dimension}
-    rows = select(cubes.members_query(name, dimension, cuts, direction, size, (page - 1) * size))
-    names = _labels(dimension, [r.get(f"{dimension}_key", "") for r in rows])
+    rows = _members(name, dimension, cuts, direction, size, (page - 1) * size)
+    names = _labels(dimension, [r.get(f"{dimension}_key") or "" for r in rows])
     data = [
         {
             dimension: r.get(f"{dimension}_key"),
@@ -233,7 +325,7 @@ def facts(name: str) -> Response:
     except cubes.BadRequest as error:
         raise ApiError(400, "bad-parameter", str(error)) from None
     cuts = _cuts(cube)
-    rows = select(cubes.facts_query(name, cuts, order, size, (page - 1) * size))
+    rows = _facts(name, cuts, order, size, (page - 1) * size)
     data = [
         {
             "id": r["obs"],
