@@ -335,9 +335,19 @@ def test_pages_are_kept_in_memory_when_the_cache_cannot_be_written(built_var, tm
             "CATALOG_CACHE": str(blocked / "cache"),
         }
     )
-    response = app.test_client().get("/catalog.nt?pagesize=1")
+    response = app.test_client().get("/catalog.nt")
     assert response.status_code == 200
     assert f"<{BASE}dataset/".encode() in response.data
+
+
+def test_only_the_default_page_size_is_kept_on_disk(fresh_app, tmp_path) -> None:
+    """Any other size is rendered in memory, as before: the disk holds one set a build."""
+    client = fresh_app.test_client()
+    small = client.get("/catalog.ttl?pagesize=1")
+    assert small.status_code == 200 and b"pagesize\\=1" in small.data  # Turtle escapes it
+    assert not list((tmp_path / "cache").rglob("catalog-*"))
+    client.get("/catalog.ttl")
+    assert [p.name for p in (tmp_path / "cache").rglob("catalog-*.ttl")]
 
 
 # --- the home page in pages ----------------------------------------------------------------

@@ -235,9 +235,10 @@ def _cached(
     here: Site, app: Flask, extension: str, page: int, size: int, slugs: tuple[str, ...]
 ) -> Path | bytes:
     """The rendered page: its file in the build's cache (rendered now if need be), or bytes
+    for other page sizes (the disk holds one set of pages a build, not one a page size) and
     when the cache cannot be written."""
     version = here.version()
-    directory = _build_dir(app, version)
+    directory = _build_dir(app, version) if size == DEFAULT_PAGE_SIZE else None
     if directory is None:
         return _in_memory(version, here.base_url, extension, page, size, slugs)
     path = directory / _page_name(here.base_url, slugs, extension, page, size)
