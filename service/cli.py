@@ -71,7 +71,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
         f"{result.rdf_seconds:.2f} s, store load {result.load_seconds:.2f} s"
         + (
-            f" ({result.replaced} packages replaced in a copy of the previous store)"
+            f" ({result.replaced} package{'' if result.replaced == 1 else 's'} replaced in a copy"
+            " of the previous store)"
             if result.replaced is not None
             else ""
         )
