@@ -225,6 +225,8 @@ def synthetic_catalog(datasets: int, distributions: int) -> Store:
         dataset = NamedNode(f"{BASE}dataset/d{d:04}")
         graph = NamedNode(f"{BASE}graph/d{d:04}")  # one named graph per package
         quads.append(Quad(catalog_node, NamedNode(f"{dcat}dataset"), dataset))
+        # what packages share comes with each of them: the same triple in many graphs
+        quads.append(Quad(license_node, RDF_TYPE, NamedNode(f"{dct}LicenseDocument"), graph))
         quads.append(Quad(dataset, RDF_TYPE, NamedNode(f"{dcat}Dataset"), graph))
         quads.append(
             Quad(dataset, NamedNode(f"{dct}temporal"), NamedNode(f"{dataset.value}/period"), graph)
@@ -281,6 +283,8 @@ def test_a_page_takes_the_same_few_queries_whatever_its_size(datasets: int) -> N
     assert f"{BASE}dataset/d0000/period" in subjects
     assert f"{BASE}dataset/d0000/table/t" not in subjects  # tables are not the catalog's
     assert len(triples) == len(set(triples))
+    local = catalog.page_triples(store, BASE, slugs)  # the embedded store: direct lookups
+    assert set(local) == set(triples) and len(local) == len(triples)
     per_node = old_closure(
         store,
         [NamedNode(f"{BASE}catalog")] + [NamedNode(f"{BASE}dataset/{s}") for s in slugs],

@@ -2,14 +2,15 @@
 ckanext-dcat reads, and the current PartialCollectionView terms).
 
 A page of 100 datasets is ~130k triples (each dataset's own triples, its distributions and
-checksums, periods, publishers, series and the shared nodes they point to). They are found
-with one SPARQL query per hop from the datasets (4–5 queries a page, whatever the store:
-local or remote), not one lookup per node. Reading them from the store still costs ~1–2 s
-a page when its blocks are cold (Oxigraph decodes every IRI and literal from disk), so pages
-are rendered once per build into DATA_DIR/cache/catalog (or BUDGETPUB_CATALOG_CACHE), shared
-by every worker and kept across restarts, with a gzip copy served as is to clients that
-accept it; and each worker renders every page of a new build in the background as soon as it
-sees that build, so harvesters paging through the catalog find every page ready.
+checksums, periods, publishers, series and the shared nodes they point to), found a hop at a
+time from the datasets: in the embedded store by direct lookups in every graph (~20% faster
+than a query naming the hop's nodes), in a shared store by one SPARQL query a hop (5–7 a
+page instead of ~6,000 requests). Reading them still costs 1.5–2 s a page warm, more when the
+store's blocks are cold: Oxigraph decodes every IRI and literal of the page. So pages are
+rendered once per build into DATA_DIR/cache/catalog (or BUDGETPUB_CATALOG_CACHE), shared by
+every worker and kept across restarts, with a gzip copy served as is to clients that accept
+it; and each worker renders every page of a new build in the background as soon as it sees
+that build, so harvesters paging through the catalog find every page ready.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph
 from flask import Blueprint, Flask, Response, current_app, request
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from service.rdf.terms import DCAT, DCT, HYDRA, RDF, XSD
 from service.vocab import VOCAB_DIR
@@ -78,26 +79,36 @@ def _follows(predicate: NamedNode, target: str, base: str) -> bool:
 
 
 def _described(store, nodes: list[NamedNode]) -> Iterator[Triple]:
-    """Every triple about the nodes, in one query per VALUES_PER_QUERY of them (run on the
-    union of the store's graphs), with dcat:byteSize typed as the build wrote it (the store
-    keeps integer subtypes as xsd:integer; describe.subject_triples restores it the same way)."""
-    for start in range(0, len(nodes), VALUES_PER_QUERY):
-        values = " ".join(str(node) for node in nodes[start : start + VALUES_PER_QUERY])
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-        for triple in store.query(query):
-            if triple.predicate == BYTE_SIZE and isinstance(triple.object, Literal):
-                triple = Triple(
-                    triple.subject,
-                    triple.predicate,
-                    Literal(triple.object.value, datatype=NON_NEGATIVE),
-                )
-            yield triple
+    """Every triple about the nodes, in every graph (a triple in two graphs comes twice),
+    with dcat:byteSize typed as the build wrote it (the store keeps integer subtypes as
+    xsd:integer; describe.subject_triples restores it the same way)."""
+    if isinstance(store, Store):
+        found = (q.triple for node in nodes for q in store.quads_for_pattern(node, None, None))
+    else:  # a shared store: one query (on the union of its graphs) for many nodes
+        found = (
+            triple
+            for start in range(0, len(nodes), VALUES_PER_QUERY)
+            for triple in store.query(_describe_query(nodes[start : start + VALUES_PER_QUERY]))
+        )
+    for triple in found:
+        if triple.predicate == BYTE_SIZE and isinstance(triple.object, Literal):
+            triple = Triple(
+                triple.subject,
+                triple.predicate,
+                Literal(triple.object.value, datatype=NON_NEGATIVE),
+            )
+        yield triple
+
+
+def _describe_query(nodes: list[NamedNode]) -> str:
+    values = " ".join(str(node) for node in nodes)
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
 
 
 def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
     """Datasets with what DCAT-AP needs of them: distributions, checksums, period, publisher,
     landing page, and the shared nodes (license, media types) they point to; found a hop at
-    a time, one query per hop."""
+    a time."""
     triples: list[Triple] = []
     seen: set[str] = set()
     hop = roots
