@@ -16,6 +16,7 @@ import pytest
 from service.build import build, package_dirs
 from service.errors import PackageError
 from service.query import facts_index
+from service.query.facts_source import units
 from tests.conftest import PACKAGES, SEED_SLUG
 
 BASE = "http://127.0.0.1:8000/"
@@ -210,17 +211,17 @@ def test_cubes_and_models_as_sparql(index_app, sparql_app) -> None:
 
 
 def test_units_are_exact() -> None:
-    assert facts_index.units("1485300.00", "x") == 14_853_000_000
-    assert facts_index.units("-0.5", "x") == -5000
-    assert facts_index.units("0.0001", "x") == 1
-    assert facts_index.units("1E+3", "x") == 10_000_000
-    assert facts_index.units("12.34560", "x") == 123_456
+    assert units("1485300.00", "x") == 14_853_000_000
+    assert units("-0.5", "x") == -5000
+    assert units("0.0001", "x") == 1
+    assert units("1E+3", "x") == 10_000_000
+    assert units("12.34560", "x") == 123_456
     assert facts_index.decimal_text(123_456) == "12.3456"
     assert facts_index.decimal_text(14_853_000_000) == "1485300"
     assert facts_index.decimal_text(-5000) == "-0.5"
     for bad in ("0.00001", "abc", "NaN", "Infinity", "", "1" * 20):
         with pytest.raises(PackageError):
-            facts_index.units(bad, "x")
+            units(bad, "x")
 
 
 def _seed_copy(tmp_path: Path) -> Path:
@@ -267,6 +268,44 @@ def test_write_is_atomic(tmp_path: Path) -> None:
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == rows
     with pytest.raises(sqlite3.OperationalError):  # opened read-only
         db.execute("DELETE FROM facts")
+
+
+def _content(path: Path) -> list[list[tuple]]:
+    """Everything an index says, with cubes and datasets by name rather than number."""
+    db = facts_index.connect(path)
+    queries = [
+        f"SELECT c.name, d.slug, d.department, {facts_index.COPIED} FROM facts AS f "
+        "JOIN cubes AS c ON c.id = f.cube JOIN datasets AS d ON d.id = f.ds ORDER BY 1, 2, f.obs",
+        "SELECT name, title, tables FROM cubes ORDER BY name",
+        "SELECT d.id, d.slug, d.key, t.cube, t.title FROM datasets AS d "
+        "JOIN dataset_tables AS t ON t.ds = d.id ORDER BY 1, 4",
+        "SELECT * FROM labels ORDER BY scheme, key",
+        "SELECT s.col, s.row_type, c.name FROM shapes AS s JOIN cubes AS c ON c.id = s.cube "
+        "ORDER BY 3, 1, 2",
+    ]
+    return [db.execute(q).fetchall() for q in queries]
+
+
+def test_rebuild_reuses_the_rows_of_unchanged_packages(tmp_path: Path) -> None:
+    packages = tmp_path / "packages"
+    shutil.copytree(PACKAGES, packages, ignore=shutil.ignore_patterns("_*"))
+    first = tmp_path / "first.sqlite"
+    rows = facts_index.write_index(package_dirs(packages), first, BASE)
+    _set_amount(packages / SEED_SLUG, 2, "1485300.01")  # one package changes
+    again = tmp_path / "again.sqlite"
+    assert facts_index.write_index(package_dirs(packages), again, BASE, previous=first) == rows
+    fresh = tmp_path / "fresh.sqlite"
+    facts_index.write_index(package_dirs(packages), fresh, BASE)
+    assert _content(again) == _content(fresh)  # the same index as one written afresh...
+    assert _content(again) != _content(first)
+    meta = dict(facts_index.connect(again).execute("SELECT key, value FROM meta").fetchall())
+    assert meta["reused"] == "3"  # ...made from the three packages that did not change
+    shutil.rmtree(packages / SEED_SLUG)  # a package gone, and an earlier index unreadable
+    rows_left = facts_index.write_index(package_dirs(packages), again, BASE, previous=fresh)
+    assert rows_left == rows - len(_read(PACKAGES / SEED_SLUG / "data" / "facts.csv"))
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database")
+    assert facts_index.write_index(package_dirs(packages), fresh, BASE, tmp_path / "junk.sqlite")
+    assert _content(again) == _content(fresh)
 
 
 def test_sums_overflow_instead_of_turning_to_floats(tmp_path: Path) -> None:

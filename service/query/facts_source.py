@@ -1,0 +1,167 @@
+"""A department package read for the facts index (facts_index.py): its cube tables, the
+labels of its own codes, and every fact as a row, each amount checked exact to 10^-4 yuan.
+
+Observations are named as service.rdf.cube names them (row keys from the tables' codes), so
+the index's facts carry the same IRIs as the store's. A package's key is a hash of the files
+it is read from and of the code that reads them: an index can take over the rows of a
+package whose key did not change from the previous build's.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from service import vocab
+from service.errors import PackageError
+from service.rdf.cube import NON_TABLES, row_keys
+
+SCALE = 4  # amounts are stored in units of 10^-4 yuan
+MAX_UNITS = 2**63 - 1
+FACT_FIELDS = (  # facts.csv columns of the stored codes, in the order of the table
+    "functional_code",
+    "economic_departmental_code",
+    "economic_government_code",
+    "expenditure_type",
+    "fund_source",
+    "row_type",
+    "operation_character",
+    "project_code",
+)
+CODE_LISTS = {  # a package's own code lists → scheme (codes the vocabulary lacks)
+    "functional_classification": "functional",
+    "economic_classification_departmental": "economic-departmental",
+    "economic_classification_government": "economic-government",
+    "projects": "project",
+}
+AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]{1,4})?")
+
+
+def units(text: str, where: str) -> int:
+    """An amount as an exact integer of 10^-4 yuan, or a PackageError naming file and line."""
+    if AMOUNT.fullmatch(text) and len(text) < 15:  # the usual 1485300.00, without Decimal
+        whole, _, fraction = text.partition(".")
+        return int(whole + fraction.ljust(SCALE, "0"))
+    try:  # Decimal also takes " 1_000 ", which a CSV number is not
+        amount = Decimal("NaN" if "_" in text or text != text.strip() else text)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise PackageError(f"{where}: amount {text!r} is not a number")
+    sign, digits, exponent = amount.as_tuple()
+    value = int("".join(map(str, digits)) or "0")
+    shift = int(exponent) + SCALE
+    if shift < 0 and value % 10**-shift:
+        raise PackageError(f"{where}: amount {text!r} has more than {SCALE} decimal places")
+    value = value * 10**shift if shift >= 0 else value // 10**-shift
+    if value > MAX_UNITS:
+        raise PackageError(f"{where}: amount {text!r} is too large for the facts index")
+    return -value if sign else value
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """The code that turns a package into rows (this module, the index's, the row keys) and
+    the vocabulary (which codes a package must label itself): a change makes every key new."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    code = [Path(__file__), Path(__file__).with_name("facts_index.py"), root / "rdf" / "cube.py"]
+    for path in [*code, *sorted(vocab.VOCAB_DIR.rglob("*.ttl"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def package_key(package: Path) -> str:
+    """What a package's rows are made from: its descriptor and data files, and the code."""
+    digest = hashlib.sha256(fingerprint().encode())
+    files = sorted(p for p in (package / "data").glob("*") if p.is_file())
+    for path in [package / "datapackage.json", *files]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) of a CSV file: the line where the row ends, for error messages."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for values in reader:
+            yield reader.line_num, dict(zip(header, values, strict=False))
+
+
+@lru_cache(maxsize=65536)
+def _segment(key: str) -> str:
+    return quote(key, safe="-_.")
+
+
+@dataclass
+class PackageFacts:
+    """What one package gives the index."""
+
+    slug: str
+    department: str
+    tables: list[tuple[str, str]]  # (cube, title)
+    labels: list[tuple[str, str, str]]  # (scheme, code, zh label) of its own codes
+    rows: list[tuple[Any, ...]]  # a facts row, with the cube's name where its id goes
+
+
+def package_facts(package: Path) -> PackageFacts:
+    """Read one package: its descriptor, code lists, tables (for the observations' row keys,
+    as service.rdf.cube mints them) and facts.csv, every amount checked exact."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    slug, department = str(descriptor["name"]), str(descriptor["department"])
+    if slug != package.name:
+        raise PackageError(f"{package}: descriptor name {slug!r} is not the folder name")
+    resources = {r["name"]: r for r in descriptor["resources"] if r.get("format") == "csv"}
+    kinds = {name: r for name, r in resources.items() if name not in NON_TABLES}
+    titles = [(n, str(r.get("title", n))) for n, r in kinds.items()]
+    found = PackageFacts(slug, department, titles, [], [])
+    for name, scheme in CODE_LISTS.items():
+        known = vocab.labels(scheme) if scheme != "project" else {}
+        for _, row in _csv(package / resources[name]["path"]) if name in resources else ():
+            if row["code"] not in known:
+                found.labels.append((scheme, row["code"], row.get("name") or row["code"]))
+    keys = {n: row_keys([row for _, row in _csv(package / r["path"])]) for n, r in kinds.items()}
+    if "facts" not in resources:
+        raise PackageError(f"{package}: no facts resource (data/facts.csv)")
+    facts_csv = package / resources["facts"]["path"]
+    with facts_csv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)  # tuples, not dicts: ~10^6 rows a corpus
+        header = next(reader, [])
+        try:
+            at = [header.index(n) for n in ("table", "source_line", "fiscal_year", "column")]
+            codes = [header.index(n) for n in FACT_FIELDS]
+            amount = header.index("amount")
+        except ValueError as error:
+            raise PackageError(f"{facts_csv}:1: {error}") from None
+        for values in reader:
+            where = f"{facts_csv}:{reader.line_num}"
+            if len(values) != len(header):
+                raise PackageError(f"{where}: {len(values)} fields, expected {len(header)}")
+            table, number, year, column = (values[i] for i in at)
+            if table not in kinds:  # as in the store: only facts of a table have a tableKind
+                continue
+            if not (number.isdigit() and year.isdigit() and len(year) == 4):
+                raise PackageError(f"{where}: source_line {number!r}, fiscal_year {year!r}")
+            found.rows.append(
+                (
+                    table,
+                    year,
+                    *(values[i] for i in codes),
+                    column,
+                    units(values[amount], where),
+                    int(number),
+                    # the observation's IRI after .../table/<cube>/obs/, as Minter mints it
+                    f"{_segment(keys[table].get(number, f'line{number}'))}/{column}",
+                )
+            )
+    return found
