@@ -191,11 +191,11 @@ DIMENSIONS: dict[str, Dimension] = {
 AGGREGATES = ("amount.sum", "_count")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Groups:
     """An aggregate's answer from either source (SPARQL or the facts index): one page of
     groups (rows keyed {dim}_key, sum as exact decimal text, count), how many groups there
-    are in all, and the sum and count over all of them."""
+    are in all, and the sum and count over all of them. Shared (kept answers): not changed."""
 
     rows: list[dict[str, Any]]
     cells: int

@@ -52,11 +52,12 @@ CREATE TABLE facts (cube INTEGER NOT NULL, ds INTEGER NOT NULL, year TEXT NOT NU
 COPIED = """year, functional, economic, economic_government, expenditure_type, fund_source,
   row_type, operation_character, project, col, amount, line, obs"""  # facts after cube, ds
 # Made after the rows are in (one sort, not a b-tree kept up to date). The first serves the
-# default cut (item rows, main column) with or without a year, the second a cut by dataset
-# or department, the last the facts' default order: datasets are numbered in the order of
-# their IRIs, so (ds, obs) sorts as the observation IRIs do.
+# default cut (item rows, main column) with or without a year, and holds what the common
+# drilldowns need (classifications, dataset, amount: twice as fast as reading the rows); the
+# second serves a cut by dataset or department and the facts' default order: datasets are
+# numbered in the order of their IRIs, so (ds, obs) sorts as the observation IRIs do.
 INDEXES = """
-CREATE INDEX facts_cut ON facts (cube, row_type, col, year);
+CREATE INDEX facts_cut ON facts (cube, row_type, col, year, functional, economic, ds, amount);
 CREATE INDEX facts_obs ON facts (cube, ds, obs);
 CREATE TABLE shapes AS SELECT DISTINCT cube, col, row_type FROM facts;
 ANALYZE main;

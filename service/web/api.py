@@ -29,6 +29,7 @@ from service.web.sparql import runner
 
 bp = Blueprint("api", __name__, url_prefix="/api/3")
 MAX_PAGE_SIZE = 10000
+CACHED_PAGE_SIZE = 1000  # aggregates answered from the index are kept up to this page size
 _local = threading.local()  # per thread: DATA_DIR → (index path, its read-only connection)
 
 
@@ -94,8 +95,12 @@ def _groups(
     offset: int,
 ) -> cubes.Groups:
     """One page of an aggregate, the number of groups and the exact sum of all of them."""
-    if (db := index()) is not None:
-        return facts_index.aggregate(db, name, dims, cuts, order, limit, offset)
+    found = _opened()
+    if found is not None and limit <= CACHED_PAGE_SIZE:
+        frozen = tuple((k, tuple(v)) for k, v in cuts.items())
+        return _kept(str(found[0]), name, tuple(dims), frozen, tuple(order), limit, offset)
+    if found is not None:
+        return facts_index.aggregate(found[1], name, dims, cuts, order, limit, offset)
     groups = select(cubes.aggregate_query(name, dims, cuts, order))
     total = sum((Decimal(g["sum"]) for g in groups if g.get("sum")), Decimal(0))
     return cubes.Groups(
@@ -104,6 +109,24 @@ def _groups(
         str(total),
         sum(int(g.get("count", 0)) for g in groups),
     )
+
+
+@lru_cache(maxsize=128)
+def _kept(
+    path: str,
+    name: str,
+    dims: tuple[str, ...],
+    cuts: tuple[tuple[str, tuple[str, ...]], ...],
+    order: tuple[tuple[str, str], ...],
+    limit: int,
+    offset: int,
+) -> cubes.Groups:
+    """An index never changes once written (a new build writes a new file, so its path is
+    part of the key): the same aggregate asked again is a lookup, not a GROUP BY."""
+    db = index()
+    assert db is not None
+    cut = {k: list(v) for k, v in cuts}
+    return facts_index.aggregate(db, name, list(dims), cut, list(order), limit, offset)
 
 
 def _members(
