@@ -300,8 +300,8 @@ def test_pages_are_rendered_once_per_build_and_shared(fresh_app, monkeypatch, tm
     client = fresh_app.test_client()
     first = client.get("/catalog.ttl")
     assert first.status_code == 200 and first.headers["Cache-Control"] == "public, max-age=300"
-    cached = sorted(p.name for p in (tmp_path / "cache").rglob("catalog-*"))
-    assert [n for n in cached if n.endswith(".ttl")] and [n for n in cached if n.endswith(".gz")]
+    cached = [p.name for p in (tmp_path / "cache").rglob("catalog-*")]
+    assert len(cached) == 1 and cached[0].endswith(".ttl.gz")  # kept gzipped
 
     def no_store(*args, **kwargs):
         raise AssertionError("the page should come from the cache")
@@ -323,8 +323,8 @@ def test_pages_are_rendered_once_per_build_and_shared(fresh_app, monkeypatch, tm
 def test_warming_renders_every_page_in_every_format_once(fresh_app, tmp_path) -> None:
     assert catalog.warm(fresh_app) == len(catalog.RDF_ONLY)  # the packages fit on one page
     assert catalog.warm(fresh_app) == 0
-    names = {p.suffix for p in (tmp_path / "cache").rglob("catalog-*")}
-    assert names == {".ttl", ".jsonld", ".rdf", ".nt", ".gz"}
+    names = {p.name.split(".", 1)[1] for p in (tmp_path / "cache").rglob("catalog-*")}
+    assert names == {"ttl.gz", "jsonld.gz", "rdf.gz", "nt.gz"}
 
 
 def test_pages_are_kept_in_memory_when_the_cache_cannot_be_written(built_var, tmp_path) -> None:
@@ -351,7 +351,7 @@ def test_only_the_default_page_size_is_kept_on_disk(fresh_app, tmp_path) -> None
     assert small.status_code == 200 and b"pagesize\\=1" in small.data  # Turtle escapes it
     assert not list((tmp_path / "cache").rglob("catalog-*"))
     client.get("/catalog.ttl")
-    assert [p.name for p in (tmp_path / "cache").rglob("catalog-*.ttl")]
+    assert [p.name for p in (tmp_path / "cache").rglob("catalog-*.ttl.gz")]
 
 
 # --- the home page in pages ----------------------------------------------------------------
