@@ -22,6 +22,7 @@ from pyoxigraph import Quad, RdfFormat, Store, Triple, parse, serialize
 
 from service import store as stores
 from service.errors import PackageError
+from service.query import facts_index
 from service.rdf import catalog_triples
 from service.rdf.series import Yearly, combined_dataset, series
 from service.rdf.terms import PREFIXES, Minter, base_url
@@ -150,7 +151,9 @@ def build(
             stamp = (minter.catalog().value, f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
             load_remote(store_url, [done.nt for done in converted] + common, stamp)
         else:
-            result.store, result.replaced = load_store(out, converted, common, shared)
+            result.store, result.replaced = load_store(
+                out, converted, common, shared, packages, minter.base
+            )
         result.load_seconds = time.perf_counter() - started
     return result
 
@@ -176,12 +179,18 @@ def combined_triples(path: Path, minter: Minter) -> list[Triple]:
 
 
 def load_store(
-    out: Path, converted: list[Converted], common: list[Path], shared: set[Triple]
+    out: Path,
+    converted: list[Converted],
+    common: list[Path],
+    shared: set[Triple],
+    packages: Path,
+    base: str,
 ) -> tuple[Path, int | None]:
     """A new store swapped in. When at most half of the packages changed, it starts as a copy
     of the previous one (hard links: it costs nothing) and only their own triples are taken
     out and put in again, with the shared ones brought to what the dumps now say; else every
-    dump is bulk-loaded. Returns the store and how many packages were replaced (None: all)."""
+    dump is bulk-loaded. The aggregate API's facts index is written beside it, so both swap
+    in together. Returns the store and how many packages were replaced (None: all)."""
     previous = stores.current(out)
     loaded = stores.read_loaded(previous) if previous else {}
     keys = {done.slug: done.key for done in converted}
@@ -207,6 +216,12 @@ def load_store(
             store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
         store.flush()
         del store
+        facts_index.write_index(
+            [packages / done.slug for done in converted],
+            path / facts_index.FILENAME,
+            base,
+            previous=previous / facts_index.FILENAME if previous else None,
+        )
         triples = sum(done.triples for done in converted) + len(shared)
         stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
         stores.write_loaded(path, {d.slug: d.nt for d in converted}, keys, common)
