@@ -15,6 +15,7 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
 from service import create_app
+from service.rdf.terms import DCAT
 from service.web import catalog, formats
 from service.web.describe import subject_triples
 from tests.conftest import PACKAGES, ROOT, SEED_SLUG
@@ -142,7 +143,9 @@ def fresh_app(built_var: Path, tmp_path: Path):
 
 
 def old_closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
-    """The catalog as it was first served: one subject_triples lookup per node."""
+    """The catalog as it was first served (one subject_triples lookup per node), without the
+    budget vocabulary's links and the catalog's dcat:dataset links, as pages now are."""
+    catalog_node = roots[0]
     triples: list[Triple] = []
     seen: set[str] = set()
     queue = list(roots)
@@ -151,7 +154,12 @@ def old_closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
         if node.value in seen:
             continue
         seen.add(node.value)
-        own = subject_triples(store, node.value)
+        own = [
+            t
+            for t in subject_triples(store, node.value)
+            if not t.predicate.value.startswith(catalog.BUDGET_TERMS)
+            and not (t.subject == catalog_node and t.predicate.value.endswith("#dataset"))
+        ]
         triples.extend(own)
         for triple in own:
             target = triple.object
@@ -169,8 +177,9 @@ def test_a_page_says_what_per_node_lookups_said(fresh_app) -> None:
         store = here.store()
         new = set(catalog.page_triples(store, BASE, slugs))
         datasets = [NamedNode(f"{BASE}dataset/{slug}") for slug in slugs]
-        old = set(old_closure(store, [NamedNode(f"{BASE}catalog"), *datasets], BASE))
-    assert new == old
+        catalog_node = NamedNode(f"{BASE}catalog")
+        old = set(old_closure(store, [catalog_node, *datasets], BASE))
+    assert new == old | {Triple(catalog_node, DCAT.dataset, d) for d in datasets}
     assert len(new) > 100
     sizes = [t.object for t in new if t.predicate.value.endswith("#byteSize")]
     assert sizes and all(s.datatype.value.endswith("#nonNegativeInteger") for s in sizes)
@@ -507,3 +516,17 @@ def test_home_page_numbers_are_checked(many) -> None:
     assert beyond.status_code == 404
     assert "3 page(s)" in beyond.get_json(force=True)["detail"]
     assert client.get("/?year=1999&page=1").status_code == 200  # nothing matches: one page
+
+
+def test_a_page_links_its_own_datasets_and_says_dcat_not_budget_terms(fresh_app) -> None:
+    client = fresh_app.test_client()
+    body = client.get("/catalog.nt?page=2&pagesize=1").data
+    triples = {q.triple for q in parse(body, format=RdfFormat.N_TRIPLES)}
+    catalog_node = NamedNode(f"{BASE}catalog")
+    linked = [
+        t.object for t in triples if t.subject == catalog_node and t.predicate == DCAT.dataset
+    ]
+    second = sorted(fresh_app.extensions["budgetpub"].packages())[1]
+    assert linked == [NamedNode(f"{BASE}dataset/{second}")]
+    assert not [t for t in triples if t.predicate.value.startswith(catalog.BUDGET_TERMS)]
+    assert any(t.predicate == DCAT.distribution for t in triples)
