@@ -100,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if remote:
             from service.query.backend import RemoteStore
 
-            len(RemoteStore(remote))
+            RemoteStore(remote).query("ASK { ?s ?p ?o }")  # answers, and cheaply
         else:
             open_store(data)
     except Exception as error:  # a missing or corrupt store: say so once, do not crash-loop

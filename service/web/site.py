@@ -22,6 +22,8 @@ from service.query.backend import RemoteStore
 from service.store import open_store, read_facts
 
 REMOTE_RECHECK = 5.0  # seconds between looks at whether a shared store changed
+UNSTAMPED = "unstamped"  # a shared store not loaded by `budgetpub build --store`: no build id,
+# and it is not counted either (COUNT(*) over tens of millions of triples takes a minute)
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,11 @@ class Site:
 
     # --- the store -----------------------------------------------------------------------
     def _current_target(self) -> str:
-        if self.store_url:  # a shared store: its build stamp (else size), every few seconds
+        if self.store_url:  # a shared store: its build stamp, looked up every few seconds
             if self._store is None or time.monotonic() - self._checked > REMOTE_RECHECK:
                 self._checked = time.monotonic()
                 store = self._store or RemoteStore(self.store_url)
-                return f"remote-{store.build() or len(store)}"
+                return f"remote-{store.build() or UNSTAMPED}"
             return self._target or ""
         link = self.data_dir / "store"
         return os.readlink(link) if link.is_symlink() else str(link.resolve())
@@ -89,8 +91,9 @@ class Site:
     def triples(self) -> int | None:
         """The store's size: recorded by the build (counting 28M triples takes seconds)."""
         store = self.store()
-        if self.store_url:  # counted once per build the shared store holds
-            return self._remote_count(self._target or "", store)
+        if self.store_url:  # counted once per build the shared store holds, if stamped
+            target = self._target or ""
+            return None if target.endswith(UNSTAMPED) else self._remote_count(target, store)
         count = read_facts(self.data_dir).get("triples")
         return int(count) if count is not None else None
 
