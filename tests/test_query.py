@@ -47,6 +47,25 @@ def oxigraph_binary() -> str | None:
     )
 
 
+def start_oxigraph(binary: str, location: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `oxigraph serve` on loopback, once it answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, url
+
+
 @pytest.fixture(scope="session")
 def remote_store(built_var: Path, tmp_path_factory: pytest.TempPathFactory):
     """A real Oxigraph server: the one .ci/run started, or one started here."""
@@ -58,27 +77,7 @@ def remote_store(built_var: Path, tmp_path_factory: pytest.TempPathFactory):
             if os.environ.get("CI"):
                 pytest.fail("CI must provide oxigraph (pip package `oxigraph`)")
             pytest.skip("no oxigraph server binary here")
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(
-            [
-                binary,
-                "serve",
-                "--location",
-                str(tmp_path_factory.mktemp("oxigraph")),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        process, url = start_oxigraph(binary, tmp_path_factory.mktemp("oxigraph"))
     load_remote(url, sorted((built_var / "rdf").glob("*.nt")))
     yield url
     if process is not None:
@@ -491,18 +490,8 @@ def test_the_service_notices_a_new_build_of_a_shared_store_by_its_stamp(
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("no oxigraph server binary here")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [binary, "serve", "--location", str(tmp_path / "store"), "--bind", url[7:]]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, url = start_oxigraph(binary, tmp_path / "store")
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
         catalog = "http://127.0.0.1:8000/catalog"
         dumps = sorted((built_var / "rdf").glob("*.nt"))
         load_remote(url, dumps, (catalog, "build-1"))
