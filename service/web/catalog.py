@@ -89,7 +89,7 @@ def _described(store, nodes: list[NamedNode]) -> Iterator[Triple]:
     xsd:integer; describe.subject_triples restores it the same way)."""
     if isinstance(store, Store):
         found = (q.triple for node in nodes for q in store.quads_for_pattern(node, None, None))
-    else:  # a shared store: one query (on the union of its graphs) for many nodes
+    else:  # a shared store: one query for many nodes
         found = (
             triple
             for start in range(0, len(nodes), VALUES_PER_QUERY)
