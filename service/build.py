@@ -146,10 +146,7 @@ def build(
     if load and result.ok:
         started = time.perf_counter()
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
-            from service.query.backend import load_remote
-
-            stamp = (minter.catalog().value, f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
-            load_remote(store_url, [done.nt for done in converted] + common, stamp)
+            result.store = load_shared(out, store_url, converted, common, packages, minter)
         else:
             result.store, result.replaced = load_store(
                 out, converted, common, shared, packages, minter.base
@@ -230,6 +227,39 @@ def load_store(
         stores.discard(path)
         raise
     return path, len({*stale, *(done.slug for done in changed)}) if incremental else None
+
+
+def load_shared(
+    out: Path,
+    store_url: str,
+    converted: list[Converted],
+    common: list[Path],
+    packages: Path,
+    minter: Minter,
+) -> Path:
+    """Load a shared store, stamped with the name of a local build folder that holds the
+    facts index for the same packages: workers that have this folder as their DATA_DIR answer
+    the aggregate API from it while the shared store holds this build (web/api.py)."""
+    from service.query.backend import load_remote
+
+    path = stores.new_path(out)
+    path.mkdir()
+    previous = stores.current(out)
+    try:
+        facts_index.write_index(
+            [packages / done.slug for done in converted],
+            path / facts_index.FILENAME,
+            minter.base,
+            previous=previous / facts_index.FILENAME if previous else None,
+        )
+        load_remote(
+            store_url, [done.nt for done in converted] + common, (minter.catalog().value, path.name)
+        )
+        stores.swap_in(out, path)
+    except BaseException:
+        stores.discard(path)
+        raise
+    return path
 
 
 def _take_out(store: Store, dump: Path, batch: int = 20_000) -> None:

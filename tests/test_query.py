@@ -516,3 +516,40 @@ def test_the_service_notices_a_new_build_of_a_shared_store_by_its_stamp(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_build_into_a_shared_store_keeps_its_facts_index_for_the_aggregate_api(
+    tmp_path: Path,
+) -> None:
+    """`build --store URL` stamps the store with the local build folder holding the facts
+    index; workers on that folder answer aggregates from it, the same as SPARQL answers."""
+    from service import create_app
+    from service.build import build
+    from service.query.backend import RemoteStore
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("no oxigraph server binary here")
+    process, url = start_oxigraph(binary, tmp_path / "store")
+    try:
+        out = tmp_path / "var"
+        result = build(PACKAGES, out, "http://127.0.0.1:8000/", store_url=url)
+        assert result.ok and result.store == (out / "store").resolve()
+        assert RemoteStore(url).build() == result.store.name
+        config = {
+            "DATA_DIR": str(out),
+            "PACKAGES_DIR": str(PACKAGES),
+            "BASE_URL": "http://127.0.0.1:8000/",
+            "STORE_URL": url,
+            "TESTING": True,
+        }
+        path = "/api/3/cubes/expenditure/aggregate?drilldown=functional_class"
+        indexed = create_app(config).test_client().get(path)
+        assert indexed.headers["Budgetpub-Store"] == result.store.name  # the index answered
+        sparql = create_app({**config, "FACTS_INDEX": False}).test_client().get(path)
+        assert sparql.headers["Budgetpub-Store"] == f"remote-{result.store.name}"
+        assert indexed.get_json()["cells"] == sparql.get_json()["cells"]
+        assert indexed.get_json()["summary"]["amount.sum"] == "452513704.44"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -35,16 +35,21 @@ _local = threading.local()  # per thread: DATA_DIR → (index path, its read-onl
 
 def _opened() -> tuple[Path, sqlite3.Connection] | None:
     """The served build's facts index, reopened when a build is swapped in; None when the
-    service reads a shared remote store (a local build folder need not be what it serves),
-    the build has no index, or FACTS_INDEX is off. Looked up once a request."""
+    build has no index, FACTS_INDEX is off, or the service reads a shared store that holds
+    another build than the local folder's (its stamp names the folder: build.load_shared).
+    Looked up once a request."""
     if "facts_index" in g:
         return g.facts_index
     config = current_app.config
     g.facts_index = None
-    if config.get("STORE_URL") or not config.get("FACTS_INDEX", True):
+    if not config.get("FACTS_INDEX", True):
         return None
     data_dir = Path(config["DATA_DIR"])
     path = facts_index.index_path(data_dir)
+    if config.get("STORE_URL") and (
+        path is None or site().version() != f"remote-{path.parent.name}"
+    ):
+        return None
     opened: dict[Path, tuple[Path, sqlite3.Connection]] = _local.__dict__.setdefault("open", {})
     if data_dir in opened and opened[data_dir][0] != path:
         opened.pop(data_dir)[1].close()
