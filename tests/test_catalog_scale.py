@@ -16,7 +16,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Tr
 
 from service import create_app
 from service.rdf.terms import DCAT
-from service.web import catalog, formats
+from service.web import catalog, catalog_pages, formats
 from service.web.describe import subject_triples
 from tests.conftest import PACKAGES, ROOT, SEED_SLUG
 
@@ -157,13 +157,13 @@ def old_closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
         own = [
             t
             for t in subject_triples(store, node.value)
-            if not t.predicate.value.startswith(catalog.BUDGET_TERMS)
+            if not t.predicate.value.startswith(catalog_pages.BUDGET_TERMS)
             and not (t.subject == catalog_node and t.predicate.value.endswith("#dataset"))
         ]
         triples.extend(own)
         for triple in own:
             target = triple.object
-            if isinstance(target, NamedNode) and catalog._follows(
+            if isinstance(target, NamedNode) and catalog_pages._follows(
                 triple.predicate, target.value, base
             ):
                 queue.append(target)
@@ -292,7 +292,7 @@ def test_a_page_takes_the_same_few_queries_whatever_its_size(datasets: int) -> N
     triples = catalog.page_triples(counting, BASE, slugs)
     # one query a hop (catalog and datasets, distributions, checksums…), one more for each
     # further VALUES_PER_QUERY distributions and checksums: never one a node
-    assert counting.queries <= 6 + 2 * (datasets * 25 // catalog.VALUES_PER_QUERY)
+    assert counting.queries <= 6 + 2 * (datasets * 25 // catalog_pages.VALUES_PER_QUERY)
     subjects = {t.subject.value for t in triples}
     assert f"{BASE}dataset/d0000/distribution/t24/checksum" in subjects
     assert f"{BASE}dataset/d0000/period" in subjects
@@ -528,5 +528,5 @@ def test_a_page_links_its_own_datasets_and_says_dcat_not_budget_terms(fresh_app)
     ]
     second = sorted(fresh_app.extensions["budgetpub"].packages())[1]
     assert linked == [NamedNode(f"{BASE}dataset/{second}")]
-    assert not [t for t in triples if t.predicate.value.startswith(catalog.BUDGET_TERMS)]
+    assert not [t for t in triples if t.predicate.value.startswith(catalog_pages.BUDGET_TERMS)]
     assert any(t.predicate == DCAT.distribution for t in triples)

@@ -1,13 +1,8 @@
-"""The harvestable DCAT-AP catalog, paged with Hydra (old PagedCollection terms, which
-ckanext-dcat reads, and the current PartialCollectionView terms).
+"""The harvestable DCAT-AP catalog, paged with Hydra: served, and cached per build (what a
+page says is web/catalog_pages.py).
 
-A page of 100 datasets is ~45k triples (each dataset's DCAT triples, its distributions and
-checksums, periods, publishers, series and the shared nodes they point to; the budget
-vocabulary's links to tables, checks and figures are read and left out), found a hop at a
-time from the datasets: in the embedded store by direct lookups in every graph (~20% faster
-than a query naming the hop's nodes), in a shared store by one SPARQL query a hop (5–7 a
-page instead of ~6,000 requests). Reading them still costs 1.5–2 s a page warm, more when the
-store's blocks are cold: Oxigraph decodes every IRI and literal of the page. So pages are
+Reading a page's triples costs 1.5–2 s warm, more when the store's blocks are cold: Oxigraph
+decodes every IRI and literal of the page. So pages are
 rendered once per build into DATA_DIR/cache/catalog (or BUDGETPUB_CATALOG_CACHE), shared by
 every worker and kept across restarts, gzipped (~45 MB a build for 1,000 packages; served as
 is to clients that accept gzip, unzipped in ~50 ms for others); and the first worker to see a
@@ -35,23 +30,20 @@ from pathlib import Path
 
 import pyoxigraph
 from flask import Blueprint, Flask, Response, current_app, request
-from pyoxigraph import Literal, NamedNode, Store, Triple
+from pyoxigraph import Triple
 
-from service.rdf.terms import DCAT, DCT, HYDRA, RDF, XSD
 from service.vocab import VOCAB_DIR
-from service.web import formats
-from service.web.describe import BYTE_SIZE, NON_NEGATIVE
+from service.web import catalog_pages, formats
+from service.web.catalog_pages import DEFAULT_PAGE_SIZE, page_triples, render_page
 from service.web.errors import ApiError
-from service.web.formats import FORMATS, negotiate
+from service.web.formats import negotiate
 from service.web.http import conditional
 from service.web.site import Site, site
 
 bp = Blueprint("catalog", __name__)
 log = logging.getLogger(__name__)
-DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 RDF_ONLY = ("ttl", "jsonld", "rdf", "nt")
-VALUES_PER_QUERY = 2000  # subjects named in one query's VALUES
 KEEP_BUILDS = 2  # cached pages kept for the current build and the one before
 
 
@@ -64,137 +56,6 @@ def positive(name: str, default: int, maximum: int) -> int:
     return int(raw)
 
 
-# --- what a page says ------------------------------------------------------------------
-
-
-def _follows(predicate: NamedNode, target: str, base: str) -> bool:
-    """Whether the catalog describes the node a dataset (or a node it reaches) points to."""
-    if predicate in (DCAT.dataset, DCT.isPartOf) or "/table/" in target:
-        return False
-    if target.startswith("https://w3id.org/budgetpub/"):
-        return False
-    return (
-        not target.startswith(base)
-        or target == base
-        or "/distribution/" in target
-        or target.endswith(("/period", "/checksum", ".html"))
-        or "/organization/" in target
-        or target.endswith("publisher")
-    )
-
-
-def _described(store, nodes: list[NamedNode]) -> Iterator[Triple]:
-    """Every triple about the nodes, in every graph (a triple in two graphs comes twice),
-    with dcat:byteSize typed as the build wrote it (the store keeps integer subtypes as
-    xsd:integer; describe.subject_triples restores it the same way)."""
-    if isinstance(store, Store):
-        found = (q.triple for node in nodes for q in store.quads_for_pattern(node, None, None))
-    else:  # a shared store: one query for many nodes
-        found = (
-            triple
-            for start in range(0, len(nodes), VALUES_PER_QUERY)
-            for triple in store.query(_describe_query(nodes[start : start + VALUES_PER_QUERY]))
-        )
-    for triple in found:
-        if triple.predicate == BYTE_SIZE and isinstance(triple.object, Literal):
-            triple = Triple(
-                triple.subject,
-                triple.predicate,
-                Literal(triple.object.value, datatype=NON_NEGATIVE),
-            )
-        yield triple
-
-
-def _describe_query(nodes: list[NamedNode]) -> str:
-    values = " ".join(str(node) for node in nodes)
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-
-
-BUDGET_TERMS = "https://w3id.org/budgetpub/def#"
-
-
-def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
-    """Datasets with what DCAT-AP needs of them: distributions, checksums, period, publisher,
-    landing page, and the shared nodes (license, media types) they point to; found a hop at
-    a time. The budget vocabulary's own links (a dataset's tables, checks, figures and
-    indicators: two thirds of a page) are left to the dataset's IRI: harvesters read DCAT."""
-    triples: list[Triple] = []
-    seen: set[str] = set()
-    hop = roots
-    while hop:
-        fresh = [node for node in dict.fromkeys(hop) if node.value not in seen]
-        seen.update(node.value for node in fresh)
-        hop = []
-        for triple in _described(store, fresh):
-            if triple.predicate.value.startswith(BUDGET_TERMS):
-                continue
-            triples.append(triple)
-            target = triple.object
-            if (
-                isinstance(target, NamedNode)
-                and target.value not in seen
-                and _follows(triple.predicate, target.value, base)
-            ):
-                hop.append(target)
-    return triples
-
-
-def page_triples(store, base: str, slugs: tuple[str, ...]) -> list[Triple]:
-    """The catalog's own triples with the page's datasets (its dcat:dataset links to the
-    other pages' datasets are on those pages), each triple once."""
-    catalog_node = NamedNode(f"{base}catalog")
-    datasets = [NamedNode(f"{base}dataset/{slug}") for slug in slugs]
-    triples = [Triple(catalog_node, DCAT.dataset, node) for node in datasets]
-    triples += (
-        t
-        for t in _closure(store, [catalog_node, *datasets], base)
-        if t.subject != catalog_node or t.predicate != DCAT.dataset
-    )
-    return list(dict.fromkeys(triples))
-
-
-def _hydra(
-    catalog: NamedNode, extension: str, page: int, pages: int, size: int, total: int
-) -> list[Triple]:
-    def link(number: int) -> NamedNode:
-        query = f"?page={number}" + (f"&pagesize={size}" if size != DEFAULT_PAGE_SIZE else "")
-        return NamedNode(f"{catalog.value}.{extension}{query}")
-
-    view = link(page)
-    integer = XSD.integer
-    triples = [
-        Triple(catalog, HYDRA.view, view),
-        Triple(catalog, HYDRA.totalItems, Literal(str(total), datatype=integer)),
-        Triple(view, RDF.type, HYDRA.PartialCollectionView),
-        Triple(view, RDF.type, HYDRA.PagedCollection),
-        Triple(view, HYDRA.totalItems, Literal(str(total), datatype=integer)),
-        Triple(view, HYDRA.itemsPerPage, Literal(str(size), datatype=integer)),
-        Triple(view, HYDRA.first, link(1)),
-        Triple(view, HYDRA.firstPage, link(1)),
-        Triple(view, HYDRA.last, link(pages)),
-        Triple(view, HYDRA.lastPage, link(pages)),
-    ]
-    if page < pages:
-        triples += [
-            Triple(view, HYDRA.next, link(page + 1)),
-            Triple(view, HYDRA.nextPage, link(page + 1)),
-        ]
-    if page > 1:
-        triples += [
-            Triple(view, HYDRA.previous, link(page - 1)),
-            Triple(view, HYDRA.previousPage, link(page - 1)),
-        ]
-    return triples
-
-
-def render_page(
-    triples: list[Triple], base: str, extension: str, page: int, size: int, total: int
-) -> bytes:
-    pages = max(1, -(-total // size))
-    hydra = _hydra(NamedNode(f"{base}catalog"), extension, page, pages, size, total)
-    return FORMATS[extension].render(triples + hydra, base)  # type: ignore[misc]
-
-
 # --- rendered once per build -----------------------------------------------------------
 
 
@@ -203,7 +64,8 @@ def _code_version() -> str:
     """Cached pages are the work of this code, the context and the serialisers: a change of
     any of them renders again."""
     digest = hashlib.sha256(pyoxigraph.__version__.encode())
-    for path in (Path(__file__), Path(formats.__file__), VOCAB_DIR / "context.jsonld"):
+    code = (Path(__file__), Path(catalog_pages.__file__), Path(formats.__file__))
+    for path in (*code, VOCAB_DIR / "context.jsonld"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -356,12 +218,6 @@ def _warm_quietly(app: Flask, version: str) -> None:
         log.exception("catalog: rendering the pages of build %s failed", version)
 
 
-if __name__ == "__main__":  # the child _warm_quietly starts
-    from service import create_app
-
-    print(warm(create_app({**json.loads(sys.argv[1]), "CATALOG_WARM": False})))
-
-
 @bp.before_app_request
 def _start_warming() -> None:
     """On a worker's first request, and on the first after each new build, render the
@@ -433,3 +289,9 @@ def catalog(extension: str | None = None) -> Response:
         response = Response(gzip.decompress(zipped), mimetype=chosen.media_type)
         tag += " identity"
     return conditional(response, tag_source=tag, modified=here.modified(), vary_accept=True)
+
+
+if __name__ == "__main__":  # the child _warm_quietly starts
+    from service import create_app
+
+    print(warm(create_app({**json.loads(sys.argv[1]), "CATALOG_WARM": False})))
