@@ -23,7 +23,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from service.query import cubes, facts_index
 from service.query.safety import Refusal
 from service.web.api_openapi import document
-from service.web.errors import ApiError
+from service.web.errors import ApiError, positive
 from service.web.site import site
 from service.web.sparql import runner
 
@@ -153,15 +153,8 @@ def _facts(
 
 
 def _page() -> tuple[int, int]:
-    def number(name: str, default: int, maximum: int) -> int:
-        raw = request.args.get(name)
-        if raw is None:
-            return default
-        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-            raise ApiError(400, "bad-parameter", f"{name} must be an integer from 1 to {maximum}")
-        return int(raw)
-
-    return number("page", 1, 10**6), number("pagesize", 100, MAX_PAGE_SIZE)
+    args = request.args
+    return positive(args, "page", 1, 10**6), positive(args, "pagesize", 100, MAX_PAGE_SIZE)
 
 
 def _cube(name: str) -> dict[str, Any]:
@@ -213,6 +206,19 @@ def _cuts(cube: dict[str, Any]) -> dict[str, list[str]]:
     except cubes.BadRequest as error:
         raise ApiError(400, "bad-cut", str(error)) from None
     return {**{k: v for k, v in cube["default_cut"].items() if k not in cuts}, **cuts}
+
+
+def _listing(
+    data: list[dict[str, Any]],
+    fields: list[str],
+    page: int,
+    size: int,
+    cuts: dict[str, list[str]],
+) -> Response:
+    """A page of members or facts, as JSON or CSV."""
+    cut = [f"{k}:{';'.join(v)}" for k, v in cuts.items()]
+    payload = {"status": "ok", "data": data, "page": page, "pagesize": size, "cut": cut}
+    return _respond(payload, data, fields)
 
 
 def _respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[str]) -> Response:
@@ -331,17 +337,7 @@ def members(name: str, dimension: str) -> Response:
         }
         for r in rows
     ]
-    return _respond(
-        {
-            "status": "ok",
-            "data": data,
-            "page": page,
-            "pagesize": size,
-            "cut": [f"{k}:{';'.join(v)}" for k, v in cuts.items()],
-        },
-        data,
-        [dimension, f"{dimension}.label", "_count"],
-    )
+    return _listing(data, [dimension, f"{dimension}.label", "_count"], page, size, cuts)
 
 
 @bp.get("/cubes/<name>/facts")
@@ -364,17 +360,7 @@ def facts(name: str) -> Response:
         for r in rows
     ]
     fields = ["id", *cubes.DIMENSIONS, "amount", "source_line"]
-    return _respond(
-        {
-            "status": "ok",
-            "data": data,
-            "page": page,
-            "pagesize": size,
-            "cut": [f"{k}:{';'.join(v)}" for k, v in cuts.items()],
-        },
-        data,
-        fields,
-    )
+    return _listing(data, fields, page, size, cuts)
 
 
 document(MAX_PAGE_SIZE)

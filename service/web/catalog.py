@@ -35,7 +35,7 @@ from pyoxigraph import Triple
 from service.vocab import VOCAB_DIR
 from service.web import catalog_pages, formats
 from service.web.catalog_pages import DEFAULT_PAGE_SIZE, page_triples, render_page
-from service.web.errors import ApiError
+from service.web.errors import ApiError, positive
 from service.web.formats import negotiate
 from service.web.http import conditional
 from service.web.site import Site, site
@@ -45,15 +45,6 @@ log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 1000
 RDF_ONLY = ("ttl", "jsonld", "rdf", "nt")
 KEEP_BUILDS = 2  # cached pages kept for the current build and the one before
-
-
-def positive(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ApiError(400, "bad-parameter", f"{name} must be an integer from 1 to {maximum}")
-    return int(raw)
 
 
 # --- rendered once per build -----------------------------------------------------------
@@ -254,8 +245,8 @@ def _start_warming() -> None:
 @bp.get("/catalog.<extension>")
 def catalog(extension: str | None = None) -> Response:
     chosen = negotiate(extension, request.accept_mimetypes, allowed=("html", *RDF_ONLY))
-    page = positive("page", 1, 1_000_000)
-    size = positive("pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    page = positive(request.args, "page", 1, 1_000_000)
+    size = positive(request.args, "pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     here = site()
     if chosen.extension == "html":
         from service.web.pages import home_page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +17,17 @@ class ApiError(HTTPException):
         super().__init__(description=detail)
         self.code = status
         self.kind = kind
+
+
+def positive(args: Any, name: str, default: int, maximum: int) -> int:
+    """An integer query parameter from 1 to maximum (default when absent); anything else is
+    a 400 that names the parameter and the range."""
+    raw = args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ApiError(400, "bad-parameter", f"{name} must be an integer from 1 to {maximum}")
+    return int(raw)
 
 
 def problem(status: int, kind: str, title: str, detail: str) -> Response:

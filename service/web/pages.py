@@ -14,7 +14,7 @@ from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.web import pages_concept, pages_dataset, pages_table, pages_vocab  # noqa: F401
-from service.web.errors import ApiError
+from service.web.errors import ApiError, positive
 from service.web.pages_common import local_url, short, term
 from service.web.site import site
 
@@ -50,15 +50,6 @@ def matches(package: Any, query: str) -> bool:
     )
 
 
-def page_number(args: Any, name: str = "page") -> int:
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
-        raise ApiError(400, "bad-parameter", f"{name} must be an integer from 1 to 1000000")
-    return int(raw)
-
-
 def home_page(args: Any) -> str:
     """One page of HOME_PAGE_SIZE datasets (newest year first), the filters kept in the
     links to the other pages; the page's size does not grow with the catalog."""
@@ -68,7 +59,7 @@ def home_page(args: Any) -> str:
     year = args.get("year", "")
     department = args.get("department", "")
     query = args.get("q", "").strip()
-    number = page_number(args)
+    number = positive(args, "page", 1, 1_000_000) if args.get("page") else 1  # a blank form field
     chosen = [
         p
         for p in packages
