@@ -213,12 +213,7 @@ def load_store(
             store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
         store.flush()
         del store
-        facts_index.write_index(
-            [packages / done.slug for done in converted],
-            path / facts_index.FILENAME,
-            base,
-            previous=previous / facts_index.FILENAME if previous else None,
-        )
+        write_facts_index(path, previous, converted, packages, base)
         triples = sum(done.triples for done in converted) + len(shared)
         stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
         stores.write_loaded(path, {d.slug: d.nt for d in converted}, keys, common)
@@ -246,12 +241,7 @@ def load_shared(
     path.mkdir()
     previous = stores.current(out)
     try:
-        facts_index.write_index(
-            [packages / done.slug for done in converted],
-            path / facts_index.FILENAME,
-            minter.base,
-            previous=previous / facts_index.FILENAME if previous else None,
-        )
+        write_facts_index(path, previous, converted, packages, minter.base)
         load_remote(
             store_url, [done.nt for done in converted] + common, (minter.catalog().value, path.name)
         )
@@ -260,6 +250,19 @@ def load_shared(
         stores.discard(path)
         raise
     return path
+
+
+def write_facts_index(
+    path: Path, previous: Path | None, converted: list[Converted], packages: Path, base: str
+) -> None:
+    """The aggregate API's index in a build folder; rows of packages unchanged since the
+    previous build are copied from its index."""
+    facts_index.write_index(
+        [packages / done.slug for done in converted],
+        path / facts_index.FILENAME,
+        base,
+        previous=previous / facts_index.FILENAME if previous else None,
+    )
 
 
 def _take_out(store: Store, dump: Path, batch: int = 20_000) -> None:

@@ -127,9 +127,12 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
         raise PackageError(f"{package}: descriptor name {data.slug!r} is not the folder name")
     triples = list(dict.fromkeys(package_triples(data, Minter(base))))
     own = owns(data.slug, base)
-    mine = [t for t in triples if own(t)]
+    mine: list[Triple] = []
+    shared: list[Triple] = []
+    for triple in triples:
+        (mine if own(triple) else shared).append(triple)
     nt = dump_ntriples(rdf_dir / f"{data.slug}.nt", mine)
-    common = dump_ntriples(rdf_dir / f"{data.slug}.common.nt", [t for t in triples if not own(t)])
+    common = dump_ntriples(rdf_dir / f"{data.slug}.common.nt", shared)
     dump_turtle(rdf_dir / f"{data.slug}.ttl", triples)
     record = {
         "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
