@@ -73,6 +73,20 @@ def cli(*args: str) -> tuple[float, str]:
     return seconds, run.stdout
 
 
+def ingest(root: Path) -> tuple[float, str]:
+    """`budgetpub ingest` of the corpus's documents into its packages."""
+    return cli("ingest", str(root / "docs"), "--out", str(root / "packages"), "-q")
+
+
+def build(packages: Path, var: Path, base: str) -> tuple[float, str]:
+    return cli("build", "--packages", str(packages), "--out", str(var), "--base-url", base)
+
+
+def built_line(output: str) -> str:
+    """The build's summary: packages, triples, RDF and store seconds."""
+    return next(line for line in output.splitlines() if " packages (" in line)
+
+
 def last_line(output: str, start: str) -> str:
     return next((line for line in reversed(output.splitlines()) if line.startswith(start)), "")
 
@@ -314,19 +328,11 @@ def bench_corpus() -> None:
         print(
             f"corpus: {len(documents)} documents generated in {time.perf_counter() - started:.0f} s"
         )
-        ingest_s, out = cli("ingest", str(root / "docs"), "--out", str(root / "packages"), "-q")
+        ingest_s, out = ingest(root)
         ingest_summary = last_line(out, "summary:")
         print(f"ingest: {ingest_s:.1f} s\n  {ingest_summary}")
-        build_s, out = cli(
-            "build",
-            "--packages",
-            str(root / "packages"),
-            "--out",
-            str(root / "var"),
-            "--base-url",
-            base_many,
-        )
-        built = next(line for line in out.splitlines() if " packages (" in line)
+        build_s, out = build(root / "packages", root / "var", base_many)
+        built = built_line(out)
         print(f"build: {build_s:.1f} s\n  {built}")
         results.append(
             f"| ingest {DOCUMENTS} documents (`budgetpub ingest DIR -q`, 2 years, schema check) "
@@ -340,36 +346,18 @@ def bench_corpus() -> None:
         changed = documents[0]
         text = generate(99_999, year=2024, rows_per_table=20).text
         changed.write_text(text, encoding="utf-8")
-        again_i, out_i = cli("ingest", str(root / "docs"), "--out", str(root / "packages"), "-q")
-        again_b, out_b = cli(
-            "build",
-            "--packages",
-            str(root / "packages"),
-            "--out",
-            str(root / "var"),
-            "--base-url",
-            base_many,
-        )
+        again_i, out_i = ingest(root)
+        again_b, out_b = build(root / "packages", root / "var", base_many)
         results.append(
             f"| one document changed: ingest + build again | {again_i:.1f} s + {again_b:.1f} s | "
-            f"{last_line(out_i, 'summary:')}; "
-            + next(line for line in out_b.splitlines() if " packages (" in line)
-            + " |"
+            f"{last_line(out_i, 'summary:')}; " + built_line(out_b) + " |"
         )
         slug = sorted(
             p.name for p in (root / "packages").iterdir() if not p.name.startswith(("_", "."))
         )[1]
         seed_packages = root / "seed-packages"
         shutil.copytree(ROOT / "datapackages" / SEED_SLUG, seed_packages / SEED_SLUG)
-        cli(
-            "build",
-            "--packages",
-            str(seed_packages),
-            "--out",
-            str(root / "seed-var"),
-            "--base-url",
-            base_one,
-        )
+        build(seed_packages, root / "seed-var", base_one)
         one = serve_and_measure(
             base_one,
             root / "seed-var",
