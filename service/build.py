@@ -216,7 +216,7 @@ def load_store(
         write_facts_index(path, previous, converted, packages, base)
         triples = sum(done.triples for done in converted) + len(shared)
         stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
-        stores.write_loaded(path, {d.slug: d.nt for d in converted}, keys, common)
+        stores.write_loaded(path, [done.nt for done in converted], keys, common)
         stores.swap_in(out, path)
     except BaseException:
         stores.discard(path)

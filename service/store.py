@@ -129,12 +129,10 @@ def read_facts(root: Path) -> dict[str, int | str]:
 LOADED = "loaded.json"  # package slug → what its triples were loaded from (Converted.key)
 
 
-def write_loaded(
-    path: Path, own: dict[str, Path], keys: dict[str, str], common: list[Path]
-) -> None:
+def write_loaded(path: Path, own: list[Path], keys: dict[str, str], common: list[Path]) -> None:
     """Keep, beside a build, the dumps it was loaded from (hard links: no copy, and a later
     build that rewrites a dump gets a new file), so the next build knows what to take out."""
-    for kind, paths in (("own", list(own.values())), ("common", common)):
+    for kind, paths in (("own", own), ("common", common)):
         folder = path / "dumps" / kind
         folder.mkdir(parents=True)
         for dump in paths:
