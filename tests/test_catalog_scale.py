@@ -530,3 +530,24 @@ def test_a_page_links_its_own_datasets_and_says_dcat_not_budget_terms(fresh_app)
     assert linked == [NamedNode(f"{BASE}dataset/{second}")]
     assert not [t for t in triples if t.predicate.value.startswith(catalog_pages.BUDGET_TERMS)]
     assert any(t.predicate == DCAT.distribution for t in triples)
+
+
+def test_a_page_rendered_in_a_child_process_is_the_page_the_worker_renders(
+    fresh_app, monkeypatch, tmp_path
+) -> None:
+    """Outside tests a worker has pages rendered by a child (its heap stays small): the same
+    bytes, and the worker reads no triples itself."""
+    in_worker = fresh_app.test_client().get("/catalog.ttl?pagesize=1&page=2").data
+    child = create_app(
+        {**fresh_app.config, "CATALOG_CHILD": True, "CATALOG_CACHE": str(tmp_path / "c2")}
+    )
+
+    def no_store(*args, **kwargs):
+        raise AssertionError("the worker should not read the page's triples")
+
+    monkeypatch.setattr(catalog, "page_triples", no_store)
+    client = child.test_client()
+    assert client.get("/catalog.ttl?pagesize=1&page=2").data == in_worker
+    cached = client.get("/catalog.nt")  # the default size: written to the cache by the worker
+    assert cached.status_code == 200 and f"<{BASE}dataset/".encode() in cached.data
+    assert [p.name.split(".", 1)[1] for p in (tmp_path / "c2").rglob("catalog-*")] == ["nt.gz"]

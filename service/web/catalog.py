@@ -125,10 +125,7 @@ def _cached(
     try:
         with _locked(path):
             if not path.is_file():
-                chosen = slugs[(page - 1) * size : page * size]
-                triples = page_triples(here.store(), here.base_url, chosen)
-                body = render_page(triples, here.base_url, extension, page, size, len(slugs))
-                _write(path, body)
+                _write(path, _render(here, app, extension, page, size, slugs))
         return path
     except OSError as error:
         log.warning("catalog page kept in memory: cannot write %s (%s)", path, error)
@@ -139,8 +136,37 @@ def _cached(
 def _in_memory(
     version: str, base: str, extension: str, page: int, size: int, slugs: tuple[str, ...]
 ) -> bytes:
-    triples = page_triples(site().store(), base, slugs[(page - 1) * size : page * size])
-    return render_page(triples, base, extension, page, size, len(slugs))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _render(site(), app, extension, page, size, slugs)
+
+
+def _render(
+    here: Site, app: Flask, extension: str, page: int, size: int, slugs: tuple[str, ...]
+) -> bytes:
+    """A page rendered in a child process (CATALOG_CHILD, on outside tests): reading a page's
+    triples leaves ~25 MiB in the heap that did it at 1,000 packages, which a child gives back
+    on exit. The child renders the same build or says it cannot (exit 3: a build came)."""
+    version = here.version()
+    wanted = app.config.get("CATALOG_CHILD")
+    if wanted if wanted is not None else not app.testing:
+        config = json.dumps(_child_config(app))
+        command = [sys.executable, "-m", "service.web.catalog", config]
+        command += [extension, str(page), str(size), version]
+        try:
+            run = subprocess.run(command, capture_output=True, check=False)
+        except OSError as error:
+            log.warning("catalog: page rendered in the worker: no child (%s)", error)
+        else:
+            if run.returncode == 0:
+                return run.stdout
+            if run.returncode != CHILD_OTHER_BUILD:
+                raise RuntimeError(f"catalog page {page}: {run.stderr.decode(errors='replace')}")
+    chosen = slugs[(page - 1) * size : page * size]
+    triples = page_triples(here.store(), here.base_url, chosen)
+    return render_page(triples, here.base_url, extension, page, size, len(slugs))
+
+
+CHILD_OTHER_BUILD = 3
 
 
 # --- every page of a new build, in the background ----------------------------------------
@@ -189,14 +215,19 @@ def warm(app: Flask) -> int:
 WARM_CONFIG = ("DATA_DIR", "PACKAGES_DIR", "BASE_URL", "STORE_URL", "CATALOG_CACHE")
 
 
+def _child_config(app: Flask) -> dict[str, str | None]:
+    """What a child needs to open the same site as this worker."""
+    config = {name: app.config.get(name) for name in WARM_CONFIG}
+    config["CATALOG_CACHE"] = str(_cache_root(app))
+    return config
+
+
 def _warm_quietly(app: Flask, version: str) -> None:
     """warm() in a child process (`python -m service.web.catalog CONFIG`): rendering 40 pages
     leaves ~65 MiB in a worker's heap at 1,000 packages, which a child gives back on exit."""
-    config = {name: app.config.get(name) for name in WARM_CONFIG}
-    config["CATALOG_CACHE"] = str(_cache_root(app))
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "service.web.catalog", json.dumps(config)],
+            [sys.executable, "-m", "service.web.catalog", json.dumps(_child_config(app))],
             capture_output=True,
             text=True,
             check=False,
@@ -282,7 +313,26 @@ def catalog(extension: str | None = None) -> Response:
     return conditional(response, tag_source=tag, modified=here.modified(), vary_accept=True)
 
 
-if __name__ == "__main__":  # the child _warm_quietly starts
+def _child(arguments: list[str]) -> int:
+    """CONFIG: warm every page, print how many; CONFIG EXT PAGE SIZE BUILD: one page's body
+    on stdout, or exit 3 when the current build is not BUILD."""
     from service import create_app
 
-    print(warm(create_app({**json.loads(sys.argv[1]), "CATALOG_WARM": False})))
+    app = create_app({**json.loads(arguments[0]), "CATALOG_WARM": False, "CATALOG_CHILD": False})
+    if len(arguments) == 1:
+        print(warm(app))
+        return 0
+    extension, page, size, version = arguments[1:5]
+    with app.app_context():
+        here = site()
+        here.store()
+        if here.version() != version:
+            return CHILD_OTHER_BUILD
+        slugs = tuple(sorted(here.packages()))
+        body = _render(here, app, extension, int(page), int(size), slugs)
+    sys.stdout.buffer.write(body)
+    return 0
+
+
+if __name__ == "__main__":  # the children _warm_quietly and _render start
+    sys.exit(_child(sys.argv[1:]))
