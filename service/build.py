@@ -152,6 +152,7 @@ def build(
                 out, converted, common, shared, packages, minter.base
             )
         result.load_seconds = time.perf_counter() - started
+        result.triples += 1  # the stamp: `<catalog> bp:build "<build folder>"`
     return result
 
 
@@ -187,7 +188,9 @@ def load_store(
     of the previous one (hard links: it costs nothing) and only their own triples are taken
     out and put in again, with the shared ones brought to what the dumps now say; else every
     dump is bulk-loaded. The aggregate API's facts index is written beside it, so both swap
-    in together. Returns the store and how many packages were replaced (None: all)."""
+    in together; the store is stamped with the build folder's name, as a shared store is, so
+    it can also be served by `oxigraph serve-read-only` to every worker (BUDGETPUB_STORE_URL)
+    with this folder's index. Returns the store and how many packages were replaced (None: all)."""
     previous = stores.current(out)
     loaded = stores.read_loaded(previous) if previous else {}
     keys = {done.slug: done.key for done in converted}
@@ -211,10 +214,11 @@ def load_store(
             store = Store(str(path))
             stores.load_ntriples_all(store, [done.nt for done in converted] + common)
             store.optimize()  # compact the bulk-loaded files: queries on 1M triples run ~1.7x faster
+        stores.stamp(store, Minter(base).catalog(), path.name)
         store.flush()
         del store
         write_facts_index(path, previous, converted, packages, base)
-        triples = sum(done.triples for done in converted) + len(shared)
+        triples = sum(done.triples for done in converted) + len(shared) + 1  # and the stamp
         stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
         stores.write_loaded(path, [done.nt for done in converted], keys, common)
         stores.swap_in(out, path)

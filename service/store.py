@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+
+from service.query.backend import BUILD
 
 KEEP_BUILDS = 2
 
@@ -91,6 +93,15 @@ def load_ntriples_all(store: Store, paths: list[Path], streams: int | None = Non
         thread.join()
     if errors:
         raise errors[0]
+
+
+def stamp(store: Store, catalog: NamedNode, build: str) -> None:
+    """`<catalog> bp:build "<build folder>"`, the store's only stamp: what a worker reading
+    the store through a SPARQL server looks up to know which build it holds (web/site.py)."""
+    term = NamedNode(BUILD)
+    for quad in list(store.quads_for_pattern(None, term, None)):
+        store.remove(quad)
+    store.add(Quad(catalog, term, Literal(build)))
 
 
 def swap_in(root: Path, built: Path) -> None:

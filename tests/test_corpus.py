@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from pyoxigraph import Store
 
 from service.audit import run_audit, summary
 from service.build import build, combined_dirs, package_dirs
@@ -177,6 +178,13 @@ def test_changing_one_document_redoes_only_what_depends_on_it(
 
     assert first.replaced is None and second.replaced == 1  # one graph replaced in a copy
     assert len(open_store(var)) == second.triples  # nothing of the old version is left
+    # each build is stamped with its folder's name, the old stamp gone from the copy
+    for result in (first, second):
+        stamps = Store.read_only(str(result.store)).query(
+            "SELECT ?build WHERE { ?catalog <https://w3id.org/budgetpub/def#build> ?build }"
+        )
+        assert [row["build"].value for row in stamps] == [result.store.name]
+    assert first.store != second.store
 
     total = read_csv(packages / slug / "data" / "expenditure.csv")[0]["total"]
     query = f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
