@@ -107,6 +107,20 @@ def children(pid: int) -> list[int]:
     )
 
 
+def query_processes(worker: int) -> list[int]:
+    """A worker's query process (service/query/runner.py), not the catalog's passing
+    renderers, which exit when their pages are written."""
+    found = []
+    for child in children(worker):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"service.query.runner" in command:
+            found.append(child)
+    return found
+
+
 def workers(master: int) -> list[int]:
     return children(master)
 
@@ -206,7 +220,7 @@ def serve_and_measure(
     store_url: str | None = None,
     store_pid: int | None = None,
 ) -> tuple[int, int]:
-    """(the largest worker's RSS, the largest worker's with its children), in KiB."""
+    """(the largest worker's RSS, the largest worker's with its query process), in KiB."""
     port = int(base.rstrip("/").rsplit(":", 1)[1])
     server = start(var, packages, base, port, store_url)
     try:
@@ -215,8 +229,8 @@ def serve_and_measure(
         rss = [rss_kib(pid) for pid in pids]
         anon = [rss_kib(pid, "RssAnon") for pid in pids]
         mapped = [rss_kib(pid, "RssFile") for pid in pids]
-        runners = [rss_kib(child) for pid in pids for child in children(pid)]
-        with_children = [rss_kib(pid) + sum(map(rss_kib, children(pid))) for pid in pids]
+        runners = [rss_kib(child) for pid in pids for child in query_processes(pid)]
+        with_runner = [rss_kib(pid) + sum(map(rss_kib, query_processes(pid))) for pid in pids]
         results.append(
             f"| worker RSS after warm-up, {label} | {', '.join(f'{r / 1024:.0f}' for r in rss)} MiB "
             f"(heap {', '.join(f'{r / 1024:.0f}' for r in anon)}; files "
@@ -250,7 +264,7 @@ def serve_and_measure(
                 f"| worker RSS after the load, {label} | "
                 f"{', '.join(f'{r / 1024:.0f}' for r in rss_after)} MiB | |"
             )
-        return max(rss), max(with_children)
+        return max(rss), max(with_runner)
     finally:
         server.terminate()
         try:

@@ -146,7 +146,9 @@ def build(
     if load and result.ok:
         started = time.perf_counter()
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
-            result.store = load_shared(out, store_url, converted, common, packages, minter)
+            result.store = load_shared(
+                out, store_url, converted, common, packages, minter, result.triples + 1
+            )
         else:
             result.store, result.replaced = load_store(
                 out, converted, common, shared, packages, minter.base
@@ -235,10 +237,12 @@ def load_shared(
     common: list[Path],
     packages: Path,
     minter: Minter,
+    triples: int,
 ) -> Path:
     """Load a shared store, stamped with the name of a local build folder that holds the
-    facts index for the same packages: workers that have this folder as their DATA_DIR answer
-    the aggregate API from it while the shared store holds this build (web/api.py)."""
+    facts index for the same packages and the store's triple count (with the stamp): workers
+    that have this folder as their DATA_DIR answer the aggregate API from it, and /healthz
+    with the count, while the shared store holds this build (web/api.py, web/site.py)."""
     from service.query.backend import load_remote
 
     path = stores.new_path(out)
@@ -249,6 +253,7 @@ def load_shared(
         load_remote(
             store_url, [done.nt for done in converted] + common, (minter.catalog().value, path.name)
         )
+        stores.write_facts(path, triples=triples)  # what /healthz reports while stamps match
         stores.swap_in(out, path)
     except BaseException:
         stores.discard(path)

@@ -47,12 +47,14 @@ def oxigraph_binary() -> str | None:
     )
 
 
-def start_oxigraph(binary: str, location: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A real `oxigraph serve` on loopback, once it answers."""
+def start_oxigraph(
+    binary: str, location: Path, command: str = "serve"
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `oxigraph serve` (or serve-read-only) on loopback, once it answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [binary, command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -508,11 +510,10 @@ def test_the_service_notices_a_new_build_of_a_shared_store_by_its_stamp(
         )
         client = app.test_client()
         first = client.get("/healthz").get_json()
-        assert first["triples"] == len(RemoteStore(url))
+        assert first["status"] == "ok" and first["triples"] is None  # no local build: not counted
         etag = client.get("/catalog.ttl").headers["ETag"]
-        load_remote(url, dumps, (catalog, "build-2"))  # the same size: only the stamp differs
+        load_remote(url, dumps, (catalog, "build-2"))
         assert client.get("/catalog.ttl").headers["ETag"] != etag
-        assert client.get("/healthz").get_json()["triples"] == first["triples"]
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -544,12 +545,50 @@ def test_a_build_into_a_shared_store_keeps_its_facts_index_for_the_aggregate_api
             "TESTING": True,
         }
         path = "/api/3/cubes/expenditure/aggregate?drilldown=functional_class"
-        indexed = create_app(config).test_client().get(path)
+        client = create_app(config).test_client()
+        assert client.get("/healthz").get_json()["triples"] == len(RemoteStore(url))  # recorded
+        indexed = client.get(path)
         assert indexed.headers["Budgetpub-Store"] == result.store.name  # the index answered
         sparql = create_app({**config, "FACTS_INDEX": False}).test_client().get(path)
         assert sparql.headers["Budgetpub-Store"] == f"remote-{result.store.name}"
         assert indexed.get_json()["cells"] == sparql.get_json()["cells"]
         assert indexed.get_json()["summary"]["amount.sum"] == "452513704.44"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_an_embedded_build_served_read_only_to_every_worker(tmp_path: Path) -> None:
+    """One store process for all workers: `oxigraph serve-read-only` on the folder an
+    embedded build wrote. The build stamped it, so workers on that folder use its facts
+    index and its recorded count, and answer as the embedded store does."""
+    from service import create_app
+    from service.build import build
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("no oxigraph server binary here")
+    out = tmp_path / "var"
+    result = build(PACKAGES, out, "http://127.0.0.1:8000/")
+    assert result.ok
+    process, url = start_oxigraph(binary, result.store, "serve-read-only")
+    try:
+        config = {
+            "DATA_DIR": str(out),
+            "PACKAGES_DIR": str(PACKAGES),
+            "BASE_URL": "http://127.0.0.1:8000/",
+            "TESTING": True,
+        }
+        embedded = create_app(config).test_client()
+        shared = create_app({**config, "STORE_URL": url}).test_client()
+        health = shared.get("/healthz").get_json()
+        assert health["triples"] == result.triples == embedded.get("/healthz").get_json()["triples"]
+        path = "/api/3/cubes/expenditure/aggregate?drilldown=functional_class"
+        answer = shared.get(path)
+        assert answer.headers["Budgetpub-Store"] == result.store.name  # the index answered
+        assert answer.get_json()["cells"] == embedded.get(path).get_json()["cells"]
+        page = f"/dataset/{SEED_SLUG}.nt"
+        assert shared.get(page).data == embedded.get(page).data
     finally:
         process.terminate()
         process.wait(timeout=10)
