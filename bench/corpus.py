@@ -421,7 +421,7 @@ def bench_corpus() -> None:
                         results,
                         f"{label}, shared store (`oxigraph serve-read-only`, BUDGETPUB_STORE_URL)",
                         latency=label != "1 document",
-                        load=False,
+                        load=label != "1 document",
                         store_url=store_url,
                         store_pid=store_pid,
                     )
