@@ -60,7 +60,7 @@ class Site:
         if self.store_url:  # a shared store: its build stamp, looked up every few seconds
             if self._store is None or time.monotonic() - self._checked > REMOTE_RECHECK:
                 self._checked = time.monotonic()
-                store = self._store or RemoteStore(self.store_url)
+                store = self._store if self._store is not None else RemoteStore(self.store_url)
                 return f"remote-{store.build() or UNSTAMPED}"
             return self._target or ""
         link = self.data_dir / "store"
