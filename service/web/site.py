@@ -94,13 +94,10 @@ class Site:
         when its stamp names the local build folder (`build --store`, or an embedded build
         served by `oxigraph serve-read-only`); otherwise None."""
         self.store()
-        facts = read_facts(self.data_dir)
-        if (
-            self.store_url
-            and self._target != f"remote-{self.data_dir.joinpath('store').resolve().name}"
-        ):
+        local = self.data_dir.joinpath("store").resolve().name
+        if self.store_url and self._target != f"remote-{local}":
             return None
-        count = facts.get("triples")
+        count = read_facts(self.data_dir).get("triples")
         return int(count) if count is not None else None
 
     def modified(self) -> float:
