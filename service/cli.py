@@ -96,6 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     remote = os.environ.get("BUDGETPUB_STORE_URL")
+    if remote and args.store_process:
+        print("cannot serve: --store-process and BUDGETPUB_STORE_URL: choose one", file=sys.stderr)
+        return 2
     try:
         if remote:
             from service.query.backend import RemoteStore
@@ -128,6 +131,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(args.timeout),
         "service:create_app()",
     ]
+    if args.store_process:  # one store process for every worker (service/store_process.py)
+        from service.store_process import run_beside
+
+        try:
+            return run_beside(data, command)
+        except RuntimeError as error:
+            print(f"cannot serve: {error}", file=sys.stderr)
+            return 2
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return
 
@@ -192,6 +203,12 @@ def parser() -> argparse.ArgumentParser:
         help="threads per worker (gthread: keep-alive, streaming downloads)",
     )
     serve.add_argument("--timeout", type=int, default=60, help="gunicorn worker timeout, s")
+    serve.add_argument(
+        "--store-process",
+        action="store_true",
+        help="open the store once, in one process every worker queries, instead of in each "
+        "worker (memory: a worker no longer grows with the store)",
+    )
     serve.set_defaults(handler=cmd_serve)
     return root
 
