@@ -7,7 +7,6 @@ and wrk with 100 connections for 2 minutes. Never part of the test suite.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
 import platform
@@ -21,7 +20,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 from bench.__main__ import ROOT
@@ -121,6 +119,17 @@ def query_processes(worker: int) -> list[int]:
     return found
 
 
+def gunicorn(serve: int) -> int:
+    """The gunicorn master: `budgetpub serve` itself (it execs gunicorn), or its child when it
+    runs a store process beside it."""
+    if b"gunicorn" in Path(f"/proc/{serve}/cmdline").read_bytes():
+        return serve
+    for child in children(serve):
+        if b"gunicorn" in Path(f"/proc/{child}/cmdline").read_bytes():
+            return child
+    raise RuntimeError("no gunicorn under budgetpub serve")
+
+
 def workers(master: int) -> list[int]:
     return children(master)
 
@@ -217,15 +226,17 @@ def serve_and_measure(
     label: str,
     latency: bool,
     load: bool,
-    store_url: str | None = None,
-    store_pid: int | None = None,
+    store_process: bool = False,
 ) -> tuple[int, int]:
     """(the largest worker's RSS, the largest worker's with its query process), in KiB."""
     port = int(base.rstrip("/").rsplit(":", 1)[1])
-    server = start(var, packages, base, port, store_url)
+    server = start(var, packages, base, port, store_process)
     try:
         urls = warm(base, slug)
-        pids = workers(server.pid)
+        master = gunicorn(server.pid)
+        pids = workers(master)
+        store_pid = next((c for c in children(server.pid) if c != master), None)
+        store_pid = store_pid if store_process else None
         rss = [rss_kib(pid) for pid in pids]
         anon = [rss_kib(pid, "RssAnon") for pid in pids]
         mapped = [rss_kib(pid, "RssFile") for pid in pids]
@@ -259,7 +270,7 @@ def serve_and_measure(
                 f"p99 {found['p99']}, non-2xx/3xx {found['non2xx']}, socket errors {found['socket']} | "
                 f"`wrk -t1 -c100 -d{WRK_SECONDS}s --timeout 30s --latency -s mix.lua` |"
             )
-            rss_after = [rss_kib(pid) for pid in workers(server.pid)]
+            rss_after = [rss_kib(pid) for pid in workers(master)]
             results.append(
                 f"| worker RSS after the load, {label} | "
                 f"{', '.join(f'{r / 1024:.0f}' for r in rss_after)} MiB | |"
@@ -285,40 +296,16 @@ def growth(one: tuple[int, int], many: tuple[int, int], how: str) -> list[str]:
     ]
 
 
-@contextlib.contextmanager
-def oxigraph_server(var: Path) -> Iterator[tuple[str, int]]:
-    """`oxigraph serve-read-only` on a build's store: one process for every worker (its URL
-    and pid). The build stamped the store, so workers use the folder's facts index."""
-    from bench.http import _free_port
-
-    port = _free_port()
-    command = [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only"]
-    command += ["--location", str((var / "store").resolve()), "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                get(f"{url}/query?query=ASK%7B%7D")
-                break
-            except (OSError, RuntimeError):
-                time.sleep(0.2)
-        yield url, server.pid
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def start(
-    var: Path, packages: Path, base: str, port: int, store_url: str | None = None
+    var: Path, packages: Path, base: str, port: int, store_process: bool = False
 ) -> subprocess.Popen[bytes]:
-    """`budgetpub serve` (2 gthread workers) on our corpus, as `make run` starts it, or on a
-    store served by `oxigraph serve-read-only` (BUDGETPUB_STORE_URL)."""
-    env = {**os.environ, "BUDGETPUB_BASE_URL": base}
-    if store_url:
-        env["BUDGETPUB_STORE_URL"] = store_url
+    """`budgetpub serve` (2 gthread workers) on our corpus, as `make run` starts it, or with
+    `--store-process` (one store process that every worker queries)."""
+    env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
+    env["BUDGETPUB_BASE_URL"] = base
     command = ["serve", "--port", str(port), "--workers", "2"]
     command += ["--data", str(var), "--packages", str(packages)]
+    command += ["--store-process"] if store_process else []
     server = subprocess.Popen(
         [sys.executable, "-m", "service.cli", *command],
         cwd=ROOT,
@@ -406,27 +393,25 @@ def bench_corpus() -> None:
             load=True,
         )
         results.extend(growth(one, many, "embedded store (`make run`)"))
-        shared = []  # the same, with the workers on one shared store process instead
+        shared = []  # the same, with the workers on one store process instead
         for base, var, packages, slug_, label in (  # the base each store's IRIs were minted with
             (base_one, root / "one-var", one_packages, slug, "1 document"),
             (base_many, root / "var", root / "packages", slug, f"{DOCUMENTS} documents"),
         ):
-            with oxigraph_server(var) as (store_url, store_pid):
-                shared.append(
-                    serve_and_measure(
-                        base,
-                        var,
-                        packages,
-                        slug_,
-                        results,
-                        f"{label}, shared store (`oxigraph serve-read-only`, BUDGETPUB_STORE_URL)",
-                        latency=label != "1 document",
-                        load=label != "1 document",
-                        store_url=store_url,
-                        store_pid=store_pid,
-                    )
+            shared.append(
+                serve_and_measure(
+                    base,
+                    var,
+                    packages,
+                    slug_,
+                    results,
+                    f"{label}, one store process (`budgetpub serve --store-process`)",
+                    latency=label != "1 document",
+                    load=label != "1 document",
+                    store_process=True,
                 )
-        results.extend(growth(*shared, "shared store (`oxigraph serve-read-only`)"))
+            )
+        results.extend(growth(*shared, "one store process (`serve --store-process`)"))
     lines = [
         "# Benchmarks",
         "",
