@@ -208,9 +208,13 @@ def index_path(data_dir: Path) -> Path | None:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Read-only: the file never changes once renamed in (a new build writes a new one)."""
+    """Read-only: the file never changes once renamed in (a new build writes a new one).
+    A 256 KiB page cache, not SQLite's 2 MiB, for each worker thread's connection: the OS
+    keeps the file's pages anyway (five drilldowns on the 1,000-document index took the same
+    time, 11-132 ms, and the process 1-3 MiB less)."""
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     db.execute("PRAGMA query_only = ON")
+    db.execute("PRAGMA cache_size = -256")
     return db
 
 

@@ -26,7 +26,7 @@ UNSTAMPED = "unstamped"  # a shared store not loaded by `budgetpub build --store
 # and it is not counted either (COUNT(*) over tens of millions of triples takes a minute)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackageSummary:
     """What the home page and the catalog need about a package, kept in memory."""
 
