@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.__main__ import ROOT
+from service.net import stop, wait_until_answers
 
 DOCUMENTS = int(os.environ.get("BUDGETPUB_BENCH_DOCUMENTS", "1000"))
 WRK_SECONDS = int(os.environ.get("BUDGETPUB_BENCH_WRK_SECONDS", "120"))
@@ -277,12 +278,7 @@ def serve_and_measure(
             )
         return max(rss), max(with_runner)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
+        stop(server, 30)
 
 
 def growth(one: tuple[int, int], many: tuple[int, int], how: str) -> list[str]:
@@ -313,22 +309,20 @@ def start(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(600):
-        try:
-            get(f"{base}healthz")
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("budgetpub serve did not start")
+    try:
+        wait_until_answers(f"{base}healthz", 120, server)
+    except RuntimeError as error:
+        server.kill()
+        raise RuntimeError(f"budgetpub serve did not start: {error}") from None
+    return server
 
 
 def bench_corpus() -> None:
-    from bench.http import _free_port
+    from service.net import free_port
     from service.synthetic import generate
 
     results: list[str] = Results()
-    base_one, base_many = (f"http://127.0.0.1:{_free_port()}/" for _ in range(2))
+    base_one, base_many = (f"http://127.0.0.1:{free_port()}/" for _ in range(2))
     with tempfile.TemporaryDirectory(dir=os.environ.get("BUDGETPUB_BENCH_DIR")) as folder:
         root = Path(folder)
         from service.synthetic import generate_corpus

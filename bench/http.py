@@ -16,16 +16,9 @@ import urllib.request
 from pathlib import Path
 
 from bench.__main__ import ROOT
+from service.net import free_port
 
 SLUG = "luoyang-sfq-zwfwzx-2024-budget"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(data: Path, base: str, port: int, workers: int = 2) -> subprocess.Popen[bytes]:
@@ -86,7 +79,7 @@ def bench_http() -> None:
     if shutil.which("wrk") is None:
         print("http: wrk is not installed (apt-get install wrk); skipped")
         return
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as out:
         build(ROOT / "datapackages", Path(out), base)

@@ -16,18 +16,17 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat, Store
 
+from service.net import free_port, stop, wait_until_answers
 from service.store import open_store
 
 FORM = "application/x-www-form-urlencoded"
@@ -124,25 +123,12 @@ def start(data_dir: Path, port: int, wait: float = 120.0) -> subprocess.Popen[by
     process says why on the shared stderr, as gunicorn's workers do)."""
     command = [sys.executable, "-m", "service.store_process", "--data", str(data_dir)]
     process = subprocess.Popen([*command, "--port", str(port)])
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the store process exited ({process.returncode})")
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2
-            ):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"the store process did not answer within {wait:.0f} s")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", wait, process)
+    except RuntimeError as error:
+        process.kill()
+        raise RuntimeError(f"the store process: {error}") from None
+    return process
 
 
 def run_beside(data_dir: Path, command: list[str]) -> int:
@@ -163,11 +149,7 @@ def run_beside(data_dir: Path, command: list[str]) -> int:
                 store = start(data_dir, port)
             time.sleep(0.5)
     finally:
-        store.terminate()
-        try:
-            store.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            store.kill()
+        stop(store)
     return web.returncode
 
 

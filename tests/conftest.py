@@ -11,6 +11,7 @@ from pyoxigraph import RdfFormat, Store
 
 from service.ingest import read_document
 from service.ingest.model import Document
+from service.net import free_port, wait_until_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
@@ -90,22 +91,12 @@ def client(app):
     return app.test_client()
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory):
     """A real gunicorn on loopback, with IRIs minted for its own address."""
     import os
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     from service.build import build
 
@@ -135,18 +126,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                message = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(message) from None
-            time.sleep(0.2)
+    try:
+        wait_until_answers(base + "healthz", 30, process)
+    except RuntimeError as error:
+        process.kill()
+        message = process.stderr.read().decode() if process.stderr else ""
+        raise RuntimeError(f"{error}\n{message}") from None
     yield base
     process.terminate()
     process.wait(timeout=10)

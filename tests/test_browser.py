@@ -11,17 +11,15 @@ import csv
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from service.build import build
+from service.net import free_port, stop, wait_until_answers
 from tests.conftest import ROOT, SEED_SLUG
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,12 +40,6 @@ pytestmark = pytest.mark.skipif(
     reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium; "
     ".ci/run installs it)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def budgetpub() -> list[str]:
@@ -76,27 +68,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "budgetpub serve did not start:\n"
-                        + (root / "server.log").read_text("utf-8", "replace")
-                    ) from None
-                time.sleep(0.1)
+        try:
+            wait_until_answers(base + "healthz", 30, process)
+        except RuntimeError as error:
+            log_text = (root / "server.log").read_text("utf-8", "replace")
+            raise RuntimeError(f"budgetpub serve did not start: {error}\n{log_text}") from None
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

@@ -26,8 +26,9 @@ from pathlib import Path
 import pytest
 
 from service.build import build
+from service.net import free_port, stop, wait_until_answers
 from service.store import open_store
-from tests.conftest import PACKAGES, ROOT, SEED_SLUG, free_port
+from tests.conftest import PACKAGES, ROOT, SEED_SLUG
 
 SECOND = "shanghai-putuo-sfj-2026-dept-budget"
 
@@ -53,24 +54,12 @@ def serve(data: Path, packages: Path, workers: int = 2) -> tuple[subprocess.Pope
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "healthz", timeout=2):
-                return process, base
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("budgetpub serve did not start") from None
-            time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
+        wait_until_answers(base + "healthz", 30, process)
+    except RuntimeError as error:
         process.kill()
+        raise RuntimeError(f"budgetpub serve did not start: {error}") from None
+    return process, base
 
 
 def health(base: str) -> dict[str, object]:

@@ -12,15 +12,15 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import rdflib
 
+from service.net import free_port, wait_until_answers
 from service.query.backend import load_remote
-from tests.conftest import PACKAGES, ROOT, SEED_SLUG, free_port
+from tests.conftest import PACKAGES, ROOT, SEED_SLUG
 
 SEED_CUT = f"dataset:{SEED_SLUG}"
 BP = (
@@ -58,13 +58,7 @@ def start_oxigraph(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_until_answers(f"{url}/query?query=ASK%7B%7D", 20, process)
     return process, url
 
 

@@ -19,9 +19,10 @@ import pytest
 from pyoxigraph import Store
 
 from service.build import build
+from service.net import free_port
 from service.query.backend import RemoteError, RemoteStore
 from service.store import open_store
-from service.store_process import free_port, make_server
+from service.store_process import make_server
 from tests.conftest import PACKAGES, ROOT, SEED_SLUG
 
 BASE = "http://127.0.0.1:8000/"
