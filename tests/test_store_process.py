@@ -19,7 +19,7 @@ import pytest
 from pyoxigraph import Store
 
 from service.build import build
-from service.net import free_port
+from service.net import free_port, wait_until_answers
 from service.query.backend import RemoteError, RemoteStore
 from service.store import open_store
 from service.store_process import make_server
@@ -113,6 +113,32 @@ def test_serve_runs_every_worker_on_one_store_process(built_var: Path) -> None:
     assert not Path(f"/proc/{stores[0]}").exists() or _zombie(stores[0])
 
 
+def test_serve_starts_the_store_process_again_if_it_dies(built_var: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "service.cli", "serve", "--store-process", "--port", str(port)]
+    command += ["--data", str(built_var), "--packages", str(PACKAGES), "--workers", "1"]
+    env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
+    serve = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/healthz", 60, serve)
+        first = [pid for pid in _children(serve.pid) if b"service.store_process" in _command(pid)]
+        os.kill(first[0], signal.SIGKILL)
+        again: list[int] = []
+        deadline = time.monotonic() + 60
+        while not again and time.monotonic() < deadline:
+            time.sleep(0.2)
+            again = [
+                pid
+                for pid in _children(serve.pid)
+                if pid != first[0] and b"service.store_process" in _command(pid)
+            ]
+        assert again, "no new store process"
+        wait_until_answers(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", 60)
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=60) == 0
+
+
 def test_serve_says_so_when_there_is_no_store(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "service.cli", "serve", "--store-process"]
     command += ["--data", str(tmp_path / "nothing"), "--port", str(free_port())]
@@ -130,7 +156,10 @@ def _children(pid: int) -> list[int]:
 
 
 def _command(pid: int) -> bytes:
-    return Path(f"/proc/{pid}/cmdline").read_bytes()
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
 
 
 def _zombie(pid: int) -> bool:
