@@ -77,23 +77,29 @@ def test_it_moves_to_a_new_build_without_a_restart(tmp_path: Path) -> None:
         assert len(remote) == second.triples == len(Store.read_only(str(second.store)))
 
 
-def test_serve_runs_every_worker_on_one_store_process(built_var: Path) -> None:
-    """`budgetpub serve --store-process`: the workers read the store through it (their
-    /healthz names the stamped build and its recorded count), and stopping serve stops it."""
+@contextmanager
+def serve_store_process(data: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`budgetpub serve --store-process` on a free port, once it answers; stopped with
+    SIGTERM, which must end it cleanly."""
     port = free_port()
     command = [sys.executable, "-m", "service.cli", "serve", "--store-process", "--port", str(port)]
-    command += ["--data", str(built_var), "--packages", str(PACKAGES), "--workers", "2"]
+    command += ["--data", str(data), "--packages", str(PACKAGES), "--workers", str(workers)]
     env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
     serve = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
-        health = None
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
-                    health = json.load(r)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_answers(f"http://127.0.0.1:{port}/healthz", 60, serve)
+        yield serve, port
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=60) == 0
+
+
+def test_serve_runs_every_worker_on_one_store_process(built_var: Path) -> None:
+    """`budgetpub serve --store-process`: the workers read the store through it (their
+    /healthz names the stamped build and its recorded count), and stopping serve stops it."""
+    with serve_store_process(built_var, workers=2) as (serve, port):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            health = json.load(r)
         folder = (built_var / "store").resolve().name
         assert health == {
             "packages": len([p for p in PACKAGES.glob("*/datapackage.json")]),
@@ -101,42 +107,25 @@ def test_serve_runs_every_worker_on_one_store_process(built_var: Path) -> None:
             "store": f"remote-{folder}",
             "triples": json.loads((built_var / "store" / "budgetpub.json").read_text())["triples"],
         }
-        children = _children(serve.pid)
-        stores = [pid for pid in children if b"service.store_process" in _command(pid)]
-        assert len(stores) == 1 and len(children) == 2  # the store process and gunicorn
+        stores = _store_processes(serve.pid)
+        assert len(stores) == 1 and len(_children(serve.pid)) == 2  # the store process, gunicorn
         path = "/api/3/cubes/expenditure/aggregate?drilldown=functional_class"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
             assert r.headers["Budgetpub-Store"] == folder  # the facts index of that build
-    finally:
-        serve.send_signal(signal.SIGTERM)
-        assert serve.wait(timeout=60) == 0
     assert not Path(f"/proc/{stores[0]}").exists() or _zombie(stores[0])
 
 
 def test_serve_starts_the_store_process_again_if_it_dies(built_var: Path) -> None:
-    port = free_port()
-    command = [sys.executable, "-m", "service.cli", "serve", "--store-process", "--port", str(port)]
-    command += ["--data", str(built_var), "--packages", str(PACKAGES), "--workers", "1"]
-    env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
-    serve = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_until_answers(f"http://127.0.0.1:{port}/healthz", 60, serve)
-        first = [pid for pid in _children(serve.pid) if b"service.store_process" in _command(pid)]
+    with serve_store_process(built_var, workers=1) as (serve, port):
+        first = _store_processes(serve.pid)
         os.kill(first[0], signal.SIGKILL)
         again: list[int] = []
         deadline = time.monotonic() + 60
         while not again and time.monotonic() < deadline:
             time.sleep(0.2)
-            again = [
-                pid
-                for pid in _children(serve.pid)
-                if pid != first[0] and b"service.store_process" in _command(pid)
-            ]
+            again = [pid for pid in _store_processes(serve.pid) if pid != first[0]]
         assert again, "no new store process"
         wait_until_answers(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", 60)
-    finally:
-        serve.send_signal(signal.SIGTERM)
-        assert serve.wait(timeout=60) == 0
 
 
 def test_serve_says_so_when_there_is_no_store(tmp_path: Path) -> None:
@@ -153,6 +142,10 @@ def _children(pid: int) -> list[int]:
         for task in Path(f"/proc/{pid}/task").iterdir()
         for child in (task / "children").read_text().split()
     ]
+
+
+def _store_processes(pid: int) -> list[int]:
+    return [child for child in _children(pid) if b"service.store_process" in _command(child)]
 
 
 def _command(pid: int) -> bytes:
