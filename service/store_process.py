@@ -9,6 +9,10 @@ It follows DIR/store as a worker does: when `budgetpub build` swaps a new build 
 query opens it (queries already running finish on the old one), so the swap has no gap, and
 the build's stamp tells the workers which facts index and count go with it. Queries only:
 the store is opened read-only, and there is no update or Graph Store operation.
+
+Anyone on loopback can reach the port, so the guard (service/query/safety.py) judges every
+query here too, and once the port is bound the process shuts itself off from the network
+(service/sandbox.py): a SERVICE that got past the guard would find no network.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from pathlib import Path
 
 from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat, Store
 
+from service import sandbox
 from service.net import free_port, stop, wait_until_answers
+from service.query.safety import Refusal, check
 from service.store import open_store
 
 FORM = "application/x-www-form-urlencoded"
@@ -52,10 +58,17 @@ class CurrentBuild:
         return self._store
 
 
+GUARD = threading.Lock()  # rdflib's parser is not thread-safe
+MAX_LENGTH = 200_000  # the aggregate API's own queries come here too, and may be long
+
+
 def answer(store: Store, query: str) -> tuple[str, bytes]:
     """(media type, body): graphs as N-Triples, solutions and booleans as SPARQL JSON, the
-    formats service/query/backend.py's RemoteStore asks for."""
-    result = store.query(query)
+    formats service/query/backend.py's RemoteStore asks for. The guard judges every query
+    here too: anyone on loopback can reach this port, not only the workers."""
+    with GUARD:
+        judged = check(query, MAX_LENGTH)
+    result = store.query(judged.text)
     if isinstance(result, QueryTriples):
         return "application/n-triples", result.serialize(format=RdfFormat.N_TRIPLES)
     return "application/sparql-results+json", result.serialize(format=QueryResultsFormat.JSON)
@@ -90,6 +103,8 @@ def handler_for(build: CurrentBuild) -> type[BaseHTTPRequestHandler]:
             else:
                 try:
                     media_type, data = answer(build.store(), queries[0])
+                except Refusal as refusal:
+                    self._send(refusal.status, "text/plain", f"{refusal.detail}\n".encode())
                 except SyntaxError as error:
                     self._send(400, "text/plain", f"{error}\n".encode())
                 except (OSError, ValueError) as error:  # no store, or a failing evaluation
@@ -164,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         print(f"store process: {error}", file=sys.stderr)
         return 2
+    try:  # the socket is bound and the store open: from here on, no network but the port's
+        sandbox.confine()
+    except OSError as error:
+        if sandbox.required():
+            print(f"store process: no network sandbox: {error}", file=sys.stderr)
+            return 2
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -59,7 +59,7 @@ def test_it_answers_as_the_embedded_store_does(built_var: Path) -> None:
         assert remote.build() == (built_var / "store").resolve().name  # the build's stamp
         with pytest.raises(RemoteError, match="400"):
             remote.query("SELECT ?x WHERE {")
-        with pytest.raises(RemoteError, match="400"):  # queries only: no update
+        with pytest.raises(RemoteError, match="403"):  # queries only: no update (the guard)
             remote.query("DELETE WHERE { ?s ?p ?o }")
         assert len(remote) == len(embedded)
 

@@ -29,6 +29,9 @@ GRAPH_MEDIA = {
 }
 
 
+ERROR_STATUS = {"query-error": 400, "sandbox-unavailable": 503}
+
+
 @dataclass(frozen=True)
 class Backend:
     """Which store the child opens: an embedded build folder or a remote endpoint."""
@@ -93,7 +96,7 @@ class QueryRunner:
                 ) from None
         if status == "error":
             kind, detail = payload
-            raise Refusal(400 if kind == "query-error" else 502, kind, detail)
+            raise Refusal(ERROR_STATUS.get(kind, 502), kind, detail)
         media_type, body, truncated, rows = payload
         return Answer(media_type, body, truncated, rows)
 
@@ -172,15 +175,36 @@ def _graph(triples: list, result_format: str, serialize: Any, rdf_format: Any) -
     return GRAPH_MEDIA[result_format], serialize(triples, format=formats[result_format])
 
 
+def _confine(backend: Backend) -> str | None:
+    """With an embedded build Oxigraph evaluates the queries here, so this process gets no
+    network (service/sandbox.py). With a remote store it must reach the store, and the store
+    evaluates: our store process is sandboxed itself, another server relies on the guard.
+    Returns why queries cannot run, if the sandbox is required and could not be installed."""
+    if backend.remote_url:
+        return None
+    from service import sandbox
+
+    try:
+        sandbox.confine()
+    except OSError as error:
+        if sandbox.required():
+            return f"the query process could not shut itself off from the network: {error}"
+    return None
+
+
 def serve(backend: Backend) -> None:
     """Child loop: one query at a time over stdin/stdout, the answer (or error) sent whole."""
     cache: dict[str, Any] = {}
     source, sink = sys.stdin.buffer, sys.stdout.buffer
+    unsafe = _confine(backend)
     while True:
         try:
             query, form, result_format, max_rows = _receive(source)
         except EOFError:
             return
+        if unsafe:
+            _send(sink, ("error", "sandbox-unavailable", unsafe))
+            continue
         try:
             store = _open(backend, cache)
             _send(sink, ("ok", *execute(store, query, form, result_format, max_rows)))

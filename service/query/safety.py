@@ -1,12 +1,25 @@
 """Read-only and no outbound requests: a query is parsed and refused before it runs when it
 updates, loads, calls SERVICE or names graphs with FROM / FROM NAMED.
 
+One text for both parsers. The SPARQL spec (19.2) processes codepoint escapes (\\uXXXX,
+\\UXXXXXXXX) before parsing; rdflib does so everywhere (and loosely: either case, 4 or 8
+digits), Oxigraph only inside strings. A query that one parser reads as a string and the
+other as SERVICE got past the guard that way. So the escapes are expanded here, exactly as
+the spec says, the expanded text is what is judged and what runs, and a text that still
+holds anything escape-like after that (which rdflib would expand a second time) is refused.
+
+Three locks, any one of which refuses: a lexical tripwire on the expanded text (SERVICE or
+FROM followed by an IRI, a prefixed name or a variable, wherever it stands: strings
+included, so no parser's reading matters), rdflib's parse tree, and underneath both the
+sandbox of the process that runs the query (service/sandbox.py: it cannot connect).
+
 Parsing fails closed: what rdflib's SPARQL 1.1 parser cannot read is refused as malformed,
 so nothing unparsed ever reaches the store.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,6 +30,27 @@ FORMS = {
     "ConstructQuery": "construct",
     "DescribeQuery": "describe",
 }
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ESCAPE_LIKE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # what rdflib would still expand
+_GAP = r"(?:\s|#[^\n\r]*)*"  # whitespace and comments between two tokens
+_GAP1 = r"(?:\s|#[^\n\r]*)+"  # at least one: "SERVICEex:x" is one prefixed name
+_KEYWORD = r"(?<![?$\w:])"  # not inside a variable or a name: ?service, ex:from
+_TRIPWIRES = (
+    (
+        re.compile(
+            rf"{_KEYWORD}SERVICE(?:{_GAP1}SILENT)?(?:{_GAP}[<?$]|{_GAP1}[\w.\-]*:)",
+            re.IGNORECASE,
+        ),
+        "service-forbidden",
+        "SERVICE is refused: this endpoint never makes outbound requests",
+    ),
+    (
+        re.compile(rf"{_KEYWORD}FROM(?:{_GAP1}NAMED)?(?:{_GAP}<|{_GAP1}[\w.\-]*:)", re.IGNORECASE),
+        "from-forbidden",
+        "FROM and FROM NAMED are refused: the endpoint queries its own data only, "
+        "with no external graphs",
+    ),
+)
 
 
 @dataclass
@@ -24,6 +58,35 @@ class Refusal(Exception):
     status: int
     kind: str
     detail: str
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A query that may run: its form and the text to run (escapes expanded)."""
+
+    form: str
+    text: str
+
+
+def expand_escapes(query: str) -> str:
+    """\\uXXXX and \\UXXXXXXXX replaced by their characters, once, as SPARQL 1.1 (19.2)
+    says; a Refusal when an escape names no character or the result still looks escaped."""
+
+    def character(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise Refusal(400, "malformed-query", f"{match.group(0)} is not a character")
+        return chr(code)
+
+    expanded = _ESCAPE.sub(character, query)
+    if _ESCAPE_LIKE.search(expanded):
+        raise Refusal(
+            400,
+            "malformed-query",
+            "an escape sequence that spells another escape (\\u005C…) is refused: "
+            "parsers read it differently",
+        )
+    return expanded
 
 
 def _walk(node: Any) -> Any:
@@ -39,13 +102,17 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
 
 
-def check(query: str, max_length: int) -> str:
-    """The query form (select/ask/construct/describe), or a Refusal saying why not."""
+def check(query: str, max_length: int) -> Judged:
+    """The query form and the text to run, or a Refusal saying why not."""
     if len(query) > max_length:
         raise Refusal(413, "query-too-long", f"queries are limited to {max_length} characters")
     if not query.strip():
         raise Refusal(400, "missing-query", "give a SPARQL query in the query parameter")
-    return _classify(query)
+    text = expand_escapes(query)
+    for pattern, kind, detail in _TRIPWIRES:
+        if pattern.search(text):
+            raise Refusal(403, kind, detail)
+    return Judged(_classify(text), text)
 
 
 @lru_cache(maxsize=256)

@@ -206,11 +206,12 @@ def sparql() -> Response:
                     mimetype="text/html",
                 )
             raise Refusal(400, "missing-query", "give a SPARQL query in the query parameter")
-        form = check(query, int(current_app.config["SPARQL_MAX_LENGTH"]))
+        judged = check(query, int(current_app.config["SPARQL_MAX_LENGTH"]))
+        form = judged.form
         chosen = _format(form)
         if chosen == "html":
-            return _html(query, form)
-        answer = runner().run(query, form, chosen)
+            return _html(judged.text, form, query)
+        answer = runner().run(judged.text, form, chosen)
     except Refusal as refusal:
         return problem(
             refusal.status, refusal.kind, refusal.kind.replace("-", " ").title(), refusal.detail
@@ -224,7 +225,8 @@ def sparql() -> Response:
     return response
 
 
-def _html(query: str, form: str) -> Response:
+def _html(query: str, form: str, asked: str) -> Response:
+    """The query page with the answer to `query` (the judged text) below what was `asked`."""
     result: dict[str, Any]
     if form in ("construct", "describe"):
         answer = runner().run(query, form, "ttl")
@@ -249,7 +251,7 @@ def _html(query: str, form: str) -> Response:
                 "truncated": answer.truncated,
             }
     return Response(
-        render_template("sparql.html", query=query, examples=EXAMPLES, result=result),
+        render_template("sparql.html", query=asked, examples=EXAMPLES, result=result),
         mimetype="text/html",
     )
 

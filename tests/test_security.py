@@ -1,0 +1,247 @@
+"""Security and reliability of the query side (issue 12), tried as an attacker would: a TCP
+listener on loopback catches any outbound connection, and it must catch none.
+
+Real servers throughout: gunicorn on loopback serving a build (embedded), `budgetpub serve
+--store-process`, the store process on its own port, and the query process itself with the
+guard left out (the sandbox alone must hold)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.query.runner import Backend, QueryRunner
+from service.query.safety import Refusal, check
+from tests.test_store_process import serve_store_process
+
+
+class Listener:
+    """A TCP listener on loopback that counts whoever connects (and what they sent)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.socket.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.caught: list[bytes] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._done.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.caught.append(connection.recv(200))
+                except OSError:
+                    self.caught.append(b"")
+
+    def close(self) -> list[bytes]:
+        time.sleep(0.5)  # a connection made at the last moment still counts
+        self._done.set()
+        self._thread.join()
+        self.socket.close()
+        return self.caught
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    found = Listener()
+    yield found
+    found.close()
+
+
+# Ways to reach the network past a guard. {t} is the listener's URL.
+DISGUISES = [
+    # the parser differential: rdflib expanded \u everywhere, Oxigraph only in strings
+    'SELECT * WHERE { BIND("\\u0022 AS ?a) } #" AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }',
+    'SELECT * WHERE { BIND("\\U00000022 AS ?a) } #" AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }',
+    'ASK { BIND("\\u0022 AS ?a) } #" AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }',
+    'CONSTRUCT { ?s ?p ?o } WHERE { BIND("\\u0022 AS ?a) } #" AS ?b) SERVICE <{t}/x> '
+    "{ ?s ?p ?o } }",
+    "SELECT * WHERE { BIND('\\u0027 AS ?a) } #' AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { BIND('''\\u0027\\u0027\\u0027 AS ?a) } #''' AS ?b) "
+    "SERVICE <{t}/x> { ?s ?p ?o } }",
+    # an escape that spells another escape (rdflib expanded twice)
+    'SELECT * WHERE { BIND("\\u005Cu0022 AS ?a) } #" AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }',
+    # rdflib's loose reading: \U with 4 digits, \u with 8
+    'SELECT * WHERE { BIND("\\U0022 AS ?a) } #" AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }',
+    'SELECT * WHERE { BIND("\\u00000022 AS ?a) } #" AS ?b) SERVICE <{t}/x> { ?s ?p ?o } }',
+    # the keyword itself escaped, cased, commented, glued, silent, by variable or prefix
+    "SELECT * WHERE { \\u0053ERVICE <{t}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { SeRvIcE <{t}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE#c\n<{t}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE<{t}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE SILENT <{t}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { VALUES ?e { <{t}/x> } SERVICE ?e { ?s ?p ?o } }",
+    "PREFIX r: <{t}/> SELECT * WHERE { SERVICE r:x { ?s ?p ?o } }",
+    "SELECT * WHERE { { SELECT * WHERE { SERVICE <{t}/x> { ?s ?p ?o } } } }",
+    "SELECT * WHERE { OPTIONAL { SERVICE <{t}/x> { ?s ?p ?o } } }",
+    "SELECT * WHERE { FILTER EXISTS { SERVICE <{t}/x> { ?s ?p ?o } } }",
+    "SELECT * WHERE { { } UNION { SERVICE <{t}/x> { ?s ?p ?o } } }",
+    "DESCRIBE ?s WHERE { SERVICE <{t}/x> { ?s ?p ?o } }",
+    # FROM, plain and through the same differential
+    "SELECT * FROM <{t}/g> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <{t}/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    'SELECT ("\\u0022 AS ?a) FROM <{t}/g> WHERE { } #" AS ?b) WHERE { }',
+    # updates and LOAD
+    "LOAD <{t}/data.ttl>",
+    'INSERT DATA { <{t}/a> <{t}/b> "\\u0022" }',
+]
+
+
+def _disguises(target: str) -> list[str]:
+    return [query.replace("{t}", target) for query in DISGUISES]
+
+
+def _ask(base: str, query: str, how: str, accept: str = "application/json") -> int:
+    """The status /sparql answers a query sent by GET, form POST or sparql-query POST."""
+    url, data, headers = f"{base}sparql", None, {"Accept": accept}
+    if how == "get":
+        url += "?" + urllib.parse.urlencode({"query": query})
+    elif how == "form":
+        data = urllib.parse.urlencode({"query": query}).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    else:
+        data = query.encode()
+        headers["Content-Type"] = "application/sparql-query"
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_guard_judges_the_text_that_runs() -> None:
+    """Escapes are expanded once, by the spec, and the expanded text is what runs."""
+    judged = check('SELECT ?a WHERE { BIND("caf\\u00E9 \\U0001F600" AS ?a) }', 1000)
+    assert judged.form == "select"
+    assert judged.text == 'SELECT ?a WHERE { BIND("café 😀" AS ?a) }'
+    for query, kind in (
+        ('SELECT * WHERE { BIND("\\u0022" AS ?a) }', "malformed-query"),  # """ per the spec
+        ('SELECT * WHERE { BIND("\\u005Cu0041" AS ?a) }', "malformed-query"),
+        ('SELECT * WHERE { BIND("\\uD800" AS ?a) }', "malformed-query"),
+        ('SELECT * WHERE { BIND("SERVICE <http://x/>" AS ?a) }', "service-forbidden"),
+        ("SELECT * WHERE { ?s ?p ?o } #FROM <http://x/>", "from-forbidden"),
+    ):
+        with pytest.raises(Refusal) as refused:
+            check(query, 1000)
+        assert refused.value.kind == kind, query
+    # names that only contain the words are no keywords
+    for query in (
+        "PREFIX service: <http://x/> SELECT ?from ?service WHERE { ?from service:p ?service }",
+        "PREFIX from: <http://x/> SELECT * WHERE { ?s from:p ?o ; <http://x/service> ?x }",
+    ):
+        assert check(query, 1000).form == "select"
+
+
+def test_no_disguise_reaches_the_network_through_the_service(
+    live_server: str, listener: Listener
+) -> None:
+    """Every disguise, by GET, form POST and application/sparql-query, as JSON and HTML: all
+    refused, and the listener catches nobody."""
+    statuses = {}
+    for query in _disguises(listener.url):
+        for how in ("get", "form", "direct"):
+            statuses[(query, how)] = _ask(live_server, query, how)
+        statuses[(query, "html")] = _ask(live_server, query, "get", "text/html")
+    assert listener.close() == []
+    assert {k: v for k, v in statuses.items() if not 400 <= v < 500} == {}
+    assert _ask(live_server, "ASK { ?s ?p ?o }", "get") == 200  # and the endpoint still works
+
+
+def test_no_disguise_reaches_the_network_through_the_store_process(
+    built_var: Path, listener: Listener
+) -> None:
+    """`serve --store-process`: through the workers, and straight to the store process's
+    port, which anyone on loopback can reach."""
+    with serve_store_process(built_var, workers=1) as (serve, port):
+        base = f"http://127.0.0.1:{port}/"
+        store = _store_url(serve.pid)
+        statuses = {}
+        for query in _disguises(listener.url):
+            statuses[(query, "web")] = _ask(base, query, "form")
+            request = urllib.request.Request(
+                f"{store}/query",
+                data=urllib.parse.urlencode({"query": query}).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    statuses[(query, "store")] = response.status
+            except urllib.error.HTTPError as error:
+                statuses[(query, "store")] = error.code
+        assert listener.close() == []
+        assert {k: v for k, v in statuses.items() if not 400 <= v < 500} == {}
+        assert _ask(base, "ASK { ?s ?p ?o }", "get") == 200
+
+
+def _store_url(serve_pid: int) -> str:
+    """The store process's address, from its command line (a child of serve)."""
+    for child in Path(f"/proc/{serve_pid}/task/{serve_pid}/children").read_text().split():
+        arguments = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        if b"service.store_process" in arguments:
+            return f"http://127.0.0.1:{arguments[arguments.index(b'--port') + 1].decode()}"
+    raise AssertionError("no store process")
+
+
+def _seccomp(pid: int) -> tuple[str, str]:
+    status = dict(
+        line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return status["Seccomp"].strip(), status["NoNewPrivs"].strip()
+
+
+def test_the_query_process_cannot_connect_even_without_the_guard(
+    built_var: Path, listener: Listener
+) -> None:
+    """The guard left out: SERVICE handed straight to the query process of an embedded
+    build. Oxigraph tries, the kernel says no, the listener catches nobody."""
+    runner = QueryRunner(Backend(data_dir=str(built_var)), timeout=30, max_rows=10)
+    try:
+        assert runner.run("ASK { ?s ?p ?o }", "ask", "json").body  # it works
+        assert runner._process is not None
+        assert _seccomp(runner._process.pid) == ("2", "1")  # filter mode, no new privileges
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}/x> {{ ?s ?p ?o }} }}",
+        ):
+            try:
+                answer = runner.run(query, "select", "json")
+            except Refusal as refusal:
+                assert refusal.kind == "query-error"
+                assert "Operation not permitted" in refusal.detail
+            else:  # SILENT: the failure is an empty solution
+                assert b'"bindings":[{}]' in answer.body.replace(b" ", b"")
+        assert listener.close() == []
+    finally:
+        runner.stop()
+
+
+def test_the_store_process_cannot_connect(built_var: Path) -> None:
+    """The store process runs sandboxed: the kernel reports its seccomp filter."""
+    with serve_store_process(built_var, workers=1) as (serve, _port):
+        store = _store_url(serve.pid)
+        pid = next(
+            int(child)
+            for child in Path(f"/proc/{serve.pid}/task/{serve.pid}/children").read_text().split()
+            if b"service.store_process" in Path(f"/proc/{child}/cmdline").read_bytes()
+        )
+        assert _seccomp(pid) == ("2", "1")
+        with urllib.request.urlopen(f"{store}/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D") as r:
+            assert b"true" in r.read()
