@@ -245,3 +245,89 @@ def test_the_store_process_cannot_connect(built_var: Path) -> None:
         assert _seccomp(pid) == ("2", "1")
         with urllib.request.urlopen(f"{store}/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D") as r:
             assert b"true" in r.read()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `oxigraph serve` holding the seed's build: a store with no sandbox of ours,
+    as another shared store would be (BUDGETPUB_STORE_URL)."""
+    from service.build import build
+    from service.query.backend import load_remote
+    from tests.conftest import PACKAGES, SEED_SLUG
+    from tests.test_query import oxigraph_binary, start_oxigraph
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("no oxigraph server binary here (make install-test installs it)")
+    packages = tmp_path_factory.mktemp("packages")
+    (packages / SEED_SLUG).symlink_to(PACKAGES / SEED_SLUG)
+    var = tmp_path_factory.mktemp("var")
+    assert build(packages, var, "http://127.0.0.1:8000/").ok
+    process, url = start_oxigraph(binary, tmp_path_factory.mktemp("oxigraph"))
+    load_remote(url, sorted((var / "rdf").glob("*.nt")))
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+INJECTIONS = [  # each cut value closes the term it was pasted into and adds a SERVICE
+    "functional:201> } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { <x",
+    "economic_government:x> } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { <x",
+    "row_type:item> } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { <x",
+    'department:x"@zh } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { "x',
+    'dataset:x" } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { "x',
+    'year:2024"^^xsd:gYear } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { "x',
+    'project:x\\" } SERVICE <{t}/x> { ?s ?p ?o } VALUES ?z { "x',
+    'functional_class:201") } SERVICE <{t}/x> { ?s ?p ?o } FILTER("1" IN ("1',
+]
+
+
+def test_aggregate_api_cuts_cannot_inject(
+    built_var: Path, oxigraph_server: str, listener: Listener
+) -> None:
+    """The aggregate API on SPARQL (no facts index, a store with no sandbox): a cut that
+    tries to close its term and add a SERVICE is refused (400) or stays a value; nobody
+    connects, and honest cuts still answer."""
+    from service import create_app
+    from tests.conftest import PACKAGES, SEED_SLUG
+
+    app = create_app(
+        {
+            "DATA_DIR": str(built_var),
+            "PACKAGES_DIR": str(PACKAGES),
+            "STORE_URL": oxigraph_server,
+            "FACTS_INDEX": False,
+            "TESTING": True,
+        }
+    )
+    client = app.test_client()
+    try:
+        statuses, found = {}, {}
+        for cut in INJECTIONS:
+            cut = cut.replace("{t}", listener.url)
+            for path in ("aggregate", "facts", "members/project"):
+                response = client.get(
+                    f"/api/3/cubes/expenditure/{path}",
+                    query_string={"cut": cut, "drilldown": "functional_class"},
+                )
+                statuses[(cut, path)] = response.status_code
+                if response.status_code == 200:  # a value that matches nothing
+                    body = response.get_json()
+                    found[(cut, path)] = body.get("cells", body.get("data", []))
+        assert listener.close() == []
+        assert {k: v for k, v in statuses.items() if v not in (200, 400)} == {}
+        assert {k: v for k, v in found.items() if v} == {}
+        assert statuses[(INJECTIONS[0].replace("{t}", listener.url), "facts")] == 400
+        honest = client.get(
+            "/api/3/cubes/expenditure/aggregate",
+            query_string={"drilldown": "functional_class", "cut": f"dataset:{SEED_SLUG}"},
+        ).get_json()
+        assert honest["summary"] == {"amount.sum": "1485300.00", "_count": 6}
+        coded = client.get(
+            "/api/3/cubes/expenditure/aggregate",
+            query_string={"cut": f"dataset:{SEED_SLUG}|functional_class:201|row_type:item"},
+        ).get_json()
+        assert coded["summary"] == {"amount.sum": "1295700.00", "_count": 2}
+    finally:
+        if "budgetpub-runner" in app.extensions:
+            app.extensions["budgetpub-runner"].stop()

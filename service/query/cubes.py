@@ -10,14 +10,21 @@ Cuts become VALUES on the term itself where they can (an index lookup, not a fil
 labels are fetched afterwards for the keys a page returns, never joined into the aggregate.
 Facts a dimension does not apply to form a group whose key is null.
 
+Cut values come from the client: each is validated (a code is a notation, a year four
+digits) and enters the query only as a term Oxigraph itself writes (NamedNode, Literal),
+never pasted into an IRI or a string by hand.
+
 The API answers from the build's facts index (facts_index.py) when it has one; this SPARQL
 is what it runs against a shared remote store, and the index gives the same answers.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from pyoxigraph import Literal, NamedNode
 
 PREFIXES = """PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
@@ -27,13 +34,27 @@ PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 CODE = "https://w3id.org/budgetpub/code/"
+XSD_GYEAR = NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+CODE_VALUE = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # a notation: 2010301, carry-over, _none
+YEAR_VALUE = re.compile(r"[0-9]{4}")
+UNSAFE_TEXT = re.compile(r"[\\\x00-\x1f\x7f]")  # no name, slug or code holds these
 
 
 def literal(value: str) -> str:
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    return f'"{escaped}"'
+    """A plain string literal, written by Oxigraph (every character escaped that must be)."""
+    return str(Literal(value))
+
+
+def iri(value: str) -> str:
+    """An IRI term; ValueError for anything that is not an IRI (no `>` or space in it)."""
+    return str(NamedNode(value))
+
+
+TERMS = {  # how a custom dimension's cut value is written as a term
+    "year": lambda value: str(Literal(value, datatype=XSD_GYEAR)),
+    "zh": lambda value: str(Literal(value, language="zh")),  # labels are zh-tagged
+    "plain": literal,
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,7 @@ class Dimension:
     scheme: str | None = None  # its concept scheme (labels, exact cuts)
     length: int | None = None  # class/subclass level: the first digits of the notation
     custom: str | None = None  # pattern binding ?{name}_key for the other dimensions
-    custom_cut: str | None = None  # VALUES variable and how to write a value, for custom ones
+    custom_cut: tuple[str, str] | None = None  # VALUES variable and term kind (TERMS)
 
     @property
     def labelled(self) -> bool:
@@ -83,14 +104,26 @@ class Dimension:
             key = f'COALESCE({n}_key, "")' if self.name == "project" else f"{n}_key"
             return f"FILTER({key} IN ({options}))"
         if self.custom_cut:
-            variable, template = self.custom_cut.split(" ", 1)
-            terms = " ".join(template.format(literal(v)) for v in values)
+            variable, kind = self.custom_cut
+            terms = " ".join(TERMS[kind](v) for v in values)
             return f"VALUES {variable} {{ {terms} }}"
-        terms = " ".join(f"<{CODE}{self.scheme}/{v or '_none'}>" for v in values)
+        terms = " ".join(iri(f"{CODE}{self.scheme}/{v or '_none'}") for v in values)
         return f"VALUES {n}_c {{ {terms} }}"
 
+    def validate(self, value: str) -> None:
+        """BadRequest for a cut value this dimension cannot have: codes are notations, years
+        four digits, and no value holds a backslash or a control character."""
+        if self.scheme and value and not CODE_VALUE.fullmatch(value):
+            raise BadRequest(f"cut {self.name}:{value!r}: a code is letters, digits, - and _")
+        if self.name == "year" and not YEAR_VALUE.fullmatch(value):
+            raise BadRequest(f"cut year:{value!r}: a year is four digits")
+        if UNSAFE_TEXT.search(value):
+            raise BadRequest(f"cut {self.name}:{value!r}: no backslash or control character")
+
     def concept(self, key: str) -> str | None:
-        return f"{CODE}{self.scheme}/{key}" if self.scheme and key else None
+        if not (self.scheme and key and CODE_VALUE.fullmatch(key)):
+            return None
+        return f"{CODE}{self.scheme}/{key}"
 
 
 def _coded(name: str, title: str, prop: str, scheme: str, length: int | None = None) -> Dimension:
@@ -105,7 +138,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "预算年度 Fiscal year",
             "datetime",
             custom="?obs bp:fiscalYear ?year_v . BIND(STR(?year_v) AS ?year_key)",
-            custom_cut="?year_v {}^^xsd:gYear",
+            custom_cut=("?year_v", "year"),
         ),
         Dimension(
             "department",
@@ -113,14 +146,14 @@ DIMENSIONS: dict[str, Dimension] = {
             "entity",
             custom="?ds dct:isPartOf ?department_d . ?department_d dct:publisher ?department_o . "
             "?department_o rdfs:label ?department_key .",
-            custom_cut="?department_key {}@zh",  # the label is zh-tagged
+            custom_cut=("?department_key", "zh"),
         ),
         Dimension(
             "dataset",
             "数据集 Dataset",
             "other",
             custom="?ds dct:isPartOf ?dataset_d . ?dataset_d dct:identifier ?dataset_key .",
-            custom_cut="?dataset_key {}",
+            custom_cut=("?dataset_key", "plain"),
         ),
         _coded(
             "functional",
@@ -177,14 +210,14 @@ DIMENSIONS: dict[str, Dimension] = {
             "项目 Project",
             "activity",
             custom="?obs bp:project ?project_p . ?project_p bp:projectCode ?project_key .",
-            custom_cut="?project_key {}",
+            custom_cut=("?project_key", "plain"),
         ),
         Dimension(
             "column",
             "栏目 Published column",
             "other",
             custom="?obs bp:sourceColumn ?column_key .",
-            custom_cut="?column_key {}",
+            custom_cut=("?column_key", "plain"),
         ),
     )
 }
@@ -220,7 +253,9 @@ def parse_cuts(text: str | None) -> dict[str, list[str]]:
                 f"cut {part!r}: expected dimension:value with a dimension of "
                 + ", ".join(DIMENSIONS)
             )
-        cuts.setdefault(name, []).extend(values.split(";"))
+        for value in values.split(";"):
+            DIMENSIONS[name].validate(value)
+            cuts.setdefault(name, []).append(value)
     return cuts
 
 
@@ -316,7 +351,9 @@ def labels_query(dimension: str, keys: list[str]) -> str | None:
             if values
             else None
         )
-    concepts = " ".join(f"(<{dim.concept(k)}> {literal(k)})" for k in keys if dim.concept(k))
+    concepts = " ".join(
+        f"({iri(concept)} {literal(k)})" for k in keys if (concept := dim.concept(k))
+    )
     if not concepts:
         return None
     return (
