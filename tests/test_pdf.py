@@ -183,20 +183,35 @@ def _error(path: Path) -> InputError:
     return raised.value
 
 
-def test_unknown_layout_names_the_pages(tmp_path: Path) -> None:
-    # a table page with no title, after a finished table: nothing explains it
-    error = _error(_pages(tmp_path, [9, 15]))
-    assert error.type == "unknown-layout" and "page 2" in error.message
-    # tables only, and none of them the template's
-    error = _error(_pages(tmp_path, [2, 15, 16]))
-    assert error.type == "unknown-layout" and "pages [2, 3]" in error.message
+def test_pages_out_of_the_template_are_kept_and_said(tmp_path: Path) -> None:
+    """A table page with no title after a finished table: the strict Shanghai reading fails,
+    the national reader keeps every table as printed and names each one in a warning."""
+    document = read_document(_pages(tmp_path, [9, 15]))
+    assert document.template == "cn-national-pdf"
+    summary = document.tables["table_summary"]
+    assert summary.kind == "generic" and summary.recognised == "summary"
+    assert summary.pages == [1] and summary.unit == "元"
+    orphan = document.tables["table_p2"]
+    assert orphan.recognised is None and orphan.pages == [2]
+    first, third = orphan.rows[0], orphan.rows[2]
+    assert (first["c01"], first["c02"], first["c04"]) == ("204", None, "公共安全支出")
+    assert (third["c01"], third["c02"], third["c03"]) == ("204", "06", "07")  # codes stay text
+    assert first["c05"] == Decimal("1252300") and third["c07"] == Decimal("150000")
+    warned = {w.table: w for w in document.warnings}
+    assert "pages [2]" in warned["table_p2"].message
+    assert warned["table_summary"].type == "generic-table"
 
 
-def test_cut_off_and_missing_tables(tmp_path: Path) -> None:
-    error = _error(_pages(tmp_path, list(range(15))))  # stops inside the 支出预算总表
-    assert error.type == "table-cut-off" and "2023年部门支出预算总表" in error.message
-    error = _error(_pages(tmp_path, list(range(14))))
-    assert error.type == "missing-table" and "支出预算总表" in error.message
+def test_cut_off_and_missing_tables_are_read_as_far_as_they_go(tmp_path: Path) -> None:
+    # stops inside the 支出预算总表: what is there is read, nothing else is made up
+    document = read_document(_pages(tmp_path, list(range(15))))
+    kinds = {t.recognised for t in document.tables.values()}
+    assert {"summary", "income", "expenditure"} <= kinds
+    assert "general_budget_basic" not in kinds
+    expenditure = document.tables["table_expenditure"]
+    assert expenditure.title == "2023年部门支出预算总表" and expenditure.pages == [15]
+    assert document.department == "上海市普陀区人民政府万里街道办事处"
+    assert document.fiscal_year == 2023
 
 
 def test_recognised_by_content_not_extension(tmp_path: Path) -> None:

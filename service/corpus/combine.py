@@ -127,7 +127,12 @@ def _recorded_fingerprint(path: Path) -> str | None:
 def _table_kinds(members: list[Member]) -> dict[str, list[tuple[Member, dict[str, Any]]]]:
     kinds: dict[str, list[tuple[Member, dict[str, Any]]]] = {}
     for member in members:
+        printed = {
+            t["resource"] for t in member.meta.get("tables", []) if t["read"] == "as-printed"
+        }
         for resource in member.meta["resources"]:
+            if resource["name"] in printed:
+                continue  # kept as printed: its columns are its own, not the kind's
             if resource.get("format") == "csv" and resource["name"] not in NOT_COMBINED:
                 kinds.setdefault(resource["name"], []).append((member, resource))
     return kinds

@@ -22,6 +22,11 @@ class Table:
     fields: list[str]
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # a table kept as printed (kind "generic"): its columns' names, titles and types
+    columns: list[dict[str, str]] = field(default_factory=list)
+    label: str | None = None  # the printed label: 表1, 预算01表, 公开表1…
+    pages: list[int] = field(default_factory=list)  # pages of a PDF it was read from
+    recognised: str | None = None  # the catalogue kind its title names, if any
 
     def items(self) -> list[Row]:
         return [row for row in self.rows if row.get("row_type") == "item"]
@@ -84,3 +89,34 @@ class Document:
     tasks: list[Row] = field(default_factory=list)  # 年度主要任务
     template: str = "cn-department-budget-14"  # the template (and province's version) followed
     project_descriptions: list[dict[str, str]] = field(default_factory=list)  # 项目经费情况说明
+    document_kind: str = "department"  # department 部门预算 | unit 单位预算 | consolidated 汇总
+    parts: list[Part] = field(default_factory=list)  # the files of a document published in several
+    warnings: list[ReaderWarning] = field(default_factory=list)
+    pages: list[PageSummary] = field(default_factory=list)  # what each PDF page was read as
+
+
+@dataclass
+class Part:
+    """One file of a document published in several (附件1 说明 + 附件2 报表)."""
+
+    name: str
+    data: bytes
+    sha256: str
+
+
+@dataclass
+class ReaderWarning:
+    """Something the reader kept but could not fully place: said, never silent."""
+
+    type: str  # generic-table | unplaced-page | dropped-zero | missing-table | …
+    message: str
+    pages: list[int] = field(default_factory=list)
+    table: str | None = None
+
+
+@dataclass
+class PageSummary:
+    number: int
+    role: str  # cover | contents | table | continuation | prose | blank
+    why: str
+    part: str | None = None

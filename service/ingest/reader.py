@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -48,17 +49,58 @@ def decode(data: bytes, file: str) -> str:
     )
 
 
-def read_document(path: str | Path) -> Document:
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError("unreadable-file", str(error), str(path)) from error
-    if data.lstrip()[:5] == b"%PDF-":  # by content, whatever the extension
-        from service.ingest.pdf.reader import read_pdf
+MAX_BYTES = 200 * 1024 * 1024  # a disclosure is a few MB; anything larger is not one
 
-        return read_pdf(data, str(path))
+
+def read_document(path: str | Path) -> Document:
+    """A file, or a folder whose files are the parts of one document (说明 + 报表)."""
+    path = Path(path)
+    if path.is_dir():
+        return _read_parts(path)
+    data = read_file(path)
+    if data.lstrip()[:5] == b"%PDF-":  # by content, whatever the extension
+        from service.ingest.pdf.document import make_part, read_pdf
+
+        return read_pdf([make_part(path.name, data)], str(path))
     return read_text(data, str(path))
+
+
+def read_file(path: Path) -> bytes:
+    """A regular file's bytes; a FIFO, device or huge file is an error, never a hang."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                "not-a-file", "not a regular file", str(path), None, "a PDF or text file"
+            )
+        if info.st_size > MAX_BYTES:
+            raise InputError(
+                "file-too-large",
+                f"{info.st_size} bytes",
+                str(path),
+                None,
+                f"a document of at most {MAX_BYTES // 2**20} MB",
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError("unreadable-file", error.strerror or str(error), str(path)) from None
+
+
+def _read_parts(folder: Path) -> Document:
+    from service.ingest.pdf.document import make_part, read_pdf
+
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    parts = [make_part(p.name, read_file(p)) for p in files]
+    pdfs = [part for part in parts if part.data.lstrip()[:5] == b"%PDF-"]
+    if not pdfs:
+        raise InputError(
+            "no-parts",
+            "a document folder with no PDF file",
+            str(folder),
+            None,
+            "the PDF files of one document (e.g. 1-说明.pdf, 2-报表.pdf)",
+        )
+    return read_pdf(pdfs, str(folder))
 
 
 def read_text(data: bytes, file: str = "<memory>") -> Document:

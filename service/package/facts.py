@@ -99,7 +99,8 @@ def _refine(table: Table, row: Row, fact: Row) -> None:
 def document_facts(document: Document) -> list[Row]:
     facts: list[Row] = []
     for table in document.tables.values():
-        facts.extend(table_facts(document, table))
+        if table.kind != "generic":  # a table kept as printed has no coded dimensions
+            facts.extend(table_facts(document, table))
     return facts
 
 

@@ -49,7 +49,62 @@ def _description(table: Table) -> str:
     return text + (" Notes: " + " ".join(table.notes) if table.notes else "")
 
 
+def printed_table(table: Table) -> dict[str, Any]:
+    """A table kept as printed: its columns as printed, numbers in the published unit."""
+    unit = table.unit or "the unit printed with the table"
+    fields = [
+        {
+            "name": "row",
+            "title": "行",
+            "type": "integer",
+            "description": "Row of the table.",
+            "constraints": {"required": True, "minimum": 1},
+        },
+        {
+            "name": "source_page",
+            "title": "来源页码",
+            "type": "integer",
+            "description": "Page of the PDF the row was read from.",
+            "constraints": {"minimum": 1},
+        },
+        {
+            "name": "source_line",
+            "title": "来源行号",
+            "type": "integer",
+            "description": "Line of the document's extracted text the row was read from.",
+            "constraints": {"minimum": 1},
+        },
+    ]
+    for column in table.columns:
+        field: dict[str, Any] = {
+            "name": column["name"],
+            "title": column["title"],
+            "type": column["type"],
+            "description": f"Printed column {column['title']}"
+            + (f", as published in {unit} (not converted)." if column["type"] == "number" else "."),
+            "constraints": {},
+        }
+        if column["type"] == "number" and table.unit:
+            field["publishedUnit"] = table.unit
+        fields.append(field)
+    where = f" on pages {table.pages[0]}–{table.pages[-1]}" if table.pages else ""
+    kind = f" (recognised as {table.recognised})" if table.recognised else ""
+    return {
+        "name": table.resource,
+        "title": table.title,
+        "description": f"{table.label or 'Table'} {table.title}{where}{kind}, kept as printed: "
+        "one column per printed column, numbers exactly as published.",
+        "rows": table.rows,
+        "schema": {"fields": fields, "primaryKey": ["row"], "missingValues": [""]},
+        "notes": table.notes,
+        "publishedUnit": table.unit,
+        "sourceLine": table.line,
+    }
+
+
 def data_table(table: Table) -> dict[str, Any]:
+    if table.kind == "generic":
+        return printed_table(table)
     schema = table_schema(table.fields, table.kind, table.unit)
     schema["foreignKeys"] = _foreign_keys(table.fields)
     return {

@@ -30,6 +30,23 @@ LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
 TEMPLATE = "cn-department-budget-14"
+KIND_TITLES = {"department": "部门预算", "unit": "单位预算", "consolidated": "部门预算（汇总）"}
+
+
+def table_summary(document: Document) -> list[dict[str, Any]]:
+    """Which printed tables the reader recognised and typed, and which it kept as printed."""
+    return [
+        {
+            "resource": table.resource,
+            "title": table.title,
+            "label": table.label,
+            "kind": table.recognised if table.kind == "generic" else table.kind,
+            "read": "as-printed" if table.kind == "generic" else "typed",
+            "pages": table.pages,
+            "unit": table.unit or None,
+        }
+        for table in document.tables.values()
+    ]
 
 
 def slugify(name: str) -> str:
@@ -116,10 +133,30 @@ def descriptor(
     if source_format == "pdf":  # a published PDF is archived as a file, not as text
         source.update(type="file", format="pdf", mediatype="application/pdf")
         del source["encoding"]
+    if document.parts:
+        source["description"] = (
+            f"Part 1 of {len(document.parts)} of the document as published; the document's "
+            "hash is over every part's name and sha256 (see sourceParts)."
+        )
+        source["hash"] = f"sha256:{document.parts[0].sha256}"
     described.append(source)
+    for number, part in enumerate(document.parts[1:], start=2):
+        described.append(
+            {
+                "name": f"source_part_{number}",
+                "type": "file",
+                "path": f"source/{part.name}",
+                "scheme": "file",
+                "format": "pdf",
+                "mediatype": "application/pdf",
+                "hash": f"sha256:{part.sha256}",
+                "title": f"{document.title} ({part.name})",
+                "description": f"Part {number} of {len(document.parts)} of the document.",
+            }
+        )
     return {
         "name": slug,
-        "title": f"{document.department} {year}年部门预算",
+        "title": f"{document.department} {year}年{KIND_TITLES[document.document_kind]}",
         "description": (
             f"{document.department}{year}年部门预算公开：收支总表、收入、支出、财政拨款、"
             "一般公共预算、三公经费、项目支出与绩效目标等表格的开放数据。 "
@@ -140,6 +177,18 @@ def descriptor(
         "department": document.department,
         "publishedUnit": document.unit,
         "template": document.template,
+        "documentKind": document.document_kind,
+        "documentSha256": document.sha256,
+        **(
+            {
+                "sourceParts": [
+                    {"path": f"source/{p.name}", "sha256": p.sha256} for p in document.parts
+                ]
+            }
+            if document.parts
+            else {}
+        ),
+        "tables": table_summary(document),
         "responsibilities": document.responsibilities,
         "structure": document.structure,
         "goals": document.goals,
@@ -172,6 +221,8 @@ def write_package(
     staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=out_root))
     try:
         source_name = Path(document.file).name if document.file != "<memory>" else f"{slug}.txt"
+        if document.parts:
+            source_name = document.parts[0].name
         resources = all_resources(document)
         (staging / "data").mkdir()
         (staging / "source").mkdir()
@@ -181,8 +232,13 @@ def write_package(
             data = csv_text(fields, resource["rows"]).encode("utf-8")
             (staging / "data" / f"{resource['name']}.csv").write_bytes(data)
             hashes[resource["name"]] = hashlib.sha256(data).hexdigest()
-        original = _original_bytes(document)
-        (staging / "source" / source_name).write_bytes(original)
+        if document.parts:  # a document in several files: every part archived
+            for part in document.parts:
+                (staging / "source" / part.name).write_bytes(part.data)
+            original = document.parts[0].data
+        else:
+            original = _original_bytes(document)
+            (staging / "source" / source_name).write_bytes(original)
         source_format = "pdf" if original.lstrip()[:5] == b"%PDF-" else "txt"
         audit = json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1) + "\n"
         (staging / "checks.json").write_bytes(audit.encode("utf-8"))

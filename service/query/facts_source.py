@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from service import vocab
 from service.errors import PackageError
-from service.rdf.cube import NON_TABLES, row_keys
+from service.rdf.cube import cube_tables, row_keys
 
 SCALE = 4  # amounts are stored in units of 10^-4 yuan
 MAX_UNITS = 2**63 - 1
@@ -122,7 +122,7 @@ def package_facts(package: Path) -> PackageFacts:
     if slug != package.name:
         raise PackageError(f"{package}: descriptor name {slug!r} is not the folder name")
     resources = {r["name"]: r for r in descriptor["resources"] if r.get("format") == "csv"}
-    kinds = {name: r for name, r in resources.items() if name not in NON_TABLES}
+    kinds = {name: resources[name] for name in cube_tables(descriptor)}
     titles = [(n, str(r.get("title", n))) for n, r in kinds.items()]
     found = PackageFacts(slug, department, titles, [], [])
     for name, scheme in CODE_LISTS.items():

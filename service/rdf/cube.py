@@ -61,6 +61,21 @@ def row_keys(rows: list[Row]) -> dict[str, str]:
     return keys
 
 
+def printed_tables(descriptor: dict) -> set[str]:
+    """Resources kept as printed (no coded dimensions): described as files, never as cubes."""
+    return {t["resource"] for t in descriptor.get("tables", []) if t.get("read") == "as-printed"}
+
+
+def cube_tables(descriptor: dict) -> list[str]:
+    """The CSV resources that are tables of the cube, in descriptor order."""
+    printed = printed_tables(descriptor)
+    return [
+        r["name"]
+        for r in descriptor["resources"]
+        if r.get("format") == "csv" and r["name"] not in NON_TABLES and r["name"] not in printed
+    ]
+
+
 def organization_for(
     minter: Minter, department: str, unit_code: str | None, row_type: str
 ) -> NamedNode:
@@ -73,9 +88,10 @@ def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> It
     slug = data.slug
     dataset = minter.dataset(slug)
     unit = data.descriptor.get("publishedUnit", "万元")
+    kinds = set(cube_tables(data.descriptor))
     for resource in data.descriptor["resources"]:
         name = resource["name"]
-        if resource.get("format") != "csv" or name in NON_TABLES:
+        if name not in kinds:
             continue
         node = minter.table(slug, name)
         yield Triple(node, RDF.type, QB.DataSet)
@@ -98,7 +114,8 @@ def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> It
 
 def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
     slug = data.slug
-    keys = {name: row_keys(rows) for name, rows in data.tables.items() if name not in NON_TABLES}
+    kinds = set(cube_tables(data.descriptor))
+    keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in kinds}
     phase = concept("budget-phase", "approved")
     for fact in data.tables.get("facts", []):
         table = fact["table"]

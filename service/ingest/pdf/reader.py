@@ -1,4 +1,4 @@
-"""read_pdf: a published PDF in the Shanghai version of the template → one Document, or an error.
+"""read_shanghai: a published PDF in the Shanghai district template → one Document, or an error.
 
 Every page must be placed: as a table of the template (its title page or a continuation of a
 table that has not reached its 合计), or as a narrative section under a known heading. A page
@@ -17,7 +17,7 @@ from service.ingest.cells import normalise
 from service.ingest.model import Document
 from service.ingest.pdf.layouts import MANDATORY, TEMPLATE, TITLES
 from service.ingest.pdf.narrative import Block, read_narrative
-from service.ingest.pdf.pages import Page, TextLine, looks_tabular, open_pdf, read_pages
+from service.ingest.pdf.pages import Page, TextLine, looks_tabular
 from service.ingest.pdf.tables import (
     BUILDERS,
     Piece,
@@ -149,17 +149,16 @@ class _Placer:
                 section.notes[-1] += line.text
 
 
-def read_pdf(data: bytes, file: str) -> Document:
-    with open_pdf(data, file) as pdf:
-        pages = read_pages(pdf, data)
-        placer = _Placer(file)
-        for page in pages:
-            placer.place(page)
-        _check(placer, pages, file)
-        tables = {}
-        for section in placer.sections:
-            for table in BUILDERS[section.builder](Reader(file, section)):
-                tables[table.resource] = table
+def read_shanghai(pages: list[Page], data: bytes, file: str) -> Document:
+    """The Shanghai district template, read strictly: every page placed, every table typed."""
+    placer = _Placer(file)
+    for page in pages:
+        placer.place(page)
+    _check(placer, pages, file)
+    tables = {}
+    for section in placer.sections:
+        for table in BUILDERS[section.builder](Reader(file, section)):
+            tables[table.resource] = table
     assign_classes(tables)
     department = Counter(s.department for s in placer.sections if s.department).most_common(1)
     dept = department[0][0] if department else ""

@@ -1,0 +1,151 @@
+"""read_pdf: one disclosure published as one or more PDF files → one Document.
+
+The templates are tried in order: the Shanghai district template, read strictly (every page
+placed, every table typed), then the national reader that reads any region's layout and keeps
+what it cannot type as printed tables. A file that is not a readable PDF, or a PDF whose pages
+have no text (a scan), is an InputError naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from contextlib import ExitStack, suppress
+from decimal import Decimal
+
+from service.errors import InputError
+from service.ingest.model import Document, Part, ReaderWarning
+from service.ingest.pdf.generic import generic_table
+from service.ingest.pdf.national import read_national
+from service.ingest.pdf.pages import Page, open_pdf, read_pages
+from service.ingest.pdf.reader import read_shanghai
+from service.ingest.pdf.segment import figure_cells, segment
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def document_sha256(parts: list[Part]) -> str:
+    """One file: its own sha256. Several: the sha256 of their names and hashes, in order."""
+    if len(parts) == 1:
+        return parts[0].sha256
+    listing = "".join(f"{part.name}\0{part.sha256}\n" for part in parts)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def make_part(name: str, data: bytes) -> Part:
+    return Part(name, data, hashlib.sha256(data).hexdigest())
+
+
+def read_pdf(parts: list[Part], file: str) -> Document:
+    with ExitStack() as stack:
+        pages: list[Page] = []
+        part_of: dict[int, str] = {}
+        for part in parts:
+            where = f"{file}/{part.name}" if len(parts) > 1 else file
+            pdf = stack.enter_context(open_pdf(part.data, where))
+            _renumber(
+                pages, _pages(pdf, part.data, where), part_of, part.name if len(parts) > 1 else None
+            )
+        document = None
+        if len(parts) == 1:  # not the Shanghai district template: the national reader reads it
+            with suppress(InputError):
+                document = read_shanghai(pages, parts[0].data, file)
+        if document is None:
+            document = read_national(
+                pages, file, document_sha256(parts), parts if len(parts) > 1 else [], part_of
+            )
+        keep_every_figure(document, pages)
+        return document
+
+
+def keep_every_figure(document: Document, pages: list[Page]) -> None:
+    """Any printed table holding a figure no resource holds is kept as printed, and said.
+
+    The typed readers hold what their tables mean; this makes sure that what they do not
+    read (a table the template does not place, a figure in a narrative page's grid) still
+    reaches the package, each value as published or in yuan."""
+    held = held_values(document)
+    names = set(document.tables)
+    for printed in segment(pages).tables:
+        missing = [
+            value
+            for piece in printed.pieces
+            for value in figure_cells(piece.grid)
+            if not _held(value, held)
+        ]
+        if not missing:
+            continue
+        base = f"table_p{printed.pages[0]}"
+        resource = base
+        while resource in names:
+            resource = f"{base}_{len(names)}"
+        names.add(resource)
+        table = generic_table(printed, resource, printed.unit)
+        document.tables[resource] = table
+        document.warnings.append(
+            ReaderWarning(
+                "unread-figures",
+                f"{printed.name!r} on pages {printed.pages}: {len(missing)} figures no typed "
+                f"table holds (first {missing[0]}), kept as printed in resource {resource!r}",
+                printed.pages,
+                resource,
+            )
+        )
+
+
+def held_values(document: Document) -> set[Decimal]:
+    values: set[Decimal] = set()
+    for table in document.tables.values():
+        for row in table.rows:
+            for value in row.values():
+                if isinstance(value, Decimal):
+                    values.add(value.normalize())
+                elif isinstance(value, str):
+                    bare = value.replace(",", "").strip()
+                    if _NUMBER.match(bare):
+                        values.add(Decimal(bare).normalize())
+    return values
+
+
+def _held(value: str, held: set[Decimal]) -> bool:
+    number = Decimal(value)
+    return number.normalize() in held or (number * 10000).normalize() in held
+
+
+def _pages(pdf: object, data: bytes, where: str) -> list[Page]:
+    """Every page's lines; a PDF that opens but breaks in extraction is named, not a crash."""
+    try:
+        return read_pages(pdf, data)
+    except InputError:
+        raise
+    except Exception as error:  # pdfminer raises many kinds on broken fonts and streams
+        raise InputError(
+            "unreadable-pdf",
+            f"the PDF's text could not be extracted ({type(error).__name__}: {error})",
+            where,
+            None,
+            "a PDF whose pages' text can be extracted",
+        ) from None
+
+
+def _renumber(
+    pages: list[Page], new: list[Page], part_of: dict[int, str], part: str | None
+) -> None:
+    """Pages and lines numbered through every part of the document, part 1 first."""
+    page_offset = len(pages)
+    line_offset = sum(len(page.lines) for page in pages)
+    for page in new:
+        local = page.number
+        page.number += page_offset
+        for line in page.lines:
+            line.page = page.number
+            line.number += line_offset
+        for grid in page.found_grids or []:
+            grid.page = page.number
+        if part:
+            part_of[page.number] = f"{part} p.{local}"
+        pages.append(page)
+
+
+ReadPdf = Callable[[list[Part], str], Document]

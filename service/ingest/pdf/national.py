@@ -1,0 +1,176 @@
+"""read_national: any region's PDF disclosure of the national template → one Document.
+
+Pages are cut into printed tables (segment.py); a table of a kind the typed readers know
+becomes that kind's resource (typed.py), every other table is kept as printed (generic.py)
+and named in a warning, so no ruled figure is lost. The department, the year and whether this
+is a department, unit or consolidated budget come from the tables' frames and the cover.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from service.errors import InputError
+from service.ingest.catalogue import BY_KIND
+from service.ingest.cells import normalise
+from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Table
+from service.ingest.pdf.generic import generic_table
+from service.ingest.pdf.pages import Page
+from service.ingest.pdf.segment import Printed, figure_cells, segment
+
+TEMPLATE = "cn-national-pdf"
+_ORG_END = (
+    r"(?:局|委员会|委|办公厅|办公室|中心|厅|院|所|会|部|处|站|队|馆|室|署|社|校|园|团|基地|政府"
+    r"|集团|公司|学校|医院|协会)"
+)
+_ORG = re.compile(rf"^(?P<org>[\u4e00-\u9fff()（）]{{1,40}}{_ORG_END}(?:\((?:本级|汇总)\))?)")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def read_national(
+    pages: list[Page], file: str, sha256: str, parts: list[Part], part_of: dict[int, str]
+) -> Document:
+    """Every ruled table of the document, typed where the catalogue knows its columns."""
+    found = segment(pages)
+    if not found.tables:
+        raise _no_tables(pages, file)
+    unit = _document_unit(found.tables)
+    department = _department(found.tables, pages, file)
+    year = _year(found.tables, pages, file)
+    document = Document(
+        file=file,
+        sha256=sha256,
+        text="\n".join(line.text for page in pages for line in page.lines) + "\n",
+        title=_title(pages, department, year),
+        department=department,
+        fiscal_year=year,
+        unit=unit,
+        template=TEMPLATE,
+        document_kind=_document_kind(pages, found.tables),
+        parts=parts,
+    )
+    names: Counter[str] = Counter()
+    for printed in found.tables:
+        if not _worth_keeping(printed):
+            continue
+        table_unit = printed.unit or (
+            unit if printed.kind and "performance" not in printed.kind else None
+        )
+        table = _generic(printed, names, table_unit)
+        document.tables[table.resource] = table
+        document.warnings.append(_kept_as_printed(printed, table))
+    document.pages = [
+        PageSummary(role.number, role.role, role.why, part_of.get(role.number))
+        for role in found.roles
+    ]
+    return document
+
+
+def _worth_keeping(printed: Printed) -> bool:
+    """A titled table always; an untitled grid when it holds a figure or real rows."""
+    if printed.title is not None:
+        return True
+    grids = [piece.grid for piece in printed.pieces]
+    if any(figure_cells(grid) for grid in grids):
+        return True
+    return any(len(g.texts) >= 2 and max(len(r) for r in g.texts) >= 2 for g in grids)
+
+
+def _generic(printed: Printed, names: Counter[str], unit: str | None) -> Table:
+    base = f"table_{printed.kind}" if printed.kind else f"table_p{printed.pages[0]}"
+    names[base] += 1
+    resource = base if names[base] == 1 else f"{base}_{names[base]}"
+    return generic_table(printed, resource, unit)
+
+
+def _kept_as_printed(printed: Printed, table: Table) -> ReaderWarning:
+    kind = BY_KIND.get(printed.kind or "")
+    what = f"a {kind.kind} table ({kind.title_zh})" if kind else "a table not in the catalogue"
+    return ReaderWarning(
+        "generic-table",
+        f"{printed.name!r} on pages {printed.pages}: {what}, kept as printed "
+        f"in resource {table.resource!r}",
+        printed.pages,
+        table.resource,
+    )
+
+
+def _document_unit(tables: list[Printed]) -> str:
+    units = Counter(t.unit for t in tables if t.unit and t.kind != "three_public")
+    return units.most_common(1)[0][0] if units else "万元"
+
+
+def _department(tables: list[Printed], pages: list[Page], file: str) -> str:
+    """The frames' 部门名称 where printed; else the organisation the cover names."""
+    named = Counter(normalise(t.department) for t in tables if t.department)
+    if named:
+        return named.most_common(1)[0][0]
+    for page in pages[:3]:
+        cover = "".join(ln.key for ln in page.lines[:8])
+        cover = _YEAR.sub("", re.sub(r"(20\d{2})年度", r"\1年", cover))
+        org = _org(re.split(r"部门(?:综合)?预算|单位预算|(?:综合)?预算|决算", cover)[0])
+        if org:
+            return org
+    stem = re.sub(r"[-_].*$", "", file.rsplit("/", 1)[-1])
+    return stem or file
+
+
+def _org(text: str | None) -> str | None:
+    """The longest organisation name a text starts with (…局, …中心, …办公室(本级))."""
+    if not text:
+        return None
+    found = _ORG.match(normalise(text))
+    return found["org"] if found else None
+
+
+def _year(tables: list[Printed], pages: list[Page], file: str) -> int:
+    years = Counter(t.title.year for t in tables if t.title and t.title.year)
+    if years:
+        return years.most_common(1)[0][0]
+    text = " ".join(ln.key for page in pages[:3] for ln in page.lines[:12])
+    found = Counter(int(y) for y in _YEAR.findall(text))
+    if found:
+        return found.most_common(1)[0][0]
+    raise InputError(
+        "missing-year",
+        "no fiscal year in the table titles or on the cover",
+        file,
+        None,
+        "a title or cover such as 2026年部门预算",
+    )
+
+
+def _title(pages: list[Page], department: str, year: int) -> str:
+    cover = "".join(ln.key for ln in pages[0].lines[:4]) if pages and pages[0].lines else ""
+    if department in cover and str(year) in cover and len(cover) <= 60:
+        return cover
+    return f"{department}{year}年预算"
+
+
+def _document_kind(pages: list[Page], tables: list[Printed]) -> str:
+    head = " ".join(ln.key for page in pages[:2] for ln in page.lines[:10])
+    titles = " ".join(t.name for t in tables)
+    if "汇总" in head:
+        return "consolidated"
+    if "单位预算" in head or "预算单位" in titles:
+        return "unit"
+    return "department"
+
+
+def _no_tables(pages: list[Page], file: str) -> InputError:
+    if not any(page.lines for page in pages):
+        return InputError(
+            "no-text-layer",
+            f"none of the {len(pages)} pages has a text layer: a scanned PDF",
+            file,
+            None,
+            "a PDF with text (run OCR on a scan first)",
+        )
+    return InputError(
+        "no-tables",
+        f"no ruled table on any of the {len(pages)} pages",
+        file,
+        None,
+        "the budget tables of a disclosure (收支总表, 收入, 支出…)",
+    )
