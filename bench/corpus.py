@@ -98,7 +98,7 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
 
 
 def children(pid: int) -> list[int]:
-    """Children of every thread (a gthread worker starts its query process from a thread)."""
+    """Children of every thread (a threaded worker starts its query processes from threads)."""
     return sorted(
         int(child)
         for task in Path(f"/proc/{pid}/task").iterdir()
@@ -107,7 +107,7 @@ def children(pid: int) -> list[int]:
 
 
 def query_processes(worker: int) -> list[int]:
-    """A worker's query process (service/query/runner.py), not the catalog's passing
+    """A worker's query processes (service/query/child.py), not the catalog's passing
     renderers, which exit when their pages are written."""
     found = []
     for child in children(worker):
@@ -115,7 +115,7 @@ def query_processes(worker: int) -> list[int]:
             command = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"service.query.runner" in command:
+        if b"service.query.child" in command:
             found.append(child)
     return found
 
@@ -295,7 +295,7 @@ def growth(one: tuple[int, int], many: tuple[int, int], how: str) -> list[str]:
 def start(
     var: Path, packages: Path, base: str, port: int, store_process: bool = False
 ) -> subprocess.Popen[bytes]:
-    """`budgetpub serve` (2 gthread workers) on our corpus, as `make run` starts it, or with
+    """`budgetpub serve` (2 gevent workers) on our corpus, as `make run` starts it, or with
     `--store-process` (one store process that every worker queries)."""
     env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
     env["BUDGETPUB_BASE_URL"] = base

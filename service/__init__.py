@@ -26,6 +26,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SPARQL_TIMEOUT=float(os.environ.get("BUDGETPUB_SPARQL_TIMEOUT", "10")),
         SPARQL_MAX_ROWS=int(os.environ.get("BUDGETPUB_SPARQL_MAX_ROWS", "10000")),
         SPARQL_MAX_LENGTH=int(os.environ.get("BUDGETPUB_SPARQL_MAX_LENGTH", "20000")),
+        SPARQL_MAX_MEMORY=int(os.environ.get("BUDGETPUB_SPARQL_MAX_MEMORY", "2048")),
+        SPARQL_SLOTS=int(os.environ.get("BUDGETPUB_SPARQL_SLOTS", str(os.cpu_count() or 2))),
+        SPARQL_QUEUE=int(os.environ.get("BUDGETPUB_SPARQL_QUEUE", "32")),
+        SPARQL_SLOTS_DIR=os.environ.get("BUDGETPUB_SPARQL_SLOTS_DIR") or None,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # request bodies: a 20,000-character query is < 80 KB
         JSON_AS_ASCII=False,
     )
     if test_config:

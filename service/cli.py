@@ -109,6 +109,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except Exception as error:  # a missing or corrupt store: say so once, do not crash-loop
         print(f"cannot serve: {error}", file=sys.stderr)
         return 2
+    from service.web.worker import REQUEST_LINE
+
     os.environ["BUDGETPUB_DATA"] = str(data)
     os.environ["BUDGETPUB_PACKAGES"] = str(args.packages)
     command = [
@@ -120,9 +122,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--workers",
         str(args.workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(args.threads),
+        "service.web.worker.Worker",  # gevent: slow clients cost a greenlet, not a thread
+        "--worker-connections",
+        str(args.connections),
+        "--limit-request-line",
+        str(REQUEST_LINE),
         "--keep-alive",
         "5",
         "--access-logfile",
@@ -197,10 +201,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--packages", default="datapackages", help="folder of data packages")
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     serve.add_argument(
-        "--threads",
+        "--connections",
         type=int,
-        default=4,
-        help="threads per worker (gthread: keep-alive, streaming downloads)",
+        default=1000,
+        help="connections a worker serves at once (gevent: a slow client holds one, not a thread)",
     )
     serve.add_argument("--timeout", type=int, default=60, help="gunicorn worker timeout, s")
     serve.add_argument(

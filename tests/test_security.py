@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from service.query.runner import Backend, QueryRunner
+from service.query.runner import Backend, QueryRunner, every_form
 from service.query.safety import Refusal, check
 from tests.test_store_process import serve_store_process
 
@@ -207,28 +207,55 @@ def _seccomp(pid: int) -> tuple[str, str]:
     return status["Seccomp"].strip(), status["NoNewPrivs"].strip()
 
 
+SANDBOXED_SERVICE = """
+import sys
+from service.query.child import _confine, _open, execute
+config = {"data_dir": sys.argv[1], "max_memory_mb": 2048}
+assert _confine(config) is None
+store = _open(config, {})
+for query in sys.argv[2:]:
+    try:
+        print(execute(store, query, "select", "json", 10)[1].decode().replace(" ", ""))
+    except OSError as error:
+        print(type(error).__name__, error)
+"""
+
+
 def test_the_query_process_cannot_connect_even_without_the_guard(
     built_var: Path, listener: Listener
 ) -> None:
-    """The guard left out: SERVICE handed straight to the query process of an embedded
-    build. Oxigraph tries, the kernel says no, the listener catches nobody."""
-    runner = QueryRunner(Backend(data_dir=str(built_var)), timeout=30, max_rows=10)
-    try:
-        assert runner.run("ASK { ?s ?p ?o }", "ask", "json").body  # it works
-        assert runner._process is not None
-        assert _seccomp(runner._process.pid) == ("2", "1")  # filter mode, no new privileges
-        for query in (
+    """The guard left out: SERVICE handed straight to Oxigraph in a process confined as the
+    query process confines itself. Oxigraph tries, the kernel says no, the listener catches
+    nobody. And the runner's own query processes carry the filter."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SANDBOXED_SERVICE,
+            str(built_var),
             f"SELECT * WHERE {{ SERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
             f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}/x> {{ ?s ?p ?o }} }}",
-        ):
-            try:
-                answer = runner.run(query, "select", "json")
-            except Refusal as refusal:
-                assert refusal.kind == "query-error"
-                assert "Operation not permitted" in refusal.detail
-            else:  # SILENT: the failure is an empty solution
-                assert b'"bindings":[{}]' in answer.body.replace(b" ", b"")
-        assert listener.close() == []
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "PermissionError Operation not permitted (os error 1)"
+    assert '"bindings":[{}]' in lines[1]  # SILENT: the failed call is one empty solution
+    assert listener.close() == []
+    runner = QueryRunner(Backend(data_dir=str(built_var)), timeout=30, max_rows=10)
+    try:
+        assert runner.run("ASK { ?s ?p ?o }", every_form("json", "nt"), 1000).body
+        assert runner._process is not None
+        assert _seccomp(runner._process.pid) == ("2", "1")  # filter mode, no new privileges
     finally:
         runner.stop()
 
@@ -286,7 +313,8 @@ def test_aggregate_api_cuts_cannot_inject(
     built_var: Path, oxigraph_server: str, listener: Listener
 ) -> None:
     """The aggregate API on SPARQL (no facts index, a store with no sandbox): a cut that
-    tries to close its term and add a SERVICE is refused (400) or stays a value; nobody
+    tries to close its term and add a SERVICE is refused (400, or 403 by the guard, which
+    the API's queries pass too) or stays a value; nobody
     connects, and honest cuts still answer."""
     from service import create_app
     from tests.conftest import PACKAGES, SEED_SLUG
@@ -315,7 +343,7 @@ def test_aggregate_api_cuts_cannot_inject(
                     body = response.get_json()
                     found[(cut, path)] = body.get("cells", body.get("data", []))
         assert listener.close() == []
-        assert {k: v for k, v in statuses.items() if v not in (200, 400)} == {}
+        assert {k: v for k, v in statuses.items() if v not in (200, 400, 403)} == {}
         assert {k: v for k, v in found.items() if v} == {}
         assert statuses[(INJECTIONS[0].replace("{t}", listener.url), "facts")] == 400
         honest = client.get(

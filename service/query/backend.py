@@ -8,6 +8,8 @@ default graph in one request).
 
 from __future__ import annotations
 
+import json
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -27,7 +29,25 @@ ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/pla
 
 
 class RemoteError(Exception):
-    """The remote store could not answer (down, slow, or it refused the query)."""
+    """The remote store could not answer (down, slow, or it refused the query). When it said
+    why as problem details (our store process does), status, kind and detail say it."""
+
+    def __init__(self, message: str, status: int = 502, kind: str = "", detail: str = ""):
+        super().__init__(message)
+        self.status, self.kind, self.detail = status, kind, detail
+
+
+def _refusal(url: str, error: urllib.error.HTTPError) -> RemoteError:
+    """An HTTP error as a RemoteError, with the problem details a store process sends."""
+    try:
+        body = (
+            json.loads(error.read(65536)) if "json" in (error.headers["Content-Type"] or "") else {}
+        )
+    except (OSError, ValueError):
+        body = {}
+    kind = str(body.get("type", "")).rsplit("/", 1)[-1] if isinstance(body, dict) else ""
+    detail = str(body.get("detail", "")) if kind else ""
+    return RemoteError(f"{url}: {error}", error.code, kind, detail)
 
 
 def endpoints(url: str) -> tuple[str, str]:
@@ -43,18 +63,30 @@ class RemoteStore:
     def __init__(self, url: str, timeout: float = 30.0):
         self.query_url, self.gsp_url = endpoints(url)
         self.timeout = timeout
+        self.seconds: float | None = None  # limits asked of a store process (limits())
+        self.max_rows: int | None = None
+        self.truncated = False  # whether the last answer was cut at the row cap
+
+    def limits(self, seconds: float | None, max_rows: int | None) -> None:
+        """The time and rows the next queries may take: sent to the store, which enforces
+        them (service/store_process.py; other servers ignore the headers)."""
+        self.seconds, self.max_rows = seconds, max_rows
 
     def _post(self, query: str, timeout: float | None = None) -> tuple[str, bytes]:
         body = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(
-            self.query_url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
-        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
+        if self.seconds:
+            headers["Budgetpub-Timeout"] = f"{self.seconds:.3f}"
+        if self.max_rows:
+            headers["Budgetpub-Max-Rows"] = str(self.max_rows)
+        request = urllib.request.Request(self.query_url, data=body, method="POST", headers=headers)
+        wait = timeout or (self.seconds + 1 if self.seconds else self.timeout)
         try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=wait) as response:
+                self.truncated = response.headers.get("Budgetpub-Truncated") is not None
                 return response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as error:
+            raise _refusal(self.query_url, error) from error
         except OSError as error:
             raise RemoteError(f"{self.query_url}: {error}") from error
 

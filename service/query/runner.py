@@ -1,219 +1,256 @@
-"""Queries run in a child process, so a query past its time limit is stopped for real
-(the child is killed) while the web worker goes on answering other requests.
+"""Queries run in query processes (service/query/child.py), so a query past its time limit
+or its memory is stopped for real (the process is killed, or dies at its cap) while the web
+worker goes on answering other requests.
 
-One child per web worker, a fresh interpreter (`python -m service.query.runner`, so no forked
-copy of an open store), started on first use; it speaks length-prefixed pickles over its
-stdin/stdout. Requests in a worker are served one at a time, guarded by a lock.
+Each web worker keeps a few query processes (fresh interpreters, so no forked copy of an
+open store), at most one per slot. A query first takes one of the machine's slots
+(service/query/slots.py: a bounded queue in front, 503 with Retry-After when it is full),
+then an idle process; its time limit counts from its arrival, waiting included. The guard's
+parse happens in the query process, under that limit: nothing slow runs in the worker.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import pickle
 import select
-import struct
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from service.query.child import receive, send
 from service.query.safety import Refusal
+from service.query.slots import Slots, default_directory
 
-GRAPH_MEDIA = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
-
-
-ERROR_STATUS = {"query-error": 400, "sandbox-unavailable": 503}
+FORMS = ("select", "ask", "construct", "describe")
+Formats = dict[str, "str | tuple[int, str, str]"]  # per form: a format, or why none
 
 
 @dataclass(frozen=True)
 class Backend:
-    """Which store the child opens: an embedded build folder or a remote endpoint."""
+    """Which store the query processes use: an embedded build folder or a remote endpoint;
+    and the memory cap of each (MiB, 0 for none)."""
 
     data_dir: str | None = None
     remote_url: str | None = None
+    max_memory_mb: int = 0
 
 
 @dataclass
 class Answer:
+    form: str
     media_type: str
     body: bytes
     truncated: bool
     rows: int
 
 
+class _Process:
+    """One query process: its pipes, and its stderr in a file read when it dies."""
+
+    def __init__(self, backend: Backend):
+        self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in kill)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "service.query.child", json.dumps(asdict(backend))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+        )
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> str:
+        """Kill it (if it still runs) and close its pipes; what it wrote to stderr (the last
+        4 KB), also passed on to ours."""
+        if self.alive():
+            self.popen.kill()
+        self.popen.wait(timeout=10)
+        if self.log.closed:
+            return ""
+        self.log.seek(0, os.SEEK_END)
+        self.log.seek(max(0, self.log.tell() - 4096))
+        said = self.log.read().decode("utf-8", errors="replace")
+        if said.strip():
+            print(f"query process {self.popen.pid}: {said.strip()}", file=sys.stderr, flush=True)
+        for stream in (self.popen.stdin, self.popen.stdout, self.log):
+            if stream is not None:
+                stream.close()
+        return said
+
+
+def _gone(peer: socket.socket) -> bool:
+    """Whether the client closed its side (a readable socket with nothing to read)."""
+    try:
+        return peer.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 class QueryRunner:
-    def __init__(self, backend: Backend, timeout: float, max_rows: int):
+    def __init__(
+        self,
+        backend: Backend,
+        timeout: float,
+        max_rows: int,
+        slots: Slots | None = None,
+    ):
         self.backend = backend
         self.timeout = timeout
         self.max_rows = max_rows
+        identity = backend.data_dir and os.path.realpath(backend.data_dir)
+        self.slots = slots or Slots(
+            default_directory(identity or backend.remote_url or "default"),
+            os.cpu_count() or 2,
+            32,
+        )
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._idle: list[_Process] = []
 
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._process is None or self._process.poll() is not None:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "service.query.runner", json.dumps(asdict(self.backend))],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        return self._process
+    @property
+    def _process(self) -> subprocess.Popen[bytes] | None:
+        """An idle query process, if any (tests look at its /proc entry)."""
+        return self._idle[-1].popen if self._idle else None
+
+    def _take(self) -> _Process:
+        with self._lock:
+            while self._idle:
+                process = self._idle.pop()
+                if process.alive():
+                    return process
+                process.kill()
+        return _Process(self.backend)
+
+    def _give(self, process: _Process) -> None:
+        with self._lock:
+            if len(self._idle) < self.slots.slots:
+                self._idle.append(process)
+                return
+        process.kill()
+
+    def _replace(self, process: _Process) -> None:
+        """Kill a process that ran over, and start its successor now, so the next query
+        does not wait for an interpreter to start."""
+        process.kill()
+        self._give(_Process(self.backend))
 
     def stop(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait(timeout=5)
-        self._process = None
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for process in idle:
+            process.kill()
 
     def run(
-        self, query: str, form: str, result_format: str, timeout: float | None = None
+        self,
+        query: str,
+        formats: Formats,
+        max_length: int,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        watch: socket.socket | None = None,
     ) -> Answer:
+        """The answer in the format chosen for the query's form, or a Refusal. `watch`: the
+        client's socket; if the client hangs up, the query is stopped."""
         limit = timeout or self.timeout
-        with self._lock:
-            process = self._start()
-            assert process.stdin is not None and process.stdout is not None
+        deadline = time.monotonic() + limit
+        with self.slots.hold(deadline, limit):
+            process = self._take()
+            request = {
+                "query": query,
+                "formats": formats,
+                "max_length": max_length,
+                "max_rows": max_rows or self.max_rows,
+                "seconds": max(0.1, deadline - time.monotonic()),
+            }
             try:
-                _send(process.stdin, (query, form, result_format, self.max_rows))
-                ready, _, _ = select.select([process.stdout], [], [], limit)
+                reply = self._ask(process, request, deadline, limit, watch)
+            except BaseException:
+                self._replace(process)
+                raise
+            self._give(process)
+        if reply[0] == "refused":
+            _, status, kind, detail = reply
+            raise Refusal(status, kind, detail, retry_after=_retry(status, limit))
+        _, form, media_type, body, truncated, rows = reply
+        return Answer(form, media_type, body, truncated, rows)
+
+    def _ask(
+        self,
+        process: _Process,
+        request: dict[str, Any],
+        deadline: float,
+        limit: float,
+        watch: socket.socket | None,
+    ) -> tuple:
+        popen = process.popen
+        assert popen.stdin is not None and popen.stdout is not None
+        try:
+            send(popen.stdin, request)
+            waiting = [popen.stdout] + ([watch] if watch is not None else [])
+            while True:
+                left = deadline - time.monotonic()
+                ready = select.select(waiting, [], [], max(0.0, left))[0] if left > 0 else []
+                if popen.stdout in ready:
+                    return receive(popen.stdout)
+                if watch is not None and watch in ready:
+                    if _gone(watch):
+                        raise Refusal(499, "client-gone", "the client hung up")
+                    waiting.remove(watch)  # more from the client: not ours to read now
+                    continue
                 if not ready:
-                    self.stop()
                     raise Refusal(
                         503,
                         "query-timeout",
                         f"the query ran longer than the {limit:g} s limit and was stopped",
+                        retry_after=_retry(503, limit),
                     )
-                status, *payload = _receive(process.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError):
-                self.stop()
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            said = process.kill()
+            if "memory allocation" in said or "MemoryError" in said:
+                memory = self.backend.max_memory_mb
                 raise Refusal(
-                    500, "query-crashed", "the query process ended unexpectedly"
+                    503,
+                    "query-memory",
+                    f"the query needed more than the {memory} MiB a query may use, and was stopped",
+                    retry_after=_retry(503, limit),
                 ) from None
-        if status == "error":
-            kind, detail = payload
-            raise Refusal(ERROR_STATUS.get(kind, 502), kind, detail)
-        media_type, body, truncated, rows = payload
-        return Answer(media_type, body, truncated, rows)
+            raise Refusal(500, "query-crashed", "the query process ended unexpectedly") from None
 
 
-def _send(stream: IO[bytes], message: Any) -> None:
-    data = pickle.dumps(message)
-    stream.write(struct.pack("!I", len(data)) + data)
-    stream.flush()
+def _retry(status: int, limit: float) -> int | None:
+    return max(1, math.ceil(limit)) if status == 503 else None
 
 
-def _receive(stream: IO[bytes]) -> Any:
-    header = stream.read(4)
-    if len(header) < 4:
-        raise EOFError
-    (size,) = struct.unpack("!I", header)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
+def runner_for(config: Any) -> QueryRunner:
+    """A runner from an app's config (SPARQL_* settings)."""
+    backend = Backend(
+        data_dir=config["DATA_DIR"],
+        remote_url=config.get("STORE_URL"),
+        max_memory_mb=int(config["SPARQL_MAX_MEMORY"]),
+    )
+    identity = config.get("STORE_URL") or os.path.realpath(config["DATA_DIR"])
+    slots = Slots(
+        Path(config.get("SPARQL_SLOTS_DIR") or default_directory(identity)),
+        int(config["SPARQL_SLOTS"]),
+        int(config["SPARQL_QUEUE"]),
+    )
+    return QueryRunner(
+        backend, float(config["SPARQL_TIMEOUT"]), int(config["SPARQL_MAX_ROWS"]), slots
+    )
 
 
-# --- the child process ---------------------------------------------------------------------
-
-
-def _open(backend: Backend, cache: dict[str, Any]) -> Any:
-    if backend.remote_url:
-        if "store" not in cache:
-            from service.query.backend import RemoteStore
-
-            cache["store"] = RemoteStore(backend.remote_url)
-        return cache["store"]
-    from pyoxigraph import Store
-
-    link = Path(backend.data_dir or "var") / "store"
-    target = str(link.resolve())
-    if cache.get("target") != target:  # a new build was swapped in
-        cache["store"] = Store.read_only(target)
-        cache["target"] = target
-    return cache["store"]
-
-
-def execute(store: Any, query: str, form: str, result_format: str, max_rows: int) -> tuple:
-    from pyoxigraph import RdfFormat, serialize
-
-    from service.query import results
-
-    answer = store.query(query)
-    if form == "ask":
-        return results.MEDIA[result_format], results.boolean(bool(answer), result_format), False, 1
-    if form in ("construct", "describe"):
-        triples = []
-        for triple in answer:
-            if len(triples) == max_rows:
-                return (*_graph(triples, result_format, serialize, RdfFormat), True, len(triples))
-            triples.append(triple)
-        return (*_graph(triples, result_format, serialize, RdfFormat), False, len(triples))
-    variables = [v.value for v in answer.variables]
-    rows = []
-    truncated = False
-    for solution in answer:
-        if len(rows) == max_rows:
-            truncated = True
-            break
-        rows.append([solution[v] for v in variables])
-    body = results.solutions(variables, rows, result_format, truncated)
-    return results.MEDIA[result_format], body, truncated, len(rows)
-
-
-def _graph(triples: list, result_format: str, serialize: Any, rdf_format: Any) -> tuple:
-    formats = {
-        "ttl": rdf_format.TURTLE,
-        "nt": rdf_format.N_TRIPLES,
-        "jsonld": rdf_format.JSON_LD,
-        "rdf": rdf_format.RDF_XML,
+def every_form(result_format: str, graph_format: str) -> Formats:
+    """The same formats whatever the form (the API and the store process)."""
+    return {
+        form: graph_format if form in ("construct", "describe") else result_format for form in FORMS
     }
-    return GRAPH_MEDIA[result_format], serialize(triples, format=formats[result_format])
-
-
-def _confine(backend: Backend) -> str | None:
-    """With an embedded build Oxigraph evaluates the queries here, so this process gets no
-    network (service/sandbox.py). With a remote store it must reach the store, and the store
-    evaluates: our store process is sandboxed itself, another server relies on the guard.
-    Returns why queries cannot run, if the sandbox is required and could not be installed."""
-    if backend.remote_url:
-        return None
-    from service import sandbox
-
-    try:
-        sandbox.confine()
-    except OSError as error:
-        if sandbox.required():
-            return f"the query process could not shut itself off from the network: {error}"
-    return None
-
-
-def serve(backend: Backend) -> None:
-    """Child loop: one query at a time over stdin/stdout, the answer (or error) sent whole."""
-    cache: dict[str, Any] = {}
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    unsafe = _confine(backend)
-    while True:
-        try:
-            query, form, result_format, max_rows = _receive(source)
-        except EOFError:
-            return
-        if unsafe:
-            _send(sink, ("error", "sandbox-unavailable", unsafe))
-            continue
-        try:
-            store = _open(backend, cache)
-            _send(sink, ("ok", *execute(store, query, form, result_format, max_rows)))
-        except SyntaxError as error:
-            _send(sink, ("error", "query-error", str(error)))
-        except Exception as error:
-            kind = "store-unavailable" if "RemoteError" in type(error).__name__ else "query-error"
-            _send(sink, ("error", kind, f"{type(error).__name__}: {error}"))
-
-
-if __name__ == "__main__":
-    serve(Backend(**json.loads(sys.argv[1])))

@@ -58,6 +58,7 @@ class Refusal(Exception):
     status: int
     kind: str
     detail: str
+    retry_after: int | None = None  # seconds, for a 503 that is worth retrying
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ def _classify(query: str) -> str:
             403,
             "update-forbidden",
             "this endpoint is read-only: SPARQL Update and LOAD are refused",
+        ) from None
+    except RecursionError:
+        raise Refusal(
+            400, "query-too-deep", "the query nests deeper than this endpoint reads"
         ) from None
     except Exception as error:  # the parser's own errors on odd input are still bad queries
         raise Refusal(400, "malformed-query", f"SPARQL syntax error: {error}") from None

@@ -21,6 +21,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from service.query import cubes, facts_index
+from service.query.runner import every_form
 from service.query.safety import Refusal
 from service.web.api_openapi import document
 from service.web.errors import ApiError, positive
@@ -29,8 +30,11 @@ from service.web.sparql import runner
 
 bp = Blueprint("api", __name__, url_prefix="/api/3")
 MAX_PAGE_SIZE = 10000
+API_QUERY_LENGTH = 1_000_000  # the API's own queries: long cut lists make long queries
 CACHED_PAGE_SIZE = 1000  # aggregates answered from the index are kept up to this page size
-_local = threading.local()  # per thread: DATA_DIR → (index path, its read-only connection)
+# per OS thread (a gthread's, or a gevent worker's one thread; threading.local would be one
+# per greenlet, so one per request): (thread, DATA_DIR) → (index path, its connection)
+_opened_indexes: dict[tuple[int, Path], tuple[Path, sqlite3.Connection]] = {}
 
 
 def _opened() -> tuple[Path, sqlite3.Connection] | None:
@@ -50,12 +54,13 @@ def _opened() -> tuple[Path, sqlite3.Connection] | None:
         path is None or site().version() != f"remote-{path.parent.name}"
     ):
         return None
-    opened: dict[Path, tuple[Path, sqlite3.Connection]] = _local.__dict__.setdefault("open", {})
-    if data_dir in opened and opened[data_dir][0] != path:
-        opened.pop(data_dir)[1].close()
-    if path is not None and data_dir not in opened:
-        opened[data_dir] = (path, facts_index.connect(path))
-    g.facts_index = opened.get(data_dir)
+    key = (threading.get_native_id(), data_dir)
+    opened = _opened_indexes
+    if key in opened and opened[key][0] != path:
+        opened.pop(key)[1].close()
+    if path is not None and key not in opened:
+        opened[key] = (path, facts_index.connect(path))
+    g.facts_index = opened.get(key)
     return g.facts_index
 
 
@@ -67,7 +72,7 @@ def index() -> sqlite3.Connection | None:
 def select(query: str) -> list[dict[str, str]]:
     """Run a SELECT through the query runner (time limit, either backend) → plain rows."""
     try:
-        answer = runner().run(query, "select", "json")
+        answer = runner().run(query, every_form("json", "nt"), max_length=API_QUERY_LENGTH)
     except Refusal as refusal:
         raise ApiError(refusal.status, refusal.kind, refusal.detail) from None
     data = json.loads(answer.body)

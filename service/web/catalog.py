@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -92,9 +93,15 @@ def _build_dir(app: Flask, version: str) -> Path | None:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """One renderer per page across threads and workers (flock on a file beside it)."""
+    """One renderer per page across threads and workers (flock on a file beside it). Waits
+    by polling: a blocking flock would stall a gevent worker's every request."""
     with open(path.with_name(f".{path.name}.lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                time.sleep(0.05)
         try:
             yield
         finally:

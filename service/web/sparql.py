@@ -4,12 +4,13 @@ read-only and safe (see service.query.safety), with an HTML query page for peopl
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from service.query.runner import Backend, QueryRunner
-from service.query.safety import Refusal, check
+from service.query.runner import FORMS, Answer, Formats, QueryRunner, runner_for
+from service.query.safety import Refusal
 from service.web.errors import problem
 from service.web.site import site
 
@@ -139,16 +140,12 @@ def runner() -> QueryRunner:
     app = current_app
     found = app.extensions.get("budgetpub-runner")
     if found is None:
-        backend = Backend(data_dir=app.config["DATA_DIR"], remote_url=app.config.get("STORE_URL"))
-        found = QueryRunner(
-            backend, float(app.config["SPARQL_TIMEOUT"]), int(app.config["SPARQL_MAX_ROWS"])
-        )
-        app.extensions["budgetpub-runner"] = found
+        found = app.extensions["budgetpub-runner"] = runner_for(app.config)
     return found
 
 
 def _query_text() -> str | None:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return request.args.get("query")
     content_type = request.mimetype
     if content_type == "application/sparql-update" or "update" in request.form:
@@ -162,6 +159,18 @@ def _query_text() -> str | None:
     raise Refusal(
         415, "unsupported-media-type", "POST a form (query=…) or application/sparql-query"
     )
+
+
+def _formats() -> Formats:
+    """The format for each query form, or why the client accepts none: the form is known
+    only once the query process has parsed the query."""
+    found: Formats = {}
+    for form in FORMS:
+        try:
+            found[form] = _format(form)
+        except Refusal as refusal:
+            found[form] = (refusal.status, refusal.kind, refusal.detail)
+    return found
 
 
 def _format(form: str) -> str:
@@ -206,16 +215,12 @@ def sparql() -> Response:
                     mimetype="text/html",
                 )
             raise Refusal(400, "missing-query", "give a SPARQL query in the query parameter")
-        judged = check(query, int(current_app.config["SPARQL_MAX_LENGTH"]))
-        form = judged.form
-        chosen = _format(form)
-        if chosen == "html":
-            return _html(judged.text, form, query)
-        answer = runner().run(judged.text, form, chosen)
+        formats = _formats()
+        answer = runner().run(query, formats, int(current_app.config["SPARQL_MAX_LENGTH"]))
+        if formats[answer.form] == "html":
+            return _html(query, answer)
     except Refusal as refusal:
-        return problem(
-            refusal.status, refusal.kind, refusal.kind.replace("-", " ").title(), refusal.detail
-        )
+        return refused(refusal)
     response = Response(answer.body, mimetype=answer.media_type)
     if answer.truncated:
         response.headers["Budgetpub-Truncated"] = str(answer.rows)
@@ -225,18 +230,26 @@ def sparql() -> Response:
     return response
 
 
-def _html(query: str, form: str, asked: str) -> Response:
-    """The query page with the answer to `query` (the judged text) below what was `asked`."""
+def refused(refusal: Refusal) -> Response:
+    response = problem(
+        refusal.status, refusal.kind, refusal.kind.replace("-", " ").title(), refusal.detail
+    )
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _html(query: str, answer: Answer) -> Response:
+    """The query page, the query as asked and its answer (a table, a yes/no or Turtle)."""
     result: dict[str, Any]
+    form = answer.form
     if form in ("construct", "describe"):
-        answer = runner().run(query, form, "ttl")
         result = {
             "kind": "graph",
             "text": answer.body.decode("utf-8"),
             "truncated": answer.truncated,
         }
     else:
-        answer = runner().run(query, form, "json")
         data = json.loads(answer.body)
         if form == "ask":
             result = {"kind": "boolean", "value": data["boolean"]}
@@ -251,7 +264,7 @@ def _html(query: str, form: str, asked: str) -> Response:
                 "truncated": answer.truncated,
             }
     return Response(
-        render_template("sparql.html", query=asked, examples=EXAMPLES, result=result),
+        render_template("sparql.html", query=query, examples=EXAMPLES, result=result),
         mimetype="text/html",
     )
 
@@ -260,4 +273,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SPARQL_TIMEOUT", 10)
     app.config.setdefault("SPARQL_MAX_ROWS", 10000)
     app.config.setdefault("SPARQL_MAX_LENGTH", 20000)
+    app.config.setdefault("SPARQL_MAX_MEMORY", 2048)
+    app.config.setdefault("SPARQL_SLOTS", os.cpu_count() or 2)
+    app.config.setdefault("SPARQL_QUEUE", 32)
     app.register_blueprint(bp)
