@@ -40,6 +40,7 @@ def serving(data_dir: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        server.runner.stop()  # type: ignore[attr-defined]
 
 
 def test_it_answers_as_the_embedded_store_does(built_var: Path) -> None:
