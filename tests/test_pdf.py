@@ -208,8 +208,12 @@ def test_cut_off_and_missing_tables_are_read_as_far_as_they_go(tmp_path: Path) -
     kinds = {t.recognised for t in document.tables.values()}
     assert {"summary", "income", "expenditure"} <= kinds
     assert "general_budget_basic" not in kinds
-    expenditure = document.tables["table_expenditure"]
+    expenditure = next(t for t in document.tables.values() if t.recognised == "expenditure")
     assert expenditure.title == "2023年部门支出预算总表" and expenditure.pages == [15]
+    rows = {row["functional_code"]: row for row in expenditure.rows}
+    assert None not in rows  # cut off before its 合计
+    assert (rows["201"]["row_type"], rows["20105"]["row_type"]) == ("subtotal", "subtotal")
+    assert rows["2010506"]["row_type"] == "item" and rows["2010506"]["total"] == Decimal(26300)
     assert document.department == "上海市普陀区人民政府万里街道办事处"
     assert document.fiscal_year == 2023
 

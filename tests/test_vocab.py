@@ -462,7 +462,19 @@ def test_broader(g, scheme, child, parent):
 @pytest.mark.parametrize(
     "scheme,expected",
     [
-        ("expenditure-type", {"all", "basic", "project", "_none"}),
+        (
+            "expenditure-type",
+            {
+                "all",
+                "basic",
+                "project",
+                "business-operating",
+                "remittance",
+                "subsidy",
+                "carry-forward",
+                "_none",
+            },
+        ),
         ("budget-phase", {"draft", "approved", "revised", "executed", "_none"}),
         ("operation-character", {"expenditure", "revenue", "_none"}),
         ("row-type", {"total", "department", "unit", "item", "subtotal", "of-which", "_none"}),

@@ -9,7 +9,7 @@ the template, not from the header lines, because PDF extraction shifts merged he
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from service.ingest.cells import normalise
 
@@ -26,6 +26,7 @@ class Column:
     expenditure_type: str | None = None
     fund_source: str | None = None
     economic_class: str | None = None
+    in_cube: bool = True  # False: not an amount of the document's year (a prior-year column)
 
 
 def amount(name: str, title: str, keyword: str | None = None, **facets: str | bool) -> Column:
@@ -192,6 +193,29 @@ ECONOMIC_SUMMARY_COLUMNS = [
     ),
     amount("other_income", "其他收入", fund_source="other-income"),
 ]
+
+# columns regions print beside the template's in function tables (Guangdong, Zhejiang, Beijing…)
+REGIONAL_FUNCTIONAL_COLUMNS = (
+    amount("basic_personnel", "基本支出·人员经费", expenditure_type="personnel"),
+    amount("basic_public", "基本支出·公用经费", expenditure_type="public"),
+    amount(
+        "project_excluding_capital",
+        "项目支出·其中：扣除基建项目后预算数",
+        expenditure_type="project",
+    ),
+    amount(
+        "business_operating_expenditure",
+        "事业单位经营支出",
+        expenditure_type="business-operating",
+    ),
+    amount("remittance_to_superior", "上缴上级支出", expenditure_type="remittance"),
+    amount("subsidy_to_subordinates", "对附属单位补助支出", expenditure_type="subsidy"),
+    amount("carry_forward", "结转下年", expenditure_type="carry-forward"),
+    amount("procurement_total", "政府采购项目·小计"),
+    amount("procurement_sme", "政府采购项目·其中：预留给中小企业的项目资金规模"),
+    amount("procurement_small_micro", "政府采购项目·其中：预留给小型、微型企业的项目资金规模"),
+    amount("prior_year_total", "上年预算数", in_cube=False),
+)
 
 THREE_PUBLIC_COLUMNS = [
     amount("total", "“三公”经费合计", "合计", expenditure_type="all"),
@@ -407,6 +431,8 @@ class Layout:
     mandatory: bool = False
     fund_source: str = "all"  # fund source every amount of the table belongs to
     resources: tuple[str, ...] = field(default=())
+    # columns other regions print in this kind of table (read from PDFs, never from text)
+    extra_columns: tuple[Column, ...] = field(default=())
 
 
 def _p(regex: str) -> re.Pattern[str]:
@@ -580,6 +606,20 @@ def match_layout(line: str) -> tuple[Layout, int | None] | None:
         if layout.pattern.match(key):
             return layout, year
     return None
+
+
+_FUNCTIONAL_KINDS = (
+    "expenditure",
+    "general_budget_expenditure",
+    "government_fund_expenditure",
+    "state_capital_expenditure",
+)
+LAYOUTS = tuple(
+    replace(layout, extra_columns=REGIONAL_FUNCTIONAL_COLUMNS)
+    if layout.kind in _FUNCTIONAL_KINDS
+    else layout
+    for layout in LAYOUTS
+)
 
 
 def layout_by_kind(kind: str) -> Layout:

@@ -53,6 +53,8 @@ def table_facts(document: Document, table: Table) -> list[Row]:
             if not hasattr(value, "as_tuple") or name == "source_line":
                 continue
             column = columns.get(name)
+            if column is not None and not column.in_cube:
+                continue  # another year's amount: described in the table, not in this cube
             fact: Row = {
                 "table": table.resource,
                 "source_line": row["source_line"],
@@ -168,7 +170,8 @@ def facts_schema() -> dict[str, Any]:
                 "expenditure_type",
                 "支出类型",
                 "string",
-                "all, basic, personnel, public, project, operating or specific.",
+                "all, basic, personnel, public, project, operating, specific, "
+                "business-operating, remittance, subsidy or carry-forward.",
                 {
                     "enum": [
                         "all",
@@ -178,6 +181,10 @@ def facts_schema() -> dict[str, Any]:
                         "project",
                         "operating",
                         "specific",
+                        "business-operating",
+                        "remittance",
+                        "subsidy",
+                        "carry-forward",
                     ]
                 },
             ),

@@ -141,7 +141,7 @@ def common_field(name: str) -> dict[str, Any]:
 
 def columns_by_name(kind: str) -> dict[str, Column]:
     layout = layout_by_kind(kind)
-    return {c.name: c for c in (*layout.columns, *layout.right_columns)}
+    return {c.name: c for c in (*layout.extra_columns, *layout.columns, *layout.right_columns)}
 
 
 def table_schema(fields: list[str], kind: str, unit: str) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from service.ingest.layouts import THREE_PUBLIC_COLUMNS, Layout, amount
+from service.ingest.layouts import (
+    BASIC_COLUMNS,
+    EXPENDITURE_COLUMNS,
+    REGIONAL_FUNCTIONAL_COLUMNS,
+    THREE_PUBLIC_COLUMNS,
+    Layout,
+    amount,
+)
 
 TEMPLATE = "shanghai-department-budget"
 _NEVER = re.compile(r"(?!)")
@@ -44,7 +51,33 @@ THREE_PUBLIC_OPERATING = Layout(
     fund_source="general-public-budget",
     resources=("three_public_expenses",),
 )
-PDF_LAYOUTS: tuple[Layout, ...] = (INCOME_BY_FUNCTION, THREE_PUBLIC_OPERATING)
+FISCAL_APPROPRIATION_EXPENDITURE = Layout(
+    "fiscal_appropriation_expenditure",
+    "财政拨款支出表",
+    "Fiscal appropriation expenditure by function",
+    _NEVER,
+    "pdf",
+    tuple(EXPENDITURE_COLUMNS),
+    fund_source="fiscal-appropriation",
+    resources=("fiscal_appropriation_expenditure",),
+    extra_columns=REGIONAL_FUNCTIONAL_COLUMNS,
+)
+FISCAL_APPROPRIATION_BASIC = Layout(
+    "fiscal_appropriation_basic",
+    "财政拨款基本支出表",
+    "Fiscal appropriation basic expenditure by economic classification",
+    _NEVER,
+    "pdf",
+    tuple(BASIC_COLUMNS),
+    fund_source="fiscal-appropriation",
+    resources=("fiscal_appropriation_basic",),
+)
+PDF_LAYOUTS: tuple[Layout, ...] = (
+    INCOME_BY_FUNCTION,
+    THREE_PUBLIC_OPERATING,
+    FISCAL_APPROPRIATION_EXPENDITURE,
+    FISCAL_APPROPRIATION_BASIC,
+)
 
 # title (year, 部门/单位 and quotes removed) → (table kind, builder, resources)
 TITLES: dict[str, tuple[str, str, tuple[str, ...]]] = {

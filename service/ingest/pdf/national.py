@@ -18,6 +18,7 @@ from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Tab
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.pages import Page
 from service.ingest.pdf.segment import Printed, figure_cells, segment
+from service.ingest.pdf.typed import SHAPES, NotTyped, typed_table
 
 TEMPLATE = "cn-national-pdf"
 _ORG_END = (
@@ -57,9 +58,20 @@ def read_national(
         table_unit = printed.unit or (
             unit if printed.kind and "performance" not in printed.kind else None
         )
+        why = "no typed reading for this kind"
+        if printed.kind in SHAPES and SHAPES[printed.kind].resource not in document.tables:
+            try:
+                typed = typed_table(printed, table_unit or "", year, document.warnings)
+            except NotTyped as reason:
+                why = str(reason)
+            else:
+                document.tables[typed.resource] = typed
+                continue
+        elif printed.kind in SHAPES:
+            why = f"a second {printed.kind} table"
         table = _generic(printed, names, table_unit)
         document.tables[table.resource] = table
-        document.warnings.append(_kept_as_printed(printed, table))
+        document.warnings.append(_kept_as_printed(printed, table, why))
     document.pages = [
         PageSummary(role.number, role.role, role.why, part_of.get(role.number))
         for role in found.roles
@@ -84,13 +96,13 @@ def _generic(printed: Printed, names: Counter[str], unit: str | None) -> Table:
     return generic_table(printed, resource, unit)
 
 
-def _kept_as_printed(printed: Printed, table: Table) -> ReaderWarning:
+def _kept_as_printed(printed: Printed, table: Table, why: str) -> ReaderWarning:
     kind = BY_KIND.get(printed.kind or "")
     what = f"a {kind.kind} table ({kind.title_zh})" if kind else "a table not in the catalogue"
     return ReaderWarning(
         "generic-table",
         f"{printed.name!r} on pages {printed.pages}: {what}, kept as printed "
-        f"in resource {table.resource!r}",
+        f"in resource {table.resource!r} ({why})",
         printed.pages,
         table.resource,
     )

@@ -147,7 +147,11 @@ def first_data_row(grid: Grid) -> int:
         first = filled[0]
         if any(looks_like_amount(c) and not _small_int(c) for c in filled):
             return index
-        if re.match(r"^\[?\d{3,}", first) or first in ("合计", "总计", "无"):
+        if first in ("合计", "总计", "无") and all(
+            looks_like_amount(c) or c in ("-", "—") for c in filled[1:]
+        ):
+            return index  # a total row (an empty table's has only its label)
+        if re.match(r"^\[?\d{3,}", first):
             return index
         if re.match(r"^[一二三四五六七八九十]+、|^\d+[.、．]", first):
             return index

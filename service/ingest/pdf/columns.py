@@ -1,0 +1,83 @@
+"""What a printed column means, from its header words: declarations, not code.
+
+A region prints the same column under its own words (合计 / 总计 / 小计 / 支出总计; 人员经费 /
+人员支出 / 人员经费支出; 公用经费 / 日常公用支出). Each rule below names a field and the words
+its header's last cell must hold, optionally with words the header above it must (or must not)
+hold. The first rule that matches wins. A column no rule names keeps its table as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str
+    leaf: tuple[str, ...]  # the last header cell holds one of these
+    above: tuple[str, ...] = ()  # a header cell above holds one of these
+    not_above: tuple[str, ...] = ()
+    exact: bool = False  # the last cell is exactly one of the words
+
+
+_TOTAL = ("合计", "总计", "小计", "支出总计", "预算", "预算数", "金额", "本年预算数", "预算金额")
+_PROCUREMENT = ("政府采购",)
+
+FUNCTIONAL: tuple[Rule, ...] = (
+    Rule("procurement_small_micro", ("小型、微型", "小微"), _PROCUREMENT),
+    Rule("procurement_sme", ("中小企业",), _PROCUREMENT),
+    Rule("procurement_total", _TOTAL, _PROCUREMENT, exact=True),
+    Rule("basic_personnel", ("人员经费", "人员支出", "工资福利")),
+    Rule("basic_public", ("公用经费", "日常公用", "公用支出")),
+    Rule("basic_total", _TOTAL, ("基本支出",), exact=True),
+    Rule("basic_total", ("基本支出",)),
+    Rule("project_excluding_capital", ("扣除基建",)),
+    Rule("project_total", (*_TOTAL, "项目支出总数"), ("项目支出",), exact=True),
+    Rule("project_total", ("项目支出总数",)),
+    Rule("project_total", ("项目支出", "专项业务经费")),
+    Rule("business_operating_expenditure", ("事业单位经营支出", "经营支出")),
+    Rule("remittance_to_superior", ("上缴上级",)),
+    Rule("subsidy_to_subordinates", ("对附属单位补助", "附属单位补助")),
+    Rule("carry_forward", ("结转下年",)),
+    Rule("total", _TOTAL, exact=True),
+)
+
+ECONOMIC: tuple[Rule, ...] = (
+    Rule("personnel", ("人员经费", "人员支出", "人员类")),
+    Rule("public", ("公用经费", "日常公用", "公用支出")),
+    Rule("total", (*_TOTAL, "基本支出"), exact=True),
+)
+
+LEADING_CODE = re.compile(r"编码|代码|^类$|^款$|^项$|科目$")
+_YEAR = re.compile(r"(20\d{2})年")
+_NOISE = re.compile(r"^(其中[:：]?|\d+|栏次|\*+)$")
+_UNIT_SUFFIX = re.compile(r"[(（](万元|元|千元)[)）]$")
+
+
+def header_parts(title: str) -> list[str]:
+    """A generic column title (上·下, unit suffix, column number) as its meaningful parts."""
+    parts = [_UNIT_SUFFIX.sub("", p) for p in title.split("·")]
+    parts = [re.sub(r"^其中[:：]?", "", p) for p in parts]
+    return [p for p in parts if p and not _NOISE.match(p)]
+
+
+def field_for(title: str, rules: tuple[Rule, ...], year: int | None) -> str | None:
+    """The field a column's header names, or None."""
+    parts = header_parts(title)
+    if not parts:
+        return None
+    years = {int(y) for part in parts for y in _YEAR.findall(part)}
+    if year and years and year not in years:
+        return "prior_year_total"
+    leaf, above = parts[-1], parts[:-1]
+    for rule in rules:
+        held = leaf in rule.leaf if rule.exact else any(w in leaf for w in rule.leaf)
+        if not held:
+            continue
+        if rule.above and not any(w in part for w in rule.above for part in above):
+            continue
+        if any(w in part for w in rule.not_above for part in above):
+            continue
+        return rule.field
+    return None
