@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,7 +40,7 @@ def serving(data: Path, workers: int = 2, **settings: str) -> Iterator[str]:
     command += ["--data", str(data), "--packages", str(PACKAGES), "--workers", str(workers)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
-        wait_until_answers(f"http://127.0.0.1:{port}/healthz", 60, process)
+        wait_until_answers(f"http://127.0.0.1:{port}/context.jsonld", 60, process)
         yield f"http://127.0.0.1:{port}/"
     finally:
         process.send_signal(signal.SIGTERM)
@@ -235,3 +236,91 @@ def test_slow_clients_do_not_hold_the_workers(built_var: Path) -> None:
         finally:
             for connection in sockets:
                 connection.close()
+
+
+def _seed_build(tmp_path: Path) -> Path:
+    """A build of the seed package of our own, to break."""
+    from service.build import build
+
+    packages = tmp_path / "packages"
+    packages.mkdir()
+    (packages / SEED_SLUG).symlink_to(PACKAGES / SEED_SLUG)
+    assert build(packages, tmp_path / "var", "http://127.0.0.1:8000/").ok
+    return tmp_path / "var"
+
+
+def test_gunicorn_refusals_body_limit_head_long_gets_and_deep_nesting(built_var: Path) -> None:
+    """Item 11, the web parts: gunicorn's own refusals are problem details; a GET carries
+    the longest query the endpoint takes; bodies are capped; HEAD /sparql works; deep but
+    valid nesting parses, and deeper is a plain 400."""
+    with serving(built_var) as base:
+        longest = 'SELECT ?x WHERE { BIND("' + "一" * 19960 + '" AS ?x) }'
+        assert len(longest) <= 20000
+        status, _, body = sparql(base, longest)
+        assert (
+            status == 200 and len(json.loads(body)["results"]["bindings"][0]["x"]["value"]) == 19960
+        )
+        for status_wanted, url, headers in (
+            (414, f"{base}sparql?query=" + "x" * 300_000, {}),
+            (431, f"{base}healthz", {"X-Big": "y" * 20_000}),
+        ):
+            status, headers_got, body = get(url, **headers)
+            assert status == status_wanted
+            assert headers_got["Content-Type"] == "application/problem+json"
+            assert json.loads(body)["status"] == status_wanted
+        request = urllib.request.Request(
+            f"{base}sparql",
+            data=b"ASK {} #" + b"x" * (2 * 1024 * 1024),
+            headers={"Content-Type": "application/sparql-query"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=30)
+            raise AssertionError("a 2 MiB body was taken")
+        except urllib.error.HTTPError as error:
+            assert error.code == 413 and error.headers["Content-Type"] == "application/problem+json"
+        head = urllib.request.Request(f"{base}sparql?query=ASK%7B%7D", method="HEAD")
+        with urllib.request.urlopen(head, timeout=30) as response:
+            assert response.status == 200 and response.read() == b""
+        deep = "SELECT * WHERE { FILTER(" + "(" * 500 + "true" + ")" * 500 + ") }"
+        status, _, body = sparql(base, deep)
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 1
+        deeper = "SELECT * WHERE { FILTER(" + "(" * 5000 + "true" + ")" * 5000 + ") }"
+        status, _, body = sparql(base, deeper)
+        assert (status, kind(body)) == (400, "query-too-deep")
+        assert "recursion" not in body.decode()
+
+
+def test_a_deleted_store_is_a_503_that_names_no_path(tmp_path: Path) -> None:
+    """The store deleted under a running server: queries answer 503 store-unavailable, and
+    no answer gives the server's filesystem paths."""
+    var = _seed_build(tmp_path)
+    with serving(var) as base:
+        shutil.rmtree(var / "stores")
+        answers = [
+            sparql(base, "ASK { ?s ?p ?o }"),
+            get(f"{base}api/3/cubes/expenditure/aggregate?drilldown=functional_class"),
+        ]
+        assert [(status, kind(body)) for status, _, body in answers] == [
+            (503, "store-unavailable")
+        ] * 2
+        assert all(str(tmp_path) not in body.decode() for _, _, body in answers)
+
+
+def test_a_corrupt_facts_index_is_reported_and_the_api_answers_from_the_store(
+    tmp_path: Path,
+) -> None:
+    """facts.sqlite overwritten: /healthz says degraded (503) instead of ok, and the
+    aggregate API answers from the store, the same sums, instead of a 500."""
+    var = _seed_build(tmp_path)
+    path = (var / "store").resolve() / "facts.sqlite"
+    path.write_bytes(b"not a database " * 4096)
+    with serving(var) as base:
+        status, _, body = get(f"{base}healthz")
+        health = json.loads(body)
+        assert (status, health["status"], health["facts_index"]) == (503, "degraded", "unreadable")
+        status, _, body = get(
+            f"{base}api/3/cubes/expenditure/aggregate?drilldown=functional_class"
+            f"&cut=dataset:{SEED_SLUG}"
+        )
+        assert status == 200
+        assert json.loads(body)["summary"] == {"amount.sum": "1485300.00", "_count": 6}

@@ -103,6 +103,7 @@ def test_serve_runs_every_worker_on_one_store_process(built_var: Path) -> None:
             health = json.load(r)
         folder = (built_var / "store").resolve().name
         assert health == {
+            "facts_index": "ok",
             "packages": len([p for p in PACKAGES.glob("*/datapackage.json")]),
             "status": "ok",
             "store": f"remote-{folder}",

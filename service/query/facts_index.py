@@ -218,6 +218,13 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+def readable(db: sqlite3.Connection) -> None:
+    """sqlite3.DatabaseError unless every table gives a row (cheap: one page each). A file
+    overwritten or cut short fails here, not in the middle of an answer."""
+    for table in ("meta", "cubes", "datasets", "labels", "facts", "shapes"):
+        db.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+
+
 def cube_list(db: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every table kind with a title and how many datasets publish it."""
     rows = db.execute("SELECT name, title, tables FROM cubes ORDER BY name")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import sqlite3
 import threading
 from decimal import Decimal
@@ -24,7 +25,7 @@ from service.query import cubes, facts_index
 from service.query.runner import every_form
 from service.query.safety import Refusal
 from service.web.api_openapi import document
-from service.web.errors import ApiError, positive
+from service.web.errors import ApiError, positive, problem
 from service.web.site import site
 from service.web.sparql import runner
 
@@ -35,6 +36,8 @@ CACHED_PAGE_SIZE = 1000  # aggregates answered from the index are kept up to thi
 # per OS thread (a gthread's, or a gevent worker's one thread; threading.local would be one
 # per greenlet, so one per request): (thread, DATA_DIR) → (index path, its connection)
 _opened_indexes: dict[tuple[int, Path], tuple[Path, sqlite3.Connection]] = {}
+_unreadable: dict[Path, str] = {}  # index files found broken: the API answers by SPARQL
+log = logging.getLogger(__name__)
 
 
 def _opened() -> tuple[Path, sqlite3.Connection] | None:
@@ -58,10 +61,50 @@ def _opened() -> tuple[Path, sqlite3.Connection] | None:
     opened = _opened_indexes
     if key in opened and opened[key][0] != path:
         opened.pop(key)[1].close()
+    if path is not None and path in _unreadable:
+        return None
     if path is not None and key not in opened:
-        opened[key] = (path, facts_index.connect(path))
+        try:
+            db = facts_index.connect(path)
+            facts_index.readable(db)
+        except sqlite3.DatabaseError as error:
+            _broken(path, error)
+            return None
+        opened[key] = (path, db)
     g.facts_index = opened.get(key)
     return g.facts_index
+
+
+def _broken(path: Path, error: Exception) -> None:
+    """Note an unreadable index: /healthz says so, and the API answers by SPARQL."""
+    _unreadable[path] = str(error)
+    log.error("facts index %s is unreadable (%s): the API answers from the store", path, error)
+    for key in [k for k, (p, _) in _opened_indexes.items() if p == path]:
+        _opened_indexes.pop(key)[1].close()
+
+
+def facts_index_state() -> str | None:
+    """For /healthz: "ok", "unreadable", or None when the build has no index to use."""
+    path = facts_index.index_path(Path(current_app.config["DATA_DIR"]))
+    if _opened() is not None:
+        return "ok"
+    return "unreadable" if path is not None and path in _unreadable else None
+
+
+@bp.errorhandler(sqlite3.DatabaseError)
+def _index_failed(error: sqlite3.DatabaseError) -> Response:
+    """The index broke under a request: 503 now, SPARQL from the next request on."""
+    found = g.get("facts_index")
+    if found is not None:
+        _broken(found[0], error)
+    response = problem(
+        503,
+        "facts-index-unreadable",
+        "Facts Index Unreadable",
+        "the build's facts index cannot be read: answers come from the store from now on",
+    )
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def index() -> sqlite3.Connection | None:

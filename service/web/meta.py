@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from service.vocab import VOCAB_DIR
+from service.web.api import facts_index_state
 from service.web.http import conditional
 from service.web.openapi import openapi_document
 from service.web.site import site
@@ -17,12 +18,19 @@ def healthz() -> Response:
     """Cheap enough to poll: an O(1) question to the store, and the count the build recorded."""
     here = site()
     answers = bool(here.store().query("ASK { ?s ?p ?o }"))
-    response = jsonify(
-        status="ok" if answers else "empty",
-        packages=len(here.packages()),
-        store=here.version(),
-        triples=here.triples(),
-    )
+    facts = facts_index_state()
+    found = {
+        "status": "ok" if answers else "empty",
+        "packages": len(here.packages()),
+        "store": here.version(),
+        "triples": here.triples(),
+    }
+    if facts is not None:  # a build's facts index: a broken one is a broken build
+        found["facts_index"] = facts
+        if facts != "ok":
+            found["status"] = "degraded"
+    response = jsonify(found)
+    response.status_code = 503 if found["status"] == "degraded" else 200
     response.headers["Cache-Control"] = "no-store"
     return response
 
