@@ -59,6 +59,7 @@ def test_descriptor(built: Path) -> None:
     assert meta["audit"] == {
         "path": "checks.json",
         "pass": meta["audit"]["pass"],
+        "rounding": 0,
         "warn": 1,
         "fail": 0,
     }

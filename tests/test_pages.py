@@ -265,7 +265,9 @@ def test_audit_orders_fail_then_warn_then_pass() -> None:
     found = audit("slug", {"income"}, records)
     assert [c["id"] for c in found["problems"]] == ["c", "b"]
     assert [c["id"] for c in found["passed"]] == ["a", "d"]
-    assert found["counts"] == {"pass": 2, "warn": 1, "fail": 1} and found["total"] == 4
+    assert (
+        found["counts"] == {"pass": 2, "rounding": 0, "warn": 1, "fail": 1} and found["total"] == 4
+    )
     assert found["problems"][0]["href"] == "/dataset/slug/table/income#line-5"
     assert found["problems"][1]["href"] is None  # no page for that table: no dead link
 

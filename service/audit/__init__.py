@@ -10,6 +10,8 @@ from service.audit.reader import reader_checks
 from service.audit.tables import check_table
 from service.ingest.model import Document
 
+STATUSES = ("pass", "rounding", "warn", "fail")
+
 
 def run_audit(document: Document) -> list[Check]:
     found: list[Check | None] = []
@@ -32,7 +34,7 @@ def run_audit(document: Document) -> list[Check]:
 
 def summary(checks: list[Check]) -> dict[str, int]:
     counts = Counter(check.status for check in checks)
-    return {status: counts.get(status, 0) for status in ("pass", "warn", "fail")}
+    return {status: counts.get(status, 0) for status in STATUSES}
 
 
 __all__ = ["Check", "run_audit", "summary"]

@@ -1,4 +1,8 @@
-"""A check is data: id, status, expected, found, where. Statuses: pass, warn, fail."""
+"""A check is data: id, status, expected, found, where.
+
+Statuses: pass; rounding (off by no more than one unit of the last published digit, which is
+what printing rounded amounts does); warn; fail.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ ZERO = Decimal(0)
 @dataclass
 class Check:
     id: str
-    status: str  # pass | warn | fail
+    status: str  # pass | rounding | warn | fail
     expected: str | None
     found: str | None
     table: str | None
@@ -55,8 +59,10 @@ def compare(
     what: str,
     *,
     status_if_wrong: str = "fail",
+    tolerance: Decimal = ZERO,
 ) -> Check | None:
-    """Equal (blank = 0) passes; both blank is no check at all."""
+    """Equal (blank = 0) passes; within the published rounding is `rounding`; both blank is
+    no check at all."""
     if expected is None and found is None:
         return None
     want, got = expected or ZERO, found or ZERO
@@ -64,15 +70,28 @@ def compare(
     message = f"{what}: expected {wan(expected)}, found {wan(found)}"
     if not ok:
         message += f" (difference {wan(got - want)})"
+    status = "pass" if ok else status_if_wrong
+    if not ok and tolerance and abs(got - want) <= tolerance:
+        status = "rounding"
+        message += f" within the published rounding ({wan(tolerance)})"
     return Check(
         check_id,
-        "pass" if ok else status_if_wrong,
+        status,
         _text(expected),
         _text(found),
         table,
         line,
         message,
     )
+
+
+def rounding_tolerance(table: object) -> Decimal:
+    """One unit of the last digit the table prints, in yuan (0.01 万元 → 100)."""
+    decimals = getattr(table, "decimals", None)
+    unit = getattr(table, "unit", "")
+    if decimals is None or unit not in UNIT_FACTORS:
+        return ZERO
+    return Decimal(1).scaleb(-decimals) * UNIT_FACTORS[unit]
 
 
 def rounded(value: Decimal, places: int) -> Decimal:

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from service.audit.checks import Check, compare, total
+from service.audit.checks import Check, compare, rounding_tolerance, total
 from service.ingest.model import Row, Table
 
+_BASIC_PARTS = ("basic_personnel", "basic_public")
 _EXPENDITURE_IDENTITIES = (
-    ("total", ("basic_total", "project_total")),
+    (
+        "total",
+        (
+            "basic_total",
+            "project_total",
+            "business_operating_expenditure",
+            "remittance_to_superior",
+            "subsidy_to_subordinates",
+        ),
+    ),
+    ("basic_total", _BASIC_PARTS),
     (
         "basic_total",
         (
@@ -161,6 +172,7 @@ def _column_totals(table: Table) -> Iterator[Check | None]:
             table.resource,
             total_row["source_line"],
             f"{table.title} {name} 合计 = Σ rows",
+            tolerance=rounding_tolerance(table),
         )
         for dept in departments if parts and parts[0]["row_type"] != "department" else []:
             yield compare(
@@ -191,12 +203,15 @@ def _subtotals(table: Table) -> Iterator[Check | None]:
                 table.resource,
                 row["source_line"],
                 f"{table.title} {code} subtotal {name} = Σ items",
+                tolerance=rounding_tolerance(table),
             )
 
 
 def _row_identities(table: Table) -> Iterator[Check | None]:
     for row in table.rows:
         for target, parts in ROW_IDENTITIES.get(table.resource, ()):
+            if "basic_total" in parts and "basic_total" not in table.fields:
+                parts = (*parts, *_BASIC_PARTS)  # 人员经费 and 公用经费 printed without their sum
             present = [p for p in parts if p in table.fields]
             if target not in table.fields or not present:
                 continue
@@ -209,6 +224,7 @@ def _row_identities(table: Table) -> Iterator[Check | None]:
                 table.resource,
                 row["source_line"],
                 f"{table.title} line {row['source_line']}: {target} = {' + '.join(present)}",
+                tolerance=rounding_tolerance(table),
             )
 
 

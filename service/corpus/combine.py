@@ -257,7 +257,7 @@ def _descriptor(
 ) -> dict[str, Any]:
     audit = {
         status: sum(int(m.meta.get("audit", {}).get(status, 0)) for m in members)
-        for status in ("pass", "warn", "fail")
+        for status in ("pass", "rounding", "warn", "fail")
     }
     return {
         "name": slug,

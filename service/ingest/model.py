@@ -27,6 +27,7 @@ class Table:
     label: str | None = None  # the printed label: 表1, 预算01表, 公开表1…
     pages: list[int] = field(default_factory=list)  # pages of a PDF it was read from
     recognised: str | None = None  # the catalogue kind its title names, if any
+    decimals: int | None = None  # digits printed after the point: the audit's rounding unit
 
     def items(self) -> list[Row]:
         return [row for row in self.rows if row.get("row_type") == "item"]

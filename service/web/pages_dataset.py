@@ -30,8 +30,13 @@ from service.web.site import site
 PREVIEW_ROWS = 5
 BP_TABLE = "https://w3id.org/budgetpub/def#table"
 DCT_PUBLISHER = "http://purl.org/dc/terms/publisher"
-STATUS_ORDER = {"fail": 0, "warn": 1, "pass": 2}
-STATUS_LABELS = {"pass": "通过 pass", "warn": "警告 warn", "fail": "不符 fail"}
+STATUS_ORDER = {"fail": 0, "warn": 1, "rounding": 2, "pass": 3}
+STATUS_LABELS = {
+    "pass": "通过 pass",
+    "rounding": "尾差 rounding",
+    "warn": "警告 warn",
+    "fail": "不符 fail",
+}
 CATEGORY_LABELS = {
     "cost": "成本 cost",
     "output": "产出 output",
@@ -97,7 +102,9 @@ def audit(
             }
         )
     return {
-        "counts": {status: counts.get(status, 0) for status in ("pass", "warn", "fail")},
+        "counts": {
+            status: counts.get(status, 0) for status in ("pass", "rounding", "warn", "fail")
+        },
         "problems": [c for c in shown if c["status"] != "pass"],
         "passed": [c for c in shown if c["status"] == "pass"],
         "total": len(records),

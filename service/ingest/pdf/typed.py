@@ -122,6 +122,11 @@ def typed_table(printed: Printed, unit: str, year: int, warnings: list[ReaderWar
             row[name] = to_yuan(value, unit) if value is not None else row.get(name)
         rows.append(row)
     _row_types(rows, _code_field(shape))
+    table.decimals = _decimals([cells[i] for _, _, cells in raw for i in columns.amounts])
+    codes = Counter(row[_code_field(shape)] for row in rows if row[_code_field(shape)])
+    twice = [code for code, count in codes.items() if count > 1]
+    if twice:
+        raise NotTyped(f"code {twice[0]} on {codes[twice[0]]} rows (rows by unit or project)")
     if len({row["source_line"] for row in rows}) != len(rows):
         raise NotTyped("two rows on one text line")
     table.rows = rows
@@ -221,6 +226,12 @@ def _money(leaf: str) -> bool:
 def _numbers(values: list[str]) -> bool:
     filled = [v for v in values if not is_blank(v)]
     return bool(filled) and all(_NUMBER.match(v.replace(",", "")) for v in filled)
+
+
+def _decimals(texts: list[str]) -> int | None:
+    """The most digits printed after the point in the table's amounts."""
+    found = [len(t.rsplit(".", 1)[1]) if "." in t else 0 for t in texts if not is_blank(t)]
+    return max(found) if found else None
 
 
 def _amount(text: str) -> Decimal:
