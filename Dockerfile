@@ -14,5 +14,7 @@ RUN pip install -e . \
  && budgetpub ingest sources --out datapackages \
  && budgetpub build --out var
 EXPOSE 8000
-# gunicorn runs service:create_app() (see `budgetpub serve`)
+# gunicorn runs service:create_app() with gevent workers (see `budgetpub serve`): slow clients
+# hold a greenlet, not a worker, so no buffering proxy is needed in front
+# (README, "Hostile queries cost the service little")
 CMD ["budgetpub", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--data", "/app/var"]

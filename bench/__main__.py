@@ -96,6 +96,12 @@ def _query() -> None:
     bench_query()
 
 
+def _security() -> None:
+    from bench.security import bench_security
+
+    bench_security()  # ~2 minutes; writes its section of BENCHMARKS.md
+
+
 def _corpus() -> None:
     from bench.corpus import bench_corpus
 
@@ -106,6 +112,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "ingest": bench_ingest,
     "query": _query,
     "http": _http,
+    "security": _security,
     "rdf": _rdf,
     "pdf": bench_pdf,
     "fuzz": _fuzz,

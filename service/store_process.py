@@ -143,6 +143,7 @@ def make_server(
     identity = f"store-process {os.path.realpath(data_dir)} {os.getpid()}"
     limits = Slots(default_directory(identity), slots or (os.cpu_count() or 2) + 2, 64)
     runner = QueryRunner(backend, timeout, max_rows, limits)
+    runner.prewarm(2)  # /healthz and the pages' first queries find one ready
     server = ThreadingHTTPServer((host, port), handler_for(runner))
     server.daemon_threads = True
     server.runner = runner  # type: ignore[attr-defined]

@@ -6,7 +6,8 @@ kernel's limits apply: the guard's parse (a 20 KB query can take rdflib 20 s), t
 the serialisation. Before reading a query the process
 - shuts itself off from the network when it evaluates queries itself (an embedded build;
   service/sandbox.py), and
-- caps its address space (RLIMIT_AS): a query that wants more fails here, not the machine.
+- caps its address space (RLIMIT_AS): a query that wants more fails here, not the machine,
+- and lowers its CPU priority (nice 10): the web workers come first.
 The guard runs on a thread with a large stack, so deep but valid nesting parses (rdflib
 recurses ~70 frames a level), and deeper nesting is a clear 400.
 """
@@ -14,6 +15,7 @@ recurses ~70 frames a level), and deeper nesting is a clear 400.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import resource
 import struct
@@ -149,6 +151,7 @@ def _confine(config: dict[str, Any]) -> str | None:
     network (service/sandbox.py). With a remote store it must reach the store, and the store
     evaluates: our store process is sandboxed itself, another server relies on the guard.
     Returns why queries cannot run, if the sandbox is required and could not be installed."""
+    os.nice(10)  # below the web workers: a runaway query must not slow the pages down
     memory = int(config.get("max_memory_mb") or 0)
     if memory > 0:
         limit = memory * 1024 * 1024

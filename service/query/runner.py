@@ -123,9 +123,10 @@ class QueryRunner:
         return self._idle[-1].popen if self._idle else None
 
     def _take(self) -> _Process:
+        """The longest idle process (a successor just started may still be importing)."""
         with self._lock:
             while self._idle:
-                process = self._idle.pop()
+                process = self._idle.pop(0)
                 if process.alive():
                     return process
                 process.kill()
@@ -143,6 +144,11 @@ class QueryRunner:
         does not wait for an interpreter to start."""
         process.kill()
         self._give(_Process(self.backend))
+
+    def prewarm(self, count: int) -> None:
+        """Start query processes now, so the first queries find them ready."""
+        for _ in range(count):
+            self._give(_Process(self.backend))
 
     def stop(self) -> None:
         with self._lock:
