@@ -188,9 +188,11 @@ def test_pages_out_of_the_template_are_kept_and_said(tmp_path: Path) -> None:
     the national reader keeps every table as printed and names each one in a warning."""
     document = read_document(_pages(tmp_path, [9, 15]))
     assert document.template == "cn-national-pdf"
-    summary = document.tables["table_summary"]
-    assert summary.kind == "generic" and summary.recognised == "summary"
-    assert summary.pages == [1] and summary.unit == "元"
+    income, spend = document.tables["summary_income"], document.tables["summary_expenditure"]
+    assert income.recognised == spend.recognised == "summary"
+    assert income.pages == [1] and income.unit == "元"
+    grand = next(row for row in income.rows if row["item_code"] == "grand-total")
+    assert grand["amount"] == next(r for r in spend.rows if r["row_type"] == "total")["amount"]
     orphan = document.tables["table_p2"]
     assert orphan.recognised is None and orphan.pages == [2]
     first, third = orphan.rows[0], orphan.rows[2]
@@ -199,7 +201,7 @@ def test_pages_out_of_the_template_are_kept_and_said(tmp_path: Path) -> None:
     assert first["c05"] == Decimal("1252300") and third["c07"] == Decimal("150000")
     warned = {w.table: w for w in document.warnings}
     assert "pages [2]" in warned["table_p2"].message
-    assert warned["table_summary"].type == "generic-table"
+    assert warned["table_p2"].type == "generic-table"
 
 
 def test_cut_off_and_missing_tables_are_read_as_far_as_they_go(tmp_path: Path) -> None:

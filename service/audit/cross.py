@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from service.audit.checks import ZERO, Check, compare, total
+from service.audit.checks import ZERO, Check, compare, rounding_tolerance, total
 from service.ingest.model import Document, Row, Table
 
 
@@ -56,6 +56,7 @@ def two_sided(document: Document) -> Iterator[Check | None]:
                         table.resource,
                         group["source_line"],
                         f"{group['item']} = Σ items",
+                        tolerance=rounding_tolerance(table),
                     )
             else:
                 items = [r for r in table.rows if r["row_type"] == "item" and r is not carry]
@@ -66,6 +67,7 @@ def two_sided(document: Document) -> Iterator[Check | None]:
                     table.resource,
                     _line(current),
                     f"{table.title} 本年合计 = Σ items",
+                    tolerance=rounding_tolerance(table),
                 )
             grand = _by_code(table, "grand-total") or _by_code(table, "total")
             if grouped and table is spend:
@@ -131,7 +133,7 @@ def _by_function(
 ) -> Iterator[Check | None]:
     """Each functional class line of a summary table against Σ its rows in a detail table."""
     lines, rows = document.tables.get(summary), document.tables.get(detail)
-    if lines is None or rows is None:
+    if lines is None or rows is None or column not in lines.fields:
         return
     for line in lines.rows:
         code = line.get("functional_class")
@@ -145,6 +147,7 @@ def _by_function(
             summary,
             line["source_line"],
             f"{what} {line['item']} = Σ {code} rows of {of}",
+            tolerance=rounding_tolerance(rows),
         )
 
 

@@ -18,6 +18,7 @@ from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Tab
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.pages import Page
 from service.ingest.pdf.segment import Printed, figure_cells, segment
+from service.ingest.pdf.two_sided import RESOURCES, two_sided_tables
 from service.ingest.pdf.typed import SHAPES, NotTyped, typed_table
 
 TEMPLATE = "cn-national-pdf"
@@ -59,7 +60,14 @@ def read_national(
             unit if printed.kind and "performance" not in printed.kind else None
         )
         why = "no typed reading for this kind"
-        if printed.kind in SHAPES and SHAPES[printed.kind].resource not in document.tables:
+        if printed.kind in RESOURCES and RESOURCES[printed.kind][1] not in document.tables:
+            try:
+                for typed in two_sided_tables(printed, table_unit or "", year):
+                    document.tables[typed.resource] = typed
+                continue
+            except NotTyped as reason:
+                why = str(reason)
+        elif printed.kind in SHAPES and SHAPES[printed.kind].resource not in document.tables:
             try:
                 typed = typed_table(printed, table_unit or "", year, document.warnings)
             except NotTyped as reason:

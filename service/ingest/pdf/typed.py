@@ -116,13 +116,13 @@ def typed_table(printed: Printed, unit: str, year: int, warnings: list[ReaderWar
             continue
         for column, name in columns.amounts.items():
             text = cells[column]
-            value = None if is_blank(text) else _amount(text)
+            value = None if is_blank(text) else amount_text(text)
             if name in row and row[name] is not None and value is not None:
                 raise NotTyped(f"two columns read as {name}")
             row[name] = to_yuan(value, unit) if value is not None else row.get(name)
         rows.append(row)
     _row_types(rows, _code_field(shape))
-    table.decimals = _decimals([cells[i] for _, _, cells in raw for i in columns.amounts])
+    table.decimals = decimals([cells[i] for _, _, cells in raw for i in columns.amounts])
     codes = Counter(row[_code_field(shape)] for row in rows if row[_code_field(shape)])
     twice = [code for code, count in codes.items() if count > 1]
     if twice:
@@ -228,13 +228,13 @@ def _numbers(values: list[str]) -> bool:
     return bool(filled) and all(_NUMBER.match(v.replace(",", "")) for v in filled)
 
 
-def _decimals(texts: list[str]) -> int | None:
+def decimals(texts: list[str]) -> int | None:
     """The most digits printed after the point in the table's amounts."""
     found = [len(t.rsplit(".", 1)[1]) if "." in t else 0 for t in texts if not is_blank(t)]
     return max(found) if found else None
 
 
-def _amount(text: str) -> Decimal:
+def amount_text(text: str) -> Decimal:
     bare = text.replace(",", "").replace(" ", "")
     if not _NUMBER.match(bare):
         raise NotTyped(f"{text!r} is not an amount")
@@ -349,7 +349,7 @@ def _row_types(rows: list[Row], key: str) -> None:
 def _check_every_figure(raw: list, columns: Columns, rows: list[Row], unit: str) -> None:
     """Every number printed in an amount column is in a typed cell: else stay as printed."""
     printed = Counter(
-        to_yuan(_amount(cells[i]), unit)
+        to_yuan(amount_text(cells[i]), unit)
         for _, _, cells in raw
         for i in columns.amounts
         if not is_blank(cells[i])
