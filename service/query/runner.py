@@ -2,10 +2,10 @@
 or its memory is stopped for real (the process is killed, or dies at its cap) while the web
 worker goes on answering other requests.
 
-Each web worker keeps a few query processes (fresh interpreters, so no forked copy of an
-open store), at most one per slot. A query first takes one of the machine's slots
-(service/query/slots.py: a bounded queue in front, 503 with Retry-After when it is full),
-then an idle process; its time limit counts from its arrival, waiting included. The guard's
+A query first takes one of the machine's slots (service/query/slots.py: a bounded queue in
+front, 503 with Retry-After when it is full), then an idle query process of its worker, or
+a new one (fresh interpreters, so no forked copy of an open store; a worker keeps up to two
+idle); its time limit counts from its arrival, waiting included. The guard's
 parse happens in the query process, under that limit: nothing slow runs in the worker.
 """
 
@@ -31,6 +31,7 @@ from service.query.safety import Refusal
 from service.query.slots import Slots, default_directory
 
 FORMS = ("select", "ask", "construct", "describe")
+IDLE = 2  # query processes a runner keeps waiting
 Formats = dict[str, "str | tuple[int, str, str]"]  # per form: a format, or why none
 
 
@@ -133,8 +134,10 @@ class QueryRunner:
         return _Process(self.backend)
 
     def _give(self, process: _Process) -> None:
+        """Keep it for the next query, up to IDLE per runner (each may hold the store's
+        caches: on a many-core machine, slots × workers of them would be too many)."""
         with self._lock:
-            if len(self._idle) < self.slots.slots:
+            if len(self._idle) < min(self.slots.slots, IDLE):
                 self._idle.append(process)
                 return
         process.kill()

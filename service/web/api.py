@@ -11,105 +11,27 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import sqlite3
-import threading
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from service.query import cubes, facts_index
 from service.query.runner import every_form
 from service.query.safety import Refusal
+from service.web.api_index import index, index_failed, opened
 from service.web.api_openapi import document
-from service.web.errors import ApiError, positive, problem
+from service.web.errors import ApiError, positive
 from service.web.site import site
 from service.web.sparql import runner
 
 bp = Blueprint("api", __name__, url_prefix="/api/3")
+bp.register_error_handler(sqlite3.DatabaseError, index_failed)
 MAX_PAGE_SIZE = 10000
 API_QUERY_LENGTH = 1_000_000  # the API's own queries: long cut lists make long queries
 CACHED_PAGE_SIZE = 1000  # aggregates answered from the index are kept up to this page size
-# per OS thread (a gthread's, or a gevent worker's one thread; threading.local would be one
-# per greenlet, so one per request): (thread, DATA_DIR) → (index path, its connection)
-_opened_indexes: dict[tuple[int, Path], tuple[Path, sqlite3.Connection]] = {}
-_unreadable: dict[Path, str] = {}  # index files found broken: the API answers by SPARQL
-log = logging.getLogger(__name__)
-
-
-def _opened() -> tuple[Path, sqlite3.Connection] | None:
-    """The served build's facts index, reopened when a build is swapped in; None when the
-    build has no index, FACTS_INDEX is off, or the service reads a shared store that holds
-    another build than the local folder's (its stamp names the folder: build.load_shared).
-    Looked up once a request."""
-    if "facts_index" in g:
-        return g.facts_index
-    config = current_app.config
-    g.facts_index = None
-    if not config.get("FACTS_INDEX", True):
-        return None
-    data_dir = Path(config["DATA_DIR"])
-    path = facts_index.index_path(data_dir)
-    if config.get("STORE_URL") and (
-        path is None or site().version() != f"remote-{path.parent.name}"
-    ):
-        return None
-    key = (threading.get_native_id(), data_dir)
-    opened = _opened_indexes
-    if key in opened and opened[key][0] != path:
-        opened.pop(key)[1].close()
-    if path is not None and path in _unreadable:
-        return None
-    if path is not None and key not in opened:
-        try:
-            db = facts_index.connect(path)
-            facts_index.readable(db)
-        except sqlite3.DatabaseError as error:
-            _broken(path, error)
-            return None
-        opened[key] = (path, db)
-    g.facts_index = opened.get(key)
-    return g.facts_index
-
-
-def _broken(path: Path, error: Exception) -> None:
-    """Note an unreadable index: /healthz says so, and the API answers by SPARQL."""
-    _unreadable[path] = str(error)
-    log.error("facts index %s is unreadable (%s): the API answers from the store", path, error)
-    for key in [k for k, (p, _) in _opened_indexes.items() if p == path]:
-        _opened_indexes.pop(key)[1].close()
-
-
-def facts_index_state() -> str | None:
-    """For /healthz: "ok", "unreadable", or None when the build has no index to use."""
-    path = facts_index.index_path(Path(current_app.config["DATA_DIR"]))
-    if _opened() is not None:
-        return "ok"
-    return "unreadable" if path is not None and path in _unreadable else None
-
-
-@bp.errorhandler(sqlite3.DatabaseError)
-def _index_failed(error: sqlite3.DatabaseError) -> Response:
-    """The index broke under a request: 503 now, SPARQL from the next request on."""
-    found = g.get("facts_index")
-    if found is not None:
-        _broken(found[0], error)
-    response = problem(
-        503,
-        "facts-index-unreadable",
-        "Facts Index Unreadable",
-        "the build's facts index cannot be read: answers come from the store from now on",
-    )
-    response.headers["Retry-After"] = "1"
-    return response
-
-
-def index() -> sqlite3.Connection | None:
-    found = _opened()
-    return found[1] if found else None
 
 
 def select(query: str) -> list[dict[str, str]]:
@@ -148,7 +70,7 @@ def _groups(
     offset: int,
 ) -> cubes.Groups:
     """One page of an aggregate, the number of groups and the exact sum of all of them."""
-    found = _opened()
+    found = opened()
     if found is not None and limit <= CACHED_PAGE_SIZE:
         frozen = tuple((k, tuple(v)) for k, v in cuts.items())
         return _kept(str(found[0]), name, tuple(dims), frozen, tuple(order), limit, offset)
@@ -280,7 +202,7 @@ def _respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[s
     if request.args.get("format") not in (None, "json"):
         raise ApiError(406, "not-acceptable", "format is json or csv")
     response = jsonify(payload)
-    found = _opened()  # the build the answer is from
+    found = opened()  # the build the answer is from
     response.headers["Budgetpub-Store"] = found[0].parent.name if found else site().version()
     return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from service.vocab import VOCAB_DIR
-from service.web.api import facts_index_state
+from service.web.api_index import facts_index_state
 from service.web.http import conditional
 from service.web.openapi import openapi_document
 from service.web.site import site
