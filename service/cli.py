@@ -25,11 +25,12 @@ def _print_outcome(outcome: Outcome, verbose: bool) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    files: list[Path] = []
-    for name in args.files:
-        path = Path(name)
-        found = [*path.glob("*.txt"), *path.glob("*.pdf")] if path.is_dir() else [path]
-        files.extend(sorted(found))
+    from service.corpus.documents import find_documents
+
+    found = find_documents([Path(name) for name in args.files])
+    for path, why in found.skipped:
+        print(f"skipped {path}: {why}", file=sys.stderr)
+    files = found.documents
     if not files:
         print("no documents given", file=sys.stderr)
         return 2
@@ -46,6 +47,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         combined=args.combined,
         print_outcome=_print_outcome,
     )
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from service.errors import InputError
+    from service.inspect import inspect
+
+    status = 0
+    for name in args.files:
+        try:
+            print("\n".join(inspect(Path(name))))
+        except InputError as error:
+            print(f"FAILED {error}", file=sys.stderr)
+            status = 1
+    return status
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -175,6 +190,11 @@ def parser() -> argparse.ArgumentParser:
         help="do not write the combined package per fiscal year (_combined-<year>/)",
     )
     ingest.set_defaults(handler=cmd_ingest)
+    inspect = commands.add_parser(
+        "inspect", help="print what the reader recognises on each page of a document, and why"
+    )
+    inspect.add_argument("files", nargs="+", help="documents (a PDF, a text, or a folder of parts)")
+    inspect.set_defaults(handler=cmd_inspect)
     build = commands.add_parser("build", help="turn the data packages into RDF and a store")
     build.add_argument("--out", default="var", help="folder for rdf/ and store/ (default var)")
     build.add_argument("--packages", default="datapackages", help="folder of data packages")

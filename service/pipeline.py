@@ -39,4 +39,8 @@ def ingest_file(path: Path, out_root: Path, *, validate: bool | str = True) -> O
         outcome.package = write_package(document, outcome.checks, out_root, validate=validate)
     except (InputError, PackageError) as error:
         outcome.error = str(error)
+    except MemoryError:
+        outcome.error = f"{path}: the document needs more memory than there is to read it"
+    except Exception as error:  # a reader bug on one document must not stop the others
+        outcome.error = f"{path}: could not be read ({type(error).__name__}: {error})"
     return outcome

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import PackageError
-from service.package.writer import LICENSE, _swap, validation_errors
+from service.package.writer import LICENSE, swap_into_place, validation_errors
 
 PREFIX = "_combined-"
 ALL_DEPARTMENTS = "全部部门"
@@ -239,7 +239,7 @@ def write_combined(
             errors = check(staging / "datapackage.json")
             if errors:
                 raise PackageError(f"combined package {slug} is invalid: " + "; ".join(errors[:5]))
-        _swap(staging, root / slug)
+        swap_into_place(staging, root / slug)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -32,7 +32,7 @@ Result = Outcome | Skipped
 
 
 def package_slug(path: Path) -> str:
-    return slugify(path.stem)
+    return slugify(path.name if path.is_dir() else path.stem)
 
 
 def sha256_file(path: Path) -> str:
@@ -43,6 +43,17 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def folder_sha256(path: Path) -> str:
+    """A document in several files: the sha256 over its PDF parts' names and hashes."""
+    parts = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    listing = "".join(
+        f"{p.name}\0{sha256_file(p)}\n"
+        for p in parts
+        if p.read_bytes()[:1024].lstrip()[:5] == b"%PDF-"
+    )
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
 def is_current(path: Path, out: Path) -> bool:
     """The package for this document exists and archives exactly these bytes."""
     descriptor = out / package_slug(path) / "datapackage.json"
@@ -50,6 +61,8 @@ def is_current(path: Path, out: Path) -> bool:
         meta = json.loads(descriptor.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    if path.is_dir():
+        return meta.get("documentSha256") == folder_sha256(path)
     source = next(
         (r for r in meta.get("resources", []) if r.get("name") == "source_document"), None
     )

@@ -31,6 +31,11 @@ def decode(data: bytes, file: str) -> str:
     """UTF-8 (with or without BOM) or GB18030; an empty or binary file is an input error."""
     if not data.strip():
         raise InputError("empty-file", "the file is empty", file, None, "a budget disclosure text")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in data[:4096]:
         raise InputError(
             "binary-file", "the file is binary, not text", file, None, "UTF-8 or GB18030 text"
@@ -40,6 +45,14 @@ def decode(data: bytes, file: str) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and _looks_big5(data):
+            raise InputError(
+                "unsupported-encoding",
+                "the text is Big5 (traditional Chinese), not GB18030 or UTF-8",
+                file,
+                None,
+                "UTF-8 or GB18030 text (convert a Big5 file with iconv -f BIG5 -t UTF-8)",
+            )
         controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f")
         if controls > 8:
             break
@@ -50,6 +63,14 @@ def decode(data: bytes, file: str) -> str:
 
 
 MAX_BYTES = 200 * 1024 * 1024  # a disclosure is a few MB; anything larger is not one
+
+
+def _looks_big5(data: bytes) -> bool:
+    """Big5 bytes often decode as GB18030 too, into rare characters; chardet tells them apart."""
+    import chardet
+
+    guess = chardet.detect(data[:65536])
+    return (guess.get("encoding") or "").lower() == "big5" and (guess.get("confidence") or 0) > 0.7
 
 
 def read_document(path: str | Path) -> Document:

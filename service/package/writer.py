@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,34 @@ def table_summary(document: Document) -> list[dict[str, Any]]:
 
 
 def slugify(name: str) -> str:
+    """An ASCII slug; Chinese in the name is spelled in pinyin (上海万里 → shang-hai-wan-li)."""
+    if re.search(r"[\u3400-\u9fff]", name):
+        from pypinyin import lazy_pinyin
+
+        name = "-".join(lazy_pinyin(name))
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return slug or "document"
+
+
+def identity(meta: dict[str, Any]) -> tuple[Any, ...]:
+    """What a package is the package of: the department, the year and the kind of budget."""
+    return (meta.get("department"), meta.get("fiscalYear"), meta.get("documentKind", "department"))
+
+
+def _refuse_clash(final: Path, document: Document) -> None:
+    """Another document's package under the same name is an error, never an overwrite."""
+    try:
+        meta = json.loads((final / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    theirs = identity(meta)
+    ours = (document.department, document.fiscal_year, document.document_kind)
+    if theirs != ours:
+        raise PackageError(
+            f"{document.file}: package name {final.name!r} is taken by {theirs[0]} "
+            f"{theirs[1]} ({theirs[2]}) in {final.parent}; this document is {ours[0]} "
+            f"{ours[1]} ({ours[2]}): rename the file so the two packages differ"
+        )
 
 
 def cell(value: Any) -> str:
@@ -215,8 +242,10 @@ def write_package(
 
     validate: True runs Frictionless; "schema" the fast equivalent (package/schemacheck.py)
     that corpus runs use; False nothing (benchmarks of the writer alone)."""
-    slug = slug or slugify(Path(document.file).stem)
+    path = Path(document.file)
+    slug = slug or slugify(path.name if document.parts else path.stem)
     out_root.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_root)
     final = out_root / slug
     staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=out_root))
     try:
@@ -254,11 +283,26 @@ def write_package(
                 raise PackageError(
                     f"{document.file}: package {slug} is invalid: " + "; ".join(errors[:5])
                 )
-        _swap(staging, final)
+        _refuse_clash(final, document)
+        swap_into_place(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+STALE_AFTER = 3600  # seconds: a staging folder this old belongs to a run that was killed
+
+
+def remove_stale_staging(out_root: Path) -> None:
+    """Staging folders left by a run killed mid-write (kill -9) are removed, not kept forever."""
+    now = time.time()
+    for path in out_root.glob(".*.*"):
+        try:
+            if path.is_dir() and now - path.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _original_bytes(document: Document) -> bytes:
@@ -270,6 +314,13 @@ def _original_bytes(document: Document) -> bytes:
             return data
         raise PackageError(f"{document.file}: the file changed while it was being ingested")
     return document.text.encode("utf-8")
+
+
+def swap_into_place(staging: Path, final: Path) -> None:
+    """Make a staged folder public (mkdtemp makes it 0700) and rename it into place."""
+    for path in (staging, *staging.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    _swap(staging, final)
 
 
 def _swap(staging: Path, final: Path) -> None:

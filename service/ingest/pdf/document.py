@@ -15,12 +15,12 @@ from contextlib import ExitStack, suppress
 from decimal import Decimal
 
 from service.errors import InputError
-from service.ingest.model import Document, Part, ReaderWarning
+from service.ingest.model import Document, PageSummary, Part, ReaderWarning
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.national import read_national
 from service.ingest.pdf.pages import Page, open_pdf, read_pages
 from service.ingest.pdf.reader import read_shanghai
-from service.ingest.pdf.segment import figure_cells, segment
+from service.ingest.pdf.segment import Segmented, figure_cells, segment
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -38,6 +38,21 @@ def make_part(name: str, data: bytes) -> Part:
 
 
 def read_pdf(parts: list[Part], file: str) -> Document:
+    try:
+        return _read(parts, file)
+    except InputError:
+        raise
+    except Exception as error:  # pdfminer fails late on broken fonts and content streams
+        raise InputError(
+            "unreadable-pdf",
+            f"the PDF could not be read ({type(error).__name__}: {error})",
+            file,
+            None,
+            "a PDF whose pages' text and tables can be extracted",
+        ) from None
+
+
+def _read(parts: list[Part], file: str) -> Document:
     with ExitStack() as stack:
         pages: list[Page] = []
         part_of: dict[int, str] = {}
@@ -55,11 +70,17 @@ def read_pdf(parts: list[Part], file: str) -> Document:
             document = read_national(
                 pages, file, document_sha256(parts), parts if len(parts) > 1 else [], part_of
             )
-        keep_every_figure(document, pages)
+        found = segment(pages)
+        keep_every_figure(document, found)
+        if not document.pages:  # a template reader that places pages itself says less
+            document.pages = [
+                PageSummary(role.number, role.role, role.why, part_of.get(role.number))
+                for role in found.roles
+            ]
         return document
 
 
-def keep_every_figure(document: Document, pages: list[Page]) -> None:
+def keep_every_figure(document: Document, found: Segmented) -> None:
     """Any printed table holding a figure no resource holds is kept as printed, and said.
 
     The typed readers hold what their tables mean; this makes sure that what they do not
@@ -67,7 +88,7 @@ def keep_every_figure(document: Document, pages: list[Page]) -> None:
     reaches the package, each value as published or in yuan."""
     held = held_values(document)
     names = set(document.tables)
-    for printed in segment(pages).tables:
+    for printed in found.tables:
         missing = [
             value
             for piece in printed.pieces

@@ -92,8 +92,19 @@ def page_grids(handle: Any, number: int) -> list[Grid]:
     for table in handle.find_tables():
         texts = table.extract()
         boxes = [list(row.cells) for row in table.rows]
-        found.append(Grid(number, texts, boxes, [row.bbox for row in table.rows], table.bbox))
+        rows = [_row_box(row.bbox, row.cells) for row in table.rows]
+        found.append(Grid(number, texts, boxes, rows, table.bbox))
     return found
+
+
+def _row_box(bbox: Box, cells: list[Box | None]) -> Box:
+    """A row's own height: a cell merged down over later rows (a margin column running the
+    whole table) would otherwise stretch the row over them, and its text line with it."""
+    spans = sorted(((c[1], c[3]) for c in cells if c is not None), key=lambda s: s[1] - s[0])
+    if not spans:
+        return bbox
+    top, bottom = spans[len(spans) // 2] if len(spans) > 2 else spans[0]
+    return (bbox[0], top, bbox[2], bottom)
 
 
 def is_pdf(data: bytes) -> bool:
@@ -110,9 +121,18 @@ def open_pdf(data: bytes, file: str) -> Any:
         if not pdf.pages:
             raise ValueError("no pages")
     except Exception as error:  # pdfminer raises many kinds; all mean the same here
+        causes = [error, *getattr(error, "args", ())]  # pdfplumber wraps pdfminer's error
+        if any("Password" in type(c).__name__ for c in causes) or "encrypt" in repr(error).lower():
+            raise InputError(
+                "encrypted-pdf",
+                "the PDF is encrypted with a password, so its text cannot be read",
+                file,
+                None,
+                "the PDF as published without a user password",
+            ) from None
         raise InputError(
             "binary-file",
-            f"a PDF that cannot be read ({type(error).__name__}: {error})",
+            f"a PDF that cannot be read ({type(error).__name__}: {error or 'no detail'})",
             file,
             None,
             "a text-based PDF, or UTF-8 or GB18030 text",

@@ -189,6 +189,7 @@ class Reader:
             unit=self.section.unit,
             fields=leading + amounts,
             notes=list(self.section.notes),
+            pages=self.section.pages,
         )
 
     def fill(self, row: Row, cells: dict[str, str], line: TextLine, table: Table) -> None:

@@ -1,0 +1,145 @@
+"""What a run is given: folders of documents, odd files, clashing names, encodings.
+
+Every document is read or refused with a clear error naming the file; nothing is skipped in
+silence and no package is ever replaced by another document's.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from service.corpus.documents import find_documents
+from service.errors import InputError
+from service.ingest import read_document
+from service.ingest.reader import decode
+from service.inspect import inspect
+from tests.conftest import ROOT
+
+SOURCES = ROOT / "sources"
+SEED = SOURCES / "luoyang-sfq-zwfwzx-2024-budget.txt"
+WANLI = SOURCES / "shanghai-putuo-wanli-2023-dept-budget.pdf"
+SFJ = SOURCES / "shanghai-putuo-sfj-2026-dept-budget.pdf"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def _pdf_pages(source: Path, indices: list[int], target: Path) -> Path:
+    new = pypdfium2.PdfDocument.new()
+    new.import_pages(pypdfium2.PdfDocument(str(source)), indices)
+    buffer = io.BytesIO()
+    new.save(buffer)
+    target.write_bytes(buffer.getvalue())
+    return target
+
+
+def test_a_corpus_folder_names_what_it_skips(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "seed.TXT")
+    shutil.copy(SFJ, tmp_path / "SFJ.PDF")
+    (tmp_path / "notes.doc").write_text("not a budget")
+    (tmp_path / "empty-folder").mkdir()
+    parts = tmp_path / "two-files"
+    parts.mkdir()
+    _pdf_pages(WANLI, [0, 1, 2], parts / "1-shuoming.pdf")
+    _pdf_pages(WANLI, [9, 10], parts / "2-baobiao.pdf")
+    found = find_documents([tmp_path])
+    assert [p.name for p in found.documents] == ["SFJ.PDF", "seed.TXT", "two-files"]
+    assert {p.name: why for p, why in found.skipped} == {
+        "empty-folder": "a folder with no PDF file",
+        "notes.doc": "not a document (.doc)",
+    }
+
+
+def test_a_document_in_two_files_is_one_package(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    parts = corpus / "wanli-2023"
+    parts.mkdir(parents=True)
+    first = _pdf_pages(WANLI, [0, 1, 2], parts / "1-shuoming.pdf")
+    second = _pdf_pages(WANLI, [9, 10], parts / "2-baobiao.pdf")
+    out = tmp_path / "out"
+    result = _cli("ingest", str(corpus), "--out", str(out), "-q", "--no-combined")
+    assert result.returncode == 0, result.stdout + result.stderr
+    package = out / "wanli-2023"
+    meta = json.loads((package / "datapackage.json").read_text("utf-8"))
+    assert meta["department"] == "上海市普陀区人民政府万里街道办事处" and meta["fiscalYear"] == 2023
+    assert (package / "source" / "1-shuoming.pdf").read_bytes() == first.read_bytes()
+    assert (package / "source" / "2-baobiao.pdf").read_bytes() == second.read_bytes()
+    names = {r["name"]: r for r in meta["resources"]}
+    assert names["source_part_2"]["path"] == "source/2-baobiao.pdf"
+    assert [p["path"] for p in meta["sourceParts"]] == [
+        "source/1-shuoming.pdf",
+        "source/2-baobiao.pdf",
+    ]
+    summary = next(t for t in meta["tables"] if t["resource"] == "summary_income")
+    assert summary["pages"] == [4]  # page 1 of the second file, numbered through both
+    assert stat.S_IMODE(package.stat().st_mode) == 0o755  # public, not mkdtemp's 0700
+    again = _cli("ingest", str(corpus), "--out", str(out), "--no-combined")
+    assert "1 unchanged" in again.stdout
+
+
+def test_a_name_clash_is_an_error_never_an_overwrite(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(SEED, first / "预算一.txt")
+    shutil.copy(SFJ, second / "预算一.pdf")
+    out = tmp_path / "out"
+    assert _cli("ingest", str(first), "--out", str(out), "-q", "--no-combined").returncode == 0
+    slug = "yu-suan-yi"  # Chinese names are spelled in pinyin, not all 'document'
+    before = (out / slug / "datapackage.json").read_bytes()
+    clash = _cli("ingest", str(second), "--out", str(out), "--no-combined", "--force")
+    assert clash.returncode == 1
+    assert "is taken by 洛阳市城乡一体化示范区政务服务中心 2024" in clash.stdout
+    assert (out / slug / "datapackage.json").read_bytes() == before
+
+
+def test_odd_files_get_clear_errors(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as raised:
+        read_document(fifo)  # a FIFO would block a plain read forever
+    assert raised.value.type == "not-a-file"
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(InputError) as raised:
+        read_document(zero)
+    assert raised.value.type == "not-a-file"
+    text = SEED.read_text("utf-8")
+    assert decode(text.encode("utf-16"), "x.txt") == text.replace("\r\n", "\n")
+    with pytest.raises(InputError) as raised:
+        decode(text.encode("big5", errors="ignore"), "big5.txt")
+    assert raised.value.type == "unsupported-encoding" and "Big5" in raised.value.message
+
+
+def test_an_encrypted_pdf_says_so(tmp_path: Path) -> None:
+    import pikepdf
+
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(SFJ) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="owner"))
+    with pytest.raises(InputError) as raised:
+        read_document(locked)
+    assert raised.value.type == "encrypted-pdf" and "password" in raised.value.message
+
+
+def test_inspect_says_what_each_page_is() -> None:
+    lines = inspect(SFJ)
+    text = "\n".join(lines)
+    assert lines[1].startswith("  上海市普陀区司法局 · 2026 · department budget")
+    assert "  page 1: cover" in text
+    roles = [line.split(": ", 1)[1].split(" ")[0] for line in lines if line.startswith("  page ")]
+    assert roles.count("table") >= 9
+    assert "→ summary_income: typed" in text
