@@ -143,3 +143,33 @@ def test_inspect_says_what_each_page_is() -> None:
     roles = [line.split(": ", 1)[1].split(" ")[0] for line in lines if line.startswith("  page ")]
     assert roles.count("table") >= 9
     assert "→ summary_income: typed" in text
+
+
+def test_a_flate_bomb_fails_alone_within_the_memory_cap(tmp_path: Path) -> None:
+    """1.5 MB that inflates to 1.5 GB: that document fails at the cap, the next is written."""
+    import zlib
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    data = zlib.compress(b" " * (1500 * 2**20), 9)
+    head = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
+        b"4 0 obj<</Length " + str(len(data)).encode() + b"/Filter/FlateDecode>>stream\n"
+    )
+    (corpus / "bomb.pdf").write_bytes(head + data + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n")
+    shutil.copy(SFJ, corpus / "sfj.pdf")
+    out = str(tmp_path / "o")
+    result = subprocess.run(
+        [sys.executable, "-m", "service.cli", "ingest", str(corpus), "--out", out, "--jobs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BUDGETPUB_INGEST_MEMORY": str(2**30)},
+    )
+    assert result.returncode == 1
+    assert "FAILED" in result.stdout and "bomb.pdf" in result.stdout
+    assert "ok " in result.stdout and "sfj.pdf" in result.stdout
+    assert (tmp_path / "o" / "sfj" / "datapackage.json").is_file()
+    assert not (tmp_path / "o" / "bomb").exists()

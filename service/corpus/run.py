@@ -59,6 +59,23 @@ def validation_mode(requested: str, documents: int) -> bool | str:
     return "schema"
 
 
+MEMORY_CAP = 4 * 2**30  # bytes of address space an ingest process may use
+
+
+def cap_memory(limit: int = MEMORY_CAP) -> None:
+    """Bound what one document can take (a small PDF can inflate streams to gigabytes):
+    past the cap reading fails with MemoryError, which is that document's error."""
+    import os
+    import resource
+
+    limit = int(os.environ.get("BUDGETPUB_INGEST_MEMORY", limit))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def run_ingest(
     files: list[Path],
     out: Path,
@@ -72,6 +89,7 @@ def run_ingest(
     print_outcome: Callable[[Outcome, bool], None],
 ) -> int:
     mode = validation_mode(validate, len(files))
+    cap_memory()  # inherited by the worker processes
     bar = _progress(len(files), quiet)
     try:
         results = ingest_many(files, out, jobs=jobs, validate=mode, force=force, advance=bar)
