@@ -173,3 +173,49 @@ def test_a_flate_bomb_fails_alone_within_the_memory_cap(tmp_path: Path) -> None:
     assert "ok " in result.stdout and "sfj.pdf" in result.stdout
     assert (tmp_path / "o" / "sfj" / "datapackage.json").is_file()
     assert not (tmp_path / "o" / "bomb").exists()
+
+
+def test_the_audit_names_tables_the_contents_list_but_the_document_lacks(tmp_path: Path) -> None:
+    """长沙职教基地 without its 三公 page (p20): the 目录 on p2 lists it, the audit says so."""
+    from service.audit import run_audit
+
+    source = ROOT / "tests/fixtures/real/hunan-changsha-zhijiaojidi-2026-dept-budget.pdf"
+    kept = [i for i in range(25) if i != 19]
+    document = read_document(_pdf_pages(source, kept, tmp_path / "no-three-public.pdf"))
+    assert "三公" in "".join(item.title for item in document.listed)
+    checks = {c.id: c for c in run_audit(document)}
+    missing = checks["missing-table:three_public"]
+    assert missing.status == "warn" and "目录 (page 2)" in missing.message
+    assert "'7、一般公共预算三公经费支出表': not in the document" in missing.message
+    assert "missing-table:summary" not in checks  # listed and present
+
+
+def test_a_fund_with_money_and_no_table_fails() -> None:
+    from decimal import Decimal
+
+    from service.audit.completeness import completeness_checks
+    from service.ingest.model import Document, Table
+
+    income = Table("summary_income", "summary", "收支总表", 1, None, "万元", ["item"])
+    income.rows = [
+        {
+            "source_line": 3,
+            "row_type": "item",
+            "item": "二、政府性基金预算拨款收入",
+            "item_code": "government-fund",
+            "amount": Decimal("1200000"),
+        },
+        {
+            "source_line": 4,
+            "row_type": "item",
+            "item": "三、国有资本经营预算拨款收入",
+            "item_code": "state-capital",
+            "amount": None,
+        },
+    ]
+    document = Document("x.pdf", "0", "", "t", "部门", 2026, "万元")
+    document.tables = {"summary_income": income}
+    found = {c.id: c for c in completeness_checks(document)}
+    assert found["required-table:government_fund_expenditure"].status == "fail"
+    assert found["required-table:government_fund_expenditure"].line == 3
+    assert "required-table:state_capital_expenditure" not in found  # blank: no money

@@ -6,6 +6,7 @@ from collections import Counter
 
 from service.audit import cross, shanghai, statements
 from service.audit.checks import Check
+from service.audit.completeness import completeness_checks
 from service.audit.reader import reader_checks
 from service.audit.tables import check_table
 from service.ingest.model import Document
@@ -23,6 +24,7 @@ def run_audit(document: Document) -> list[Check]:
     found.extend(statements.performance(document))
     found.extend(shanghai.template_checks(document))
     found.extend(reader_checks(document))
+    found.extend(completeness_checks(document))
     checks = [check for check in found if check is not None]
     seen: Counter[str] = Counter()
     for check in checks:  # ids stay unique when a document states the same figure twice

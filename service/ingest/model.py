@@ -94,6 +94,17 @@ class Document:
     parts: list[Part] = field(default_factory=list)  # the files of a document published in several
     warnings: list[ReaderWarning] = field(default_factory=list)
     pages: list[PageSummary] = field(default_factory=list)  # what each PDF page was read as
+    listed: list[Listed] = field(default_factory=list)  # the tables the document's 目录 names
+
+
+@dataclass
+class Listed:
+    """A table the document's own contents (目录) lists, and whether it says it is empty."""
+
+    kind: str
+    title: str
+    page: int
+    empty: bool = False  # 是否空表: 是, or 不涉及/无
 
 
 @dataclass

@@ -15,7 +15,8 @@ from contextlib import ExitStack, suppress
 from decimal import Decimal
 
 from service.errors import InputError
-from service.ingest.model import Document, PageSummary, Part, ReaderWarning
+from service.ingest.catalogue import read_title
+from service.ingest.model import Document, Listed, PageSummary, Part, ReaderWarning
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.national import read_national
 from service.ingest.pdf.pages import Page, open_pdf, read_pages
@@ -72,6 +73,10 @@ def _read(parts: list[Part], file: str) -> Document:
             )
         found = segment(pages)
         keep_every_figure(document, found)
+        document.listed = listed_tables(pages)
+        for table in document.tables.values():  # a template reader's tables, by catalogue kind
+            if table.recognised is None and (kind := read_title(table.title).kind):
+                table.recognised = kind.kind
         if not document.pages:  # a template reader that places pages itself says less
             document.pages = [
                 PageSummary(role.number, role.role, role.why, part_of.get(role.number))
@@ -113,6 +118,26 @@ def keep_every_figure(document: Document, found: Segmented) -> None:
                 resource,
             )
         )
+
+
+_LEADER = re.compile(r"[.…·．\s]{3,}\d*$|\s\d{1,3}$")
+
+
+def listed_tables(pages: list[Page]) -> list[Listed]:
+    """The tables a 目录 (or 报表目录) page lists, in order, with the ones it calls empty."""
+    found: list[Listed] = []
+    for page in pages:
+        if not any("目录" in line.key for line in page.lines[:3]):
+            continue
+        for line in page.lines:
+            text = _LEADER.sub("", line.text.strip())
+            title = read_title(text)
+            if title.kind is None or (not title.label and "表" not in title.key[-4:]):
+                continue
+            empty = bool(re.search(r"表\S*\s+是(?:\s|$)|不涉及|无此", text))
+            if all(item.kind != title.kind.kind or item.title != title.text for item in found):
+                found.append(Listed(title.kind.kind, title.text, page.number, empty))
+    return found
 
 
 def held_values(document: Document) -> set[Decimal]:
