@@ -7,7 +7,7 @@ DATA ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run ingest build test lint format bench clean
+.PHONY: install install-test run ingest build test lint format bench corpus-report clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python -m bench
+
+# the real-document corpus report (issue 13): CORPUS=DIR, default ../shared/sources/real
+# (else tests/fixtures/real)
+corpus-report: install
+	$(BIN)/python -m bench.corpus_report $(CORPUS)
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache
