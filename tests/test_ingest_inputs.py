@@ -219,3 +219,12 @@ def test_a_fund_with_money_and_no_table_fails() -> None:
     assert found["required-table:government_fund_expenditure"].status == "fail"
     assert found["required-table:government_fund_expenditure"].line == 3
     assert "required-table:state_capital_expenditure" not in found  # blank: no money
+
+
+def test_a_document_with_no_ruled_table_keeps_its_text(tmp_path: Path) -> None:
+    """Prose pages only: the document is read, says it found no table, and is not an error."""
+    document = read_document(_pdf_pages(WANLI, [1, 2, 3], tmp_path / "prose.pdf"))
+    assert document.tables == {}
+    assert [w.type for w in document.warnings] == ["no-ruled-table"]
+    assert "上海市普陀区人民政府万里街道办事处" in document.text
+    assert [page.role for page in document.pages] == ["contents", "prose", "prose"]

@@ -63,15 +63,20 @@ def _read(parts: list[Part], file: str) -> Document:
             _renumber(
                 pages, _pages(pdf, part.data, where), part_of, part.name if len(parts) > 1 else None
             )
+        found = segment(pages)
         document = None
         if len(parts) == 1:  # not the Shanghai district template: the national reader reads it
             with suppress(InputError):
                 document = read_shanghai(pages, parts[0].data, file)
         if document is None:
             document = read_national(
-                pages, file, document_sha256(parts), parts if len(parts) > 1 else [], part_of
+                pages,
+                file,
+                document_sha256(parts),
+                parts if len(parts) > 1 else [],
+                part_of,
+                found,
             )
-        found = segment(pages)
         keep_every_figure(document, found)
         document.listed = listed_tables(pages)
         for table in document.tables.values():  # a template reader's tables, by catalogue kind

@@ -17,7 +17,7 @@ from service.ingest.cells import normalise
 from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Table
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.pages import Page
-from service.ingest.pdf.segment import Printed, figure_cells, segment
+from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
 from service.ingest.pdf.two_sided import RESOURCES, two_sided_tables
 from service.ingest.pdf.typed import SHAPES, NotTyped, typed_table
 
@@ -31,11 +31,16 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 
 
 def read_national(
-    pages: list[Page], file: str, sha256: str, parts: list[Part], part_of: dict[int, str]
+    pages: list[Page],
+    file: str,
+    sha256: str,
+    parts: list[Part],
+    part_of: dict[int, str],
+    found: Segmented | None = None,
 ) -> Document:
     """Every ruled table of the document, typed where the catalogue knows its columns."""
-    found = segment(pages)
-    if not found.tables:
+    found = found or segment(pages)
+    if not any(page.lines for page in pages):
         raise _no_tables(pages, file)
     unit = _document_unit(found.tables)
     department = _department(found.tables, pages, file)
@@ -67,11 +72,15 @@ def read_national(
                 continue
             except NotTyped as reason:
                 why = str(reason)
+            except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
+                why = f"the typed reading failed ({type(error).__name__}: {error})"
         elif printed.kind in SHAPES and SHAPES[printed.kind].resource not in document.tables:
             try:
                 typed = typed_table(printed, table_unit or "", year, document.warnings)
             except NotTyped as reason:
                 why = str(reason)
+            except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
+                why = f"the typed reading failed ({type(error).__name__}: {error})"
             else:
                 document.tables[typed.resource] = typed
                 continue
@@ -80,6 +89,13 @@ def read_national(
         table = _generic(printed, names, table_unit)
         document.tables[table.resource] = table
         document.warnings.append(_kept_as_printed(printed, table, why))
+    if not found.tables:
+        document.warnings.append(
+            ReaderWarning(
+                "no-ruled-table",
+                f"no ruled table on any of the {len(pages)} pages: only the text is kept",
+            )
+        )
     document.pages = [
         PageSummary(role.number, role.role, role.why, part_of.get(role.number))
         for role in found.roles
