@@ -320,11 +320,6 @@ def test_guangzhou_summary_other_lines(real: Callable[[str], Document]) -> None:
     assert (housing["functional_class"], housing["amount"]) == ("221", Decimal("7641200"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader bug (two_sided.py): Guangdong's 一、预算拨款 (the 财政拨款 line, 9,433.72 万元) "
-    "gets no fund code, where 杭州's 一、财政拨款 is fiscal-appropriation",
-)
 def test_guangzhou_summary_budget_appropriation_is_coded(
     real: Callable[[str], Document],
 ) -> None:
@@ -333,11 +328,6 @@ def test_guangzhou_summary_budget_appropriation_is_coded(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader bug (two_sided.py): in 表1 二十四、对附属单位补助支出 and 二十五、上缴上级支出 "
-    "are lines of 本年支出合计 like the others, but are typed of-which (left out of the sums)",
-)
 def test_guangzhou_summary_subsidy_and_remittance_lines_count(
     real: Callable[[str], Document],
 ) -> None:
@@ -472,20 +462,10 @@ def test_beijing_first_rows_name_their_own_lines(real: Callable[[str], Document]
         assert figure in lines[first["source_line"] - 1], kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader bug: the title joins the 目录 page's first lines "
-    "(北京市审计局2026年度部门预算信息公开目录第一部分…一、部门情况说明)",
-)
 def test_beijing_title_is_the_printed_heading(real: Callable[[str], Document]) -> None:
     assert real(BEIJING).title in {"北京市审计局2026年度部门预算信息公开", "北京市审计局2026年预算"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader bug: 说明 p.2 holds the rest of the 目录 (十三、部门整体支出绩效目标表) "
-    "but is read as a cover",
-)
 def test_beijing_second_contents_page_is_contents(real: Callable[[str], Document]) -> None:
     assert real(BEIJING).pages[1].role == "contents"
 
@@ -726,11 +706,6 @@ def test_chongqing_typed_tables(real: Callable[[str], Document]) -> None:
     assert line(document, fiscal, "收入合计")["amount"] == Decimal("184177000")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader bug: 表八's three header rows (2025年预算数/2026年预算数, 合计…, 小计…) are "
-    "kept as data rows and its columns are titled 第1列…第12列",
-)
 def test_chongqing_three_public_header_is_a_header(real: Callable[[str], Document]) -> None:
     three = table_of(real(CHONGQING), "three_public")
     in_2025 = ["396.97", "184.49", "202.48", "", "202.48", "10.00"]

@@ -178,7 +178,10 @@ def _year(tables: list[Printed], pages: list[Page], file: str) -> int:
 
 
 def _title(pages: list[Page], department: str, year: int) -> str:
-    cover = "".join(ln.key for ln in pages[0].lines[:4]) if pages and pages[0].lines else ""
+    """The cover's heading (the lines above a 目录 on the same page), else a plain title."""
+    first = pages[0].lines[:4] if pages else []
+    cut = next((i for i, ln in enumerate(first) if "目录" in ln.key), len(first))
+    cover = "".join(ln.key for ln in first[:cut])
     if department in cover and str(year) in cover and len(cover) <= 60:
         return cover
     return f"{department}{year}年预算"

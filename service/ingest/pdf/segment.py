@@ -30,6 +30,11 @@ _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _NOTE = re.compile(r"^(?:注|备注|说明)\d*[:：]")
 _SEQUENCE_HEAD = {"**", "*", "栏次", "序号", "行次", "栏"}
 _FIGURE = re.compile(r"^-?\d+(\.\d+)?$")
+# a contents entry: an ordinal or label, a short title, maybe dot leaders and a page number
+_ENTRY = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+部分"
+    r"|[^。，,]{0,6}表\s*\d+).{0,40}$"
+)
 
 
 @dataclass
@@ -151,7 +156,7 @@ def first_data_row(grid: Grid) -> int:
             looks_like_amount(c) or c in ("-", "—") for c in filled[1:]
         ):
             return index  # a total row (an empty table's has only its label)
-        if re.match(r"^\[?\d{3,}", first):
+        if re.match(r"^\[?\d{3,}(?!\d*年)", first):
             return index
         if re.match(r"^[一二三四五六七八九十]+、|^\d+[.、．]", first):
             return index
@@ -301,6 +306,9 @@ class Segmenter:
         head = "".join(ln.key for ln in text[:3])
         if "目录" in head:
             return "contents", "目录 heading"
+        after_contents = bool(self.roles) and self.roles[-1].role == "contents"
+        if after_contents and not has_grid and text and all(_ENTRY.match(ln.key) for ln in text):
+            return "contents", "the 目录 continued (entries only)"
         if page.number <= 2 and len(text) <= 8 and not has_grid:
             return "cover", f"{len(text)} short lines on page {page.number}"
         return "prose", "text with no ruled table"

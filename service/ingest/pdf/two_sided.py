@@ -201,6 +201,8 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
             if code == in_class:
                 row_type = "of-which"  # the class printed again as its own 款 or 项
             in_class = code
+        elif _GROUP.match(label):
+            in_class = None  # 二十四、对附属单位补助支出: a line of its own, not a class's part
         elif in_class and row_type == "item" and code is None:
             row_type = "of-which"
         found.append((row_type, code))
@@ -226,7 +228,10 @@ def _income(label: str) -> tuple[str, str | None]:
     row_type = "of-which" if _OF_WHICH.match(label) else "item"
     if "结转" in label and ("上年" in label or "结余" in label):
         return row_type, "carry-over"
-    return row_type, next((code for word, code in FUND_KEYWORDS if word in label), None)
+    fund = next((code for word, code in FUND_KEYWORDS if word in label), None)
+    if fund is None and "预算拨款" in label:  # Guangdong's 一、预算拨款: the 财政拨款 line
+        fund = "fiscal-appropriation"
+    return row_type, fund
 
 
 def _expenditure(label: str) -> tuple[str, str | None]:
