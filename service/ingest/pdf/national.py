@@ -12,14 +12,16 @@ import re
 from collections import Counter
 
 from service.errors import InputError
+from service.ingest import narrative as narr
 from service.ingest.catalogue import BY_KIND
 from service.ingest.cells import normalise
 from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Table
 from service.ingest.pdf.generic import generic_table
-from service.ingest.pdf.pages import Page
+from service.ingest.pdf.pages import Page, TextLine
 from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
 from service.ingest.pdf.two_sided import RESOURCES, two_sided_tables
 from service.ingest.pdf.typed import SHAPES, NotTyped, typed_table
+from service.ingest.sections import Line
 
 TEMPLATE = "cn-national-pdf"
 _ORG_END = (
@@ -28,6 +30,8 @@ _ORG_END = (
 )
 _ORG = re.compile(rf"^(?P<org>[\u4e00-\u9fff()（）]{{1,40}}{_ORG_END}(?:\((?:本级|汇总)\))?)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")  # 9,483.72 万元 in the prose
+_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第)?\d{1,3}(?:页)?[-—–_\s]*$")
 
 
 def read_national(
@@ -45,6 +49,9 @@ def read_national(
     unit = _document_unit(found.tables)
     department = _department(found.tables, pages, file)
     year = _year(found.tables, pages, file)
+    prose = [Line(ln.number, _THOUSANDS.sub("", ln.text)) for ln in _prose_lines(pages, found)]
+    paras = narr.paragraphs(prose)
+    duties, structure = narr.responsibilities(paras)
     document = Document(
         file=file,
         sha256=sha256,
@@ -56,6 +63,10 @@ def read_national(
         template=TEMPLATE,
         document_kind=_document_kind(pages, found.tables),
         parts=parts,
+        responsibilities=duties,
+        structure=structure,
+        figures=narr.figures(paras),
+        glossary=narr.glossary(paras),
     )
     names: Counter[str] = Counter()
     for printed in found.tables:
@@ -101,6 +112,18 @@ def read_national(
         for role in found.roles
     ]
     return document
+
+
+def _prose_lines(pages: list[Page], found: Segmented) -> list[TextLine]:
+    """The narrative: every line of the prose pages (not contents, covers or table pages)."""
+    prose = {role.number for role in found.roles if role.role == "prose"}
+    return [
+        line
+        for page in pages
+        if page.number in prose
+        for line in page.lines
+        if not _PAGE_NUMBER.match(line.key) and re.sub(r"\d+", "#", line.key) not in found.repeated
+    ]
 
 
 def _worth_keeping(printed: Printed) -> bool:
