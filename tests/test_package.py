@@ -174,3 +174,16 @@ def test_cli_writes_good_documents_and_reports_bad(tmp_path, capsys) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["_combined-2024", SEED_SLUG]
     assert Package(str(out / SEED_SLUG / "datapackage.json")).name == SEED_SLUG
     assert main(["ingest", str(SEED), "--out", str(out)]) == 0
+
+
+def test_department_performance_budget_block_is_published(built: Path) -> None:
+    """The seed's 部门（单位）整体绩效目标表 states 148.5, 148.5, 107.5 and 41.1 万元."""
+    with (built / "data" / "department_performance_budget.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["published"], r["amount"]) for r in rows] == [
+        ("148.5", "1485000.0"),
+        ("148.5", "1485000.0"),
+        ("107.5", "1075000.0"),
+        ("41.1", "411000.0"),
+    ]
+    assert rows[0]["item"] == "预算情况 部门预算总额（万元）" and rows[0]["source_line"] == "439"

@@ -236,7 +236,7 @@ def performance(document: Document) -> Iterator[Check | None]:
 
 
 def _department_budget(document: Document) -> Iterator[Check | None]:
-    stated = getattr(document, "performance_budget", [])
+    stated = document.performance_budget
     spend = document.tables.get("expenditure")
     total_row = spend.first("total") if spend else None
     if not stated or total_row is None:

@@ -87,6 +87,8 @@ class Document:
     tables: dict[str, Table] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     goals: str | None = None  # 年度履职目标
+    # the 预算情况 block of the department performance table: (line, item, amount in 万元)
+    performance_budget: list[tuple[int, str, str]] = field(default_factory=list)
     tasks: list[Row] = field(default_factory=list)  # 年度主要任务
     template: str = "cn-department-budget-14"  # the template (and province's version) followed
     project_descriptions: list[dict[str, str]] = field(default_factory=list)  # 项目经费情况说明

@@ -161,7 +161,7 @@ def read_text(data: bytes, file: str = "<memory>") -> Document:
             )
             document.goals = facts["goals"]
             document.tasks = built[0].rows
-            document.performance_budget = facts["budget"]  # type: ignore[attr-defined]
+            document.performance_budget = facts["budget"]
         else:
             built = BUILDERS[layout.parser](layout, section, ctx)
         for table in built:

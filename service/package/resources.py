@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from service.ingest.cells import to_yuan
 from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Document, Row, Table
 from service.package import codelists
@@ -117,6 +119,39 @@ def data_table(table: Table) -> dict[str, Any]:
         "publishedUnit": table.unit,
         "sourceLine": table.line,
     }
+
+
+def performance_budget_resource(document: Document) -> list[dict[str, Any]]:
+    """The 预算情况 block of the department performance table: its figures are published too."""
+    if not document.performance_budget:
+        return []
+    rows = [
+        {
+            "source_line": line,
+            "item": item,
+            "amount": to_yuan(Decimal(text.replace(",", "")), "万元"),
+            "published": text,
+        }
+        for line, item, text in document.performance_budget
+    ]
+    return [
+        {
+            "name": "department_performance_budget",
+            "title": "部门（单位）整体绩效目标·预算情况",
+            "description": "The budget block of the department-wide performance target table, "
+            "as stated (万元), with the amount in CNY yuan.",
+            "rows": rows,
+            "schema": plain_schema(
+                [
+                    ("source_line", "来源行号", "integer", "Source line.", {"required": True}),
+                    ("item", "项目", "string", "Line as published (预算总额, 基本支出…).", {}),
+                    ("amount", "金额（元）", "number", "Amount in CNY yuan, exact.", {}),
+                    ("published", "公布数（万元）", "string", "As printed, in 万元.", {}),
+                ],
+                ["source_line"],
+            ),
+        }
+    ]
 
 
 def indicator_resources(document: Document) -> list[dict[str, Any]]:
@@ -329,6 +364,7 @@ def all_resources(document: Document) -> list[dict[str, Any]]:
         if table.resource != "department_tasks"
     ]
     resources += indicator_resources(document)
+    resources += performance_budget_resource(document)
     resources += narrative_resources(document)
     resources += codelists.code_list_resources(document, facts)
     resources.append(

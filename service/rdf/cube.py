@@ -42,6 +42,7 @@ NON_TABLES = {
     "department_performance_indicators",
     "department_tasks",
     "project_performance_indicators",
+    "department_performance_budget",
 }
 
 
