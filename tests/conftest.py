@@ -16,6 +16,8 @@ from service.net import free_port, wait_until_answers
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
 SEED_SLUG = "luoyang-sfq-zwfwzx-2024-budget"
+# the DCAT-AP 3.0.1 SHACL shapes, vendored with their licence note (a clone has no ../shared)
+STANDARDS = ROOT / "tests" / "fixtures" / "standards"
 
 
 def dumps(rdf: Path, name: str) -> list[Path]:

@@ -22,10 +22,9 @@ from service.package.schemacheck import schema_errors
 from service.package.writer import validation_errors
 from service.rdf.conformance import validate_dcat
 from service.synthetic import generate
-from tests.conftest import ROOT, SEED_SLUG, dump_graph, dumps
+from tests.conftest import ROOT, SEED_SLUG, STANDARDS, dump_graph, dumps
 
 PACKAGES = ROOT / "datapackages"
-STANDARDS = ROOT.parent / "shared" / "standards"
 BASE = "http://127.0.0.1:8000/"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 # (seed, department, year): departments 3 and 8 publish in both years, 5 only in 2024

@@ -17,10 +17,9 @@ from service.build import build, combined_dirs, package_dirs
 from service.rdf.conformance import validate_dcat
 from service.rdf.integrity import normalise, violations
 from service.store import open_store
-from tests.conftest import ROOT, SEED_SLUG, dump_graph, dumps, load_dumps
+from tests.conftest import ROOT, SEED_SLUG, STANDARDS, dump_graph, dumps, load_dumps
 
 PACKAGES = ROOT / "datapackages"
-STANDARDS = ROOT.parent / "shared" / "standards"
 BASE = "http://127.0.0.1:8000/"
 
 

@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import ROOT, SEED_SLUG, dump_graph, dumps
+from tests.conftest import ROOT, SEED_SLUG, STANDARDS, dump_graph, dumps
 
 DATASET = f"/dataset/{SEED_SLUG}"
 TABLE = f"{DATASET}/table/expenditure"
@@ -276,7 +276,7 @@ def test_catalog_is_dcat_ap_valid_and_paged(client) -> None:
 
     response = client.get("/catalog.ttl")
     data = graph(response, "ttl")
-    conforms, report = validate_dcat(data, ROOT.parent / "shared" / "standards")
+    conforms, report = validate_dcat(data, STANDARDS)
     assert conforms, report
     hydra = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")

@@ -1,4 +1,4 @@
-"""DCAT-AP 3.0.1 SHACL validation of the catalog, with the official shapes in shared/standards.
+"""DCAT-AP 3.0.1 SHACL validation of the catalog, with the official shapes (vendored in tests).
 
 The release's range shapes reference five property shapes it never defines; pyshacl refuses
 such a graph, so those dangling sh:property links (which constrain nothing) are dropped.
