@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from werkzeug.datastructures import MIMEAccept
 
 from service.rdf.terms import PREFIXES
 from service.vocab import VOCAB_DIR
@@ -290,17 +291,27 @@ FORMATS: dict[str, Format] = {
     "nt": Format("nt", "application/n-triples", _oxigraph(RdfFormat.N_TRIPLES)),
     "rdf": Format("rdf", "application/rdf+xml", _oxigraph(RdfFormat.RDF_XML, prefixes=True)),
 }
-ALIASES = {
+ALIASES = {  # media types clients send for one of ours (JSON-LD is JSON, RDF/XML is XML…)
     "application/json": "jsonld",
     "application/xml": "rdf",
+    "text/xml": "rdf",
     "text/plain": "nt",
     "application/x-turtle": "ttl",
+    "text/n3": "ttl",  # Turtle is N3
     "application/xhtml+xml": "html",
 }
 
 
+def plain_accept(accept: Any) -> MIMEAccept:
+    """The client's Accept without media type parameters: `text/turtle; charset=utf-8` or
+    JSON-LD's `profile=…compacted` must match what is offered (werkzeug matches parameters
+    exactly). A JSON-LD profile is a preference (JSON-LD 1.1 §9): the answer is compacted."""
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in accept])
+
+
 def negotiate(extension: str | None, accept: Any, allowed: Iterable[str] | None = None) -> Format:
-    """The format an extension names, else the best match for Accept, else 406."""
+    """The format an extension names, else the best match for Accept, else 406: every
+    Accept header gets a representation or a problem document."""
     names = list(allowed or FORMATS)
     if extension:
         if extension not in names:
@@ -310,11 +321,11 @@ def negotiate(extension: str | None, accept: Any, allowed: Iterable[str] | None 
                 f"no .{extension} rendering here; try " + ", ".join(f".{n}" for n in names),
             )
         return FORMATS[extension]
-    offered = [FORMATS[n].media_type for n in names]
-    offered += [alias for alias, name in ALIASES.items() if name in names]
+    by_type = {FORMATS[n].media_type: n for n in names}
+    by_type.update({alias: name for alias, name in ALIASES.items() if name in names})
     if not accept or not list(accept.values()):
         return FORMATS[names[0]]
-    best = accept.best_match(offered)
+    best = plain_accept(accept).best_match(list(by_type))
     if best is None:
         raise ApiError(
             406,
@@ -323,7 +334,7 @@ def negotiate(extension: str | None, accept: Any, allowed: Iterable[str] | None 
             + ", ".join(FORMATS[n].media_type for n in names)
             + " is acceptable to this client",
         )
-    return FORMATS[ALIASES.get(best, next(n for n in names if FORMATS[n].media_type == best))]
+    return FORMATS[by_type[best]]
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

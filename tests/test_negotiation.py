@@ -1,0 +1,191 @@
+"""Content negotiation: every Accept header a client may send, on every route, gets a
+representation or a 406 problem document, never a 500; and what an Accept header brings is
+what the suffix brings: the same graph, holding the IRI's own triples."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from tests.conftest import ROOT, SEED_SLUG
+
+DATASET = f"/dataset/{SEED_SLUG}"
+TABLE = f"{DATASET}/table/expenditure"
+BASE = "http://127.0.0.1:8000/"
+ORGANIZATION = (
+    "/organization/%E6%B4%9B%E9%98%B3%E5%B8%82%E5%9F%8E%E4%B9%A1%E4%B8%80%E4%BD%93%E5%8C%96"
+    "%E7%A4%BA%E8%8C%83%E5%8C%BA%E6%94%BF%E5%8A%A1%E6%9C%8D%E5%8A%A1%E4%B8%AD%E5%BF%83"
+)
+# IRIs the service answers with content negotiation, and the IRI each one is about
+LINKED = {
+    DATASET: f"{BASE}dataset/{SEED_SLUG}",
+    TABLE: f"{BASE}dataset/{SEED_SLUG}/table/expenditure",
+    f"{TABLE}/obs/item-2010301/total": f"{BASE}dataset/{SEED_SLUG}/table/expenditure/obs/"
+    "item-2010301/total",
+    ORGANIZATION: f"{BASE}{ORGANIZATION[1:]}",
+    "/project/41039524000000012827": f"{BASE}project/41039524000000012827",
+    "/code/functional/2010301": "https://w3id.org/budgetpub/code/functional/2010301",
+    "/code/functional": "https://w3id.org/budgetpub/code/functional",
+    "/def": "https://w3id.org/budgetpub/def",
+    "/catalog": f"{BASE}catalog",
+    f"{DATASET}/check/performance%3Acost-cap%3A41039524000000012827": f"{BASE}dataset/"
+    f"{SEED_SLUG}/check/performance%3Acost-cap%3A41039524000000012827",
+}
+# the Accept headers clients send → the suffix whose representation answers (None: HTML)
+RDF_ACCEPT = {
+    "application/ld+json": "jsonld",
+    'application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"': "jsonld",
+    "application/ld+json;profile=http://www.w3.org/ns/json-ld#expanded": "jsonld",
+    "application/json": "jsonld",
+    "application/json, text/javascript, */*; q=0.01": "jsonld",  # jQuery's getJSON
+    "text/turtle": "ttl",
+    "text/turtle; charset=utf-8": "ttl",
+    "application/x-turtle": "ttl",
+    "text/n3": "ttl",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/rdf+xml": "rdf",
+    "application/xml": "rdf",
+    "text/xml": "rdf",
+    "text/turtle;q=0.9, application/ld+json": "jsonld",
+    "application/rdf+xml;q=0.5, text/turtle;q=0.8": "ttl",
+}
+HTML_ACCEPT = [
+    "text/html",
+    "application/xhtml+xml",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8",  # Chromium
+    "*/*",
+    "",
+    "text/*",
+]
+REFUSED_ACCEPT = ["image/png", "text/csv", "application/pdf", "application/sparql-results+json"]
+MALFORMED_ACCEPT = [";;;,,q=abc/", "text", "*/html", "application/json;q=x", "\u00e9/\u00e9"]
+MEDIA = {
+    "jsonld": "application/ld+json",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
+RDFLIB = {"jsonld": "json-ld", "ttl": "turtle", "nt": "nt", "rdf": "xml"}
+# every other route, with a value for each of its variables
+OTHER_ROUTES = [
+    "/",
+    "/healthz",
+    "/openapi.json",
+    "/context.jsonld",
+    "/sparql",
+    "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+    "/sparql?query=CONSTRUCT%7B%3Fs%20%3Fp%20%3Fo%7DWHERE%7B%3Fs%20%3Fp%20%3Fo%7DLIMIT%201",
+    "/api/3/cubes",
+    "/api/3/cubes/expenditure/model",
+    "/api/3/cubes/expenditure/aggregate?drilldown=functional_class",
+    "/api/3/cubes/expenditure/members/functional_class",
+    "/api/3/cubes/expenditure/facts",
+    f"/datapackages/{SEED_SLUG}/datapackage.json",
+    f"/datapackages/{SEED_SLUG}/data/expenditure.csv",
+    f"/datapackages/{SEED_SLUG}/data/expenditure.excel.csv",
+    f"/datapackages/{SEED_SLUG}/data/expenditure.xlsx",
+    f"/datapackages/{SEED_SLUG}.zip",
+]
+
+
+def parsed(data: bytes, extension: str) -> rdflib.Graph:
+    if extension == "jsonld":  # the context is ours: give it inline instead of fetching it
+        document = json.loads(data)
+        context = json.loads((ROOT / "vocab" / "context.jsonld").read_text("utf-8"))
+        document["@context"] = context["@context"]
+        data = json.dumps(document).encode()
+    return rdflib.Graph().parse(data=data, format=RDFLIB[extension], publicID=BASE)
+
+
+def same_pages(graph: rdflib.Graph) -> rdflib.Graph:
+    """The graph with the catalog's Hydra page IRIs (catalog.ttl?page=1…) format-free."""
+
+    def plain(term):
+        if isinstance(term, rdflib.URIRef):
+            return rdflib.URIRef(re.sub(r"/catalog\.(ttl|jsonld|nt|rdf)\?", "/catalog.X?", term))
+        return term
+
+    found = rdflib.Graph()
+    for triple in graph:
+        found.add(tuple(plain(term) for term in triple))
+    return found
+
+
+def assert_problem(response, status: int) -> None:
+    assert response.status_code == status, response.data[:300]
+    assert response.mimetype == "application/problem+json"
+    body = json.loads(response.data)
+    assert set(body) == {"type", "title", "status", "detail", "instance"}
+    assert body["status"] == status
+
+
+@pytest.fixture(scope="module")
+def by_suffix(app) -> dict[tuple[str, str], rdflib.Graph]:
+    """Each linked IRI's graph in each format, fetched by its suffix."""
+    client = app.test_client()
+    found = {}
+    for path in LINKED:
+        for extension in MEDIA:
+            response = client.get(f"{path}.{extension}")
+            assert response.status_code == 200, (path, extension)
+            found[path, extension] = parsed(response.data, extension)
+    return found
+
+
+@pytest.mark.parametrize("path", list(LINKED))
+def test_each_accept_header_brings_the_suffix_graph(client, by_suffix, path: str) -> None:
+    iri = rdflib.URIRef(LINKED[path])
+    for accept, extension in RDF_ACCEPT.items():
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 200, (accept, response.data[:300])
+        assert response.mimetype == MEDIA[extension], accept
+        assert "Accept" in response.headers["Vary"]
+        graph = parsed(response.data, extension)
+        assert isomorphic(graph, by_suffix[path, extension]), accept
+        own = set(graph.predicate_objects(iri))
+        assert len(own) >= 2, (accept, iri)  # the IRI's own triples, not just a mention
+        assert (iri, rdflib.RDF.type, None) in graph, (accept, iri)
+    # the four suffixes say the same thing (the catalog's page links keep their format)
+    graphs = [same_pages(by_suffix[path, e]) for e in MEDIA]
+    assert all(isomorphic(graphs[0], other) for other in graphs[1:]), path
+
+
+@pytest.mark.parametrize("path", list(LINKED))
+def test_browsers_get_the_page_and_others_a_406(client, path: str) -> None:
+    for accept in HTML_ACCEPT:
+        response = client.get(path, headers={"Accept": accept} if accept else {})
+        assert response.status_code == 200, (accept, response.data[:300])
+        assert response.mimetype == "text/html", accept
+    for accept in REFUSED_ACCEPT:
+        assert_problem(client.get(path, headers={"Accept": accept}), 406)
+    for accept in MALFORMED_ACCEPT:
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code in (200, 406), (accept, response.status_code)
+        if response.status_code == 406:
+            assert_problem(response, 406)
+
+
+@pytest.mark.parametrize("path", OTHER_ROUTES)
+def test_no_accept_header_breaks_any_other_route(client, path: str) -> None:
+    """A representation (the route's own, or the one the client asked for) or a 406 problem:
+    never a 500. /sparql without a query is the page for browsers and a 400 for others."""
+    accepts = [*RDF_ACCEPT, *HTML_ACCEPT, *REFUSED_ACCEPT, *MALFORMED_ACCEPT]
+    for accept in accepts:
+        response = client.get(path, headers={"Accept": accept} if accept else {})
+        status = response.status_code
+        assert status < 500, (accept, status, response.data[:300])
+        if status >= 400:
+            assert response.mimetype == "application/problem+json", accept
+            assert status in (400, 406), (accept, status)
+
+
+def test_the_home_page_redirects_rdf_clients_to_the_catalog(client) -> None:
+    for accept, extension in RDF_ACCEPT.items():
+        response = client.get("/", headers={"Accept": accept})
+        assert response.status_code == 303, accept
+        assert response.headers["Location"].endswith(f"/catalog.{extension}"), accept
