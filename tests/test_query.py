@@ -47,6 +47,17 @@ def oxigraph_binary() -> str | None:
     )
 
 
+def require_oxigraph() -> str:
+    """The `oxigraph` server binary. Without it a test is skipped, except under CI=true, where
+    it fails: .ci/run installs it, and a missing server must not pass silently."""
+    binary = oxigraph_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide oxigraph (pip package `oxigraph`, make install-test)")
+        pytest.skip("no oxigraph server binary here (make install-test installs it)")
+    return binary
+
+
 def start_oxigraph(
     binary: str, location: Path, command: str = "serve"
 ) -> tuple[subprocess.Popen[bytes], str]:
@@ -68,12 +79,7 @@ def remote_store(built_var: Path, tmp_path_factory: pytest.TempPathFactory):
     url = os.environ.get("BUDGETPUB_TEST_STORE_URL")
     process = None
     if not url:
-        binary = oxigraph_binary()
-        if binary is None:
-            if os.environ.get("CI"):
-                pytest.fail("CI must provide oxigraph (pip package `oxigraph`)")
-            pytest.skip("no oxigraph server binary here")
-        process, url = start_oxigraph(binary, tmp_path_factory.mktemp("oxigraph"))
+        process, url = start_oxigraph(require_oxigraph(), tmp_path_factory.mktemp("oxigraph"))
     load_remote(url, sorted((built_var / "rdf").glob("*.nt")))
     yield url
     if process is not None:
@@ -483,9 +489,7 @@ def test_the_service_notices_a_new_build_of_a_shared_store_by_its_stamp(
     from service.query.backend import RemoteStore
     from service.web import site
 
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("no oxigraph server binary here")
+    binary = require_oxigraph()
     process, url = start_oxigraph(binary, tmp_path / "store")
     try:
         catalog = "http://127.0.0.1:8000/catalog"
@@ -528,9 +532,7 @@ def test_a_build_into_a_shared_store_keeps_its_facts_index_for_the_aggregate_api
     from service.build import build
     from service.query.backend import RemoteStore
 
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("no oxigraph server binary here")
+    binary = require_oxigraph()
     process, url = start_oxigraph(binary, tmp_path / "store")
     try:
         out = tmp_path / "var"
@@ -565,9 +567,7 @@ def test_an_embedded_build_served_read_only_to_every_worker(tmp_path: Path) -> N
     from service import create_app
     from service.build import build
 
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("no oxigraph server binary here")
+    binary = require_oxigraph()
     out = tmp_path / "var"
     result = build(PACKAGES, out, "http://127.0.0.1:8000/")
     assert result.ok

@@ -231,11 +231,9 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from service.build import build
     from service.query.backend import load_remote
     from tests.conftest import PACKAGES, SEED_SLUG
-    from tests.test_query import oxigraph_binary, start_oxigraph
+    from tests.test_query import require_oxigraph, start_oxigraph
 
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("no oxigraph server binary here (make install-test installs it)")
+    binary = require_oxigraph()
     packages = tmp_path_factory.mktemp("packages")
     (packages / SEED_SLUG).symlink_to(PACKAGES / SEED_SLUG)
     var = tmp_path_factory.mktemp("var")
