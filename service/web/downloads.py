@@ -179,13 +179,3 @@ def package_zip(slug: str) -> Response:
     )
     newest = max(p.stat().st_mtime for p in folder.rglob("*") if p.is_file())
     return conditional(response, tag_source=f"zip:{slug}:{newest}", modified=newest)
-
-
-@bp.route("/datapackages/<slug>/data/<name>.csv", methods=["OPTIONS"])
-def preflight(slug: str, name: str) -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-        "Access-Control-Request-Headers", "*"
-    )
-    return response
