@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from flask import Flask
@@ -37,6 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     errors.register(app)
+    if "gunicorn" in sys.modules:  # served by gunicorn: its own errors in the one shape too
+        errors.answer_gunicorn_errors_as_problems()
     http.init_app(app)
     site.init_app(app)
     from service.web import pages  # noqa: F401  (registers the HTML views)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import resource
 import struct
 import sys
@@ -110,6 +111,31 @@ def execute(store: Any, query: str, form: str, result_format: str, max_rows: int
     return results.MEDIA[result_format], body, capped, len(rows)
 
 
+_CHARACTER_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
+_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+def readable(message: str) -> str:
+    """Oxigraph's syntax error without its grammar's character classes: "error at 1:41:
+    expected one of "$", "(", IF, The SELECT contains a variable that is unbound, ['0' ..=
+    '9' | …]" becomes "SPARQL error at line 1, column 41: the SELECT contains a
+    variable that is unbound". What the parser said in words comes first, then the tokens."""
+    position = _POSITION.match(message)
+    if not position:
+        return message[:500]
+    rest = _CHARACTER_CLASS.sub("", message[position.end() :])
+    rest = rest.removeprefix("expected one of ").removeprefix("expected ")
+    items = [i.strip() for i in rest.replace("\n", " ").split(", ") if i.strip()]
+    words = [i for i in items if " " in i]  # the parser's own messages
+    tokens = [i for i in items if " " not in i]
+    said = "; ".join(w[0].lower() + w[1:] for w in words)
+    if not said:
+        shown = ", ".join(tokens[:12]) + (" …" if len(tokens) > 12 else "")
+        said = f"expected {shown}" if shown else "unexpected input"
+    line, column = position.groups()
+    return f"SPARQL error at line {line}, column {column}: {said}"
+
+
 def answer(config: dict[str, Any], cache: dict[str, Any], request: dict[str, Any]) -> tuple:
     """One request → ("ok", form, media type, body, truncated, rows) or ("refused", status,
     kind, detail)."""
@@ -134,7 +160,7 @@ def answer(config: dict[str, Any], cache: dict[str, Any], request: dict[str, Any
             return ("refused", error.status, error.kind, error.detail)
         return ("refused", 502, "store-unavailable", str(error))
     except SyntaxError as error:
-        return ("refused", 400, "query-error", str(error))
+        return ("refused", 400, "query-error", readable(str(error)))
     except RecursionError:
         return ("refused", 400, "query-too-deep", "the query nests deeper than this reads")
     except MemoryError:

@@ -103,6 +103,11 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
 
 
+def _prefix(node: Any) -> str:
+    """A PrefixDecl's or a prefixed name's prefix ("" for the default prefix ':')."""
+    return str(node["prefix"]) if "prefix" in node else ""
+
+
 def check(query: str, max_length: int) -> Judged:
     """The query form and the text to run, or a Refusal saying why not."""
     if len(query) > max_length:
@@ -141,8 +146,17 @@ def _classify(query: str) -> str:
     except Exception as error:  # the parser's own errors on odd input are still bad queries
         raise Refusal(400, "malformed-query", f"SPARQL syntax error: {error}") from None
     body = parsed[1]
+    declared = {_prefix(d) for d in parsed[0] if getattr(d, "name", None) == "PrefixDecl"}
     for node in _walk(parsed):
         name = getattr(node, "name", None)
+        if name == "pname" and _prefix(node) not in declared:
+            prefix = _prefix(node)
+            raise Refusal(  # Oxigraph would answer with its grammar's character classes
+                400,
+                "undefined-prefix",
+                f"the prefix {prefix}: is not declared: add PREFIX {prefix}: <IRI> before the "
+                "query (/sparql shows examples with the prefixes this data uses)",
+            )
         if name == "ServiceGraphPattern":
             raise Refusal(
                 403,

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json as plain_json
+import socket
 from typing import Any
 
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
 PROBLEM = "application/problem+json"
+GUNICORN_KINDS = {  # the statuses gunicorn answers itself, before the app sees a request
+    400: "bad-request",
+    403: "forbidden",
+    414: "uri-too-long",
+    417: "expectation-failed",
+    431: "request-header-fields-too-large",
+    500: "internal-error",
+    501: "not-implemented",
+}
 
 
 class ApiError(HTTPException):
@@ -62,3 +73,34 @@ def register(app: Flask) -> None:
             "Internal Server Error",
             "the server failed to answer this request",
         )
+
+
+def gunicorn_problem(sock: socket.socket, status: int, reason: str, detail: str) -> None:
+    """gunicorn's util.write_error, answering problem+json instead of an HTML page."""
+    from gunicorn import util
+
+    body = plain_json.dumps(
+        {
+            "type": f"https://w3id.org/budgetpub/errors/{GUNICORN_KINDS.get(status, 'error')}",
+            "title": reason,
+            "status": status,
+            "detail": detail[:300],
+            "instance": "",
+        },
+        ensure_ascii=False,
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: {PROBLEM}\r\nAccess-Control-Allow-Origin: *\r\n"
+        f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+def answer_gunicorn_errors_as_problems() -> None:
+    """Make gunicorn's own refusals (request line or headers too long, a malformed request)
+    problem details, in this process: `budgetpub serve`'s worker does it on import and
+    create_app does it under any gunicorn (`gunicorn 'service:create_app()'`, a sync worker)."""
+    from gunicorn import util
+
+    util.write_error = gunicorn_problem

@@ -8,55 +8,24 @@ the worker (service/query/runner.py waits on the query process's pipe, cooperati
 
 Two of gunicorn's own answers are changed, for the whole process:
 - its errors (a request line or headers too long, a malformed request) are RFC 9457
-  problem details like every other error of the service, not HTML;
+  problem details like every other error of the service, not HTML (create_app does the
+  same under any gunicorn worker: service/web/errors.py);
 - the request line may be as long as a GET of the longest query the endpoint takes
   (20,000 characters, each up to 9 bytes percent-encoded), where gunicorn stops at 8 KB.
 """
 
 from __future__ import annotations
 
-import json
-import socket
-
-from gunicorn import util
 from gunicorn.http import message
 from gunicorn.workers.ggevent import GeventWorker
 
-REQUEST_LINE = 256 * 1024  # bytes: 20,000 × %E4%B8%80 and the rest of the URL
-KINDS = {
-    400: "bad-request",
-    403: "forbidden",
-    414: "uri-too-long",
-    417: "expectation-failed",
-    431: "request-header-fields-too-large",
-    500: "internal-error",
-    501: "not-implemented",
-}
+from service.web.errors import answer_gunicorn_errors_as_problems
 
+REQUEST_LINE = 256 * 1024  # bytes: 20,000 × %E4%B8%80 and the rest of the URL
 message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, REQUEST_LINE)
 
 
-def write_problem(sock: socket.socket, status: int, reason: str, detail: str) -> None:
-    """gunicorn's util.write_error, answering problem+json."""
-    body = json.dumps(
-        {
-            "type": f"https://w3id.org/budgetpub/errors/{KINDS.get(status, 'error')}",
-            "title": reason,
-            "status": status,
-            "detail": detail[:300],
-            "instance": "",
-        },
-        ensure_ascii=False,
-    ).encode()
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
-        "Content-Type: application/problem+json\r\nAccess-Control-Allow-Origin: *\r\n"
-        f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    util.write_nonblock(sock, head.encode("latin-1") + body)
-
-
-util.write_error = write_problem
+answer_gunicorn_errors_as_problems()
 
 
 class Worker(GeventWorker):
