@@ -338,6 +338,22 @@ def facts_query(
     )
 
 
+def count_query(cube: str, cuts: dict[str, list[str]]) -> str:
+    """How many facts facts_query pages through (the same patterns: the same facts)."""
+    return (
+        f"{PREFIXES}SELECT (COUNT(?obs) AS ?n) WHERE {{\n  ?obs bp:sourceLine ?line .\n  "
+        f"{where(cube, list(DIMENSIONS), cuts)}\n}}"
+    )
+
+
+def member_count_query(cube: str, dimension: str, cuts: dict[str, list[str]]) -> str:
+    """How many keys members_query pages through."""
+    return (
+        f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?{dimension}_key WHERE {{\n  "
+        f"{where(cube, [dimension], cuts)}\n}} GROUP BY ?{dimension}_key }}"
+    )
+
+
 def labels_query(dimension: str, keys: list[str]) -> str | None:
     """zh labels for the keys one page returned (concepts, or projects by code)."""
     dim = DIMENSIONS[dimension]

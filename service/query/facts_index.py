@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -337,10 +337,11 @@ def facts(
     cube: str,
     cuts: dict[str, list[str]],
     order: list[tuple[str, str]],
-    limit: int,
+    limit: int | None,
     offset: int,
-) -> list[dict[str, Any]]:
-    """Facts in the order asked for, then by observation IRI (the default order)."""
+) -> Iterator[dict[str, Any]]:
+    """Facts in the order asked for, then by observation IRI (the default order), read as
+    they are iterated; limit None is every one (a streamed export)."""
     where, values = _where(cube, cuts)
     base = db.execute("SELECT value FROM meta WHERE key = 'base'").fetchone()[0]
     sort = [f"{KEYS[n]} {d.upper()}" for n, d in order]
@@ -349,17 +350,30 @@ def facts(
     found = db.execute(
         f"SELECT f.obs, {', '.join(KEYS[n] for n in names)}, f.amount, f.line FROM {_from(names)} "
         f"WHERE {where} ORDER BY {', '.join([*sort, 'f.ds', 'f.obs'])} LIMIT ? OFFSET ?",
-        [*values, limit, offset],
+        [*values, -1 if limit is None else limit, offset],
     )
-    return [
-        {
+    for row in found:
+        yield {
             "obs": f"{base}dataset/{row[slug]}/table/{cube}/obs/{row[0]}",
             **{f"{n}_key": _key(n, row[i + 1]) for i, n in enumerate(names)},
             "amount": decimal_text(row[-2]),
             "line": row[-1],
         }
-        for row in found
-    ]
+
+
+def count(db: sqlite3.Connection, cube: str, cuts: dict[str, list[str]]) -> int:
+    """How many facts a cut holds (the facts API's total)."""
+    where, values = _where(cube, cuts)
+    return db.execute(f"SELECT count(*) FROM {_from([])} WHERE {where}", values).fetchone()[0]
+
+
+def member_count(
+    db: sqlite3.Connection, cube: str, dimension: str, cuts: dict[str, list[str]]
+) -> int:
+    """How many keys a dimension has under a cut (the members list's total)."""
+    where, values = _where(cube, cuts)
+    groups = f"SELECT 1 FROM {_from([dimension])} WHERE {where} GROUP BY {KEYS[dimension]}"
+    return db.execute(f"SELECT count(*) FROM ({groups})", values).fetchone()[0]
 
 
 def labels(db: sqlite3.Connection, dimension: str, keys: list[str]) -> dict[str, str]:

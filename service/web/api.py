@@ -8,8 +8,6 @@ query runner (a shared remote store, or a build from before the index): same ans
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from decimal import Decimal
@@ -23,7 +21,9 @@ from service.query.runner import every_form
 from service.query.safety import Refusal
 from service.web.api_index import index, index_failed, opened
 from service.web.api_openapi import document
-from service.web.errors import ApiError, positive
+from service.web.api_paging import csv_text, links, paging, with_links
+from service.web.errors import ApiError
+from service.web.formats import plain_accept
 from service.web.site import site
 from service.web.sparql import runner
 
@@ -52,7 +52,7 @@ def money(value: str | None) -> str | None:
     return f"{cents if cents == amount else amount:f}"
 
 
-def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
+def labels_for(dimension: str, keys: list[str]) -> dict[str, str]:
     if not cubes.DIMENSIONS[dimension].labelled or not keys:
         return {}
     if (db := index()) is not None:
@@ -104,30 +104,7 @@ def _kept(
     return facts_index.aggregate(db, name, list(dims), cut, list(order), limit, offset)
 
 
-def _members(
-    name: str, dimension: str, cuts: dict[str, list[str]], direction: str, limit: int, offset: int
-) -> list[dict[str, Any]]:
-    """A page of a dimension's keys with their counts."""
-    if (db := index()) is not None:
-        return facts_index.members(db, name, dimension, cuts, direction, limit, offset)
-    return select(cubes.members_query(name, dimension, cuts, direction, limit, offset))
-
-
-def _facts(
-    name: str, cuts: dict[str, list[str]], order: list[tuple[str, str]], limit: int, offset: int
-) -> list[dict[str, Any]]:
-    """A page of facts: obs, every {dim}_key, amount, line."""
-    if (db := index()) is not None:
-        return facts_index.facts(db, name, cuts, order, limit, offset)
-    return select(cubes.facts_query(name, cuts, order, limit, offset))
-
-
-def _page() -> tuple[int, int]:
-    args = request.args
-    return positive(args, "page", 1, 10**6), positive(args, "pagesize", 100, MAX_PAGE_SIZE)
-
-
-def _cube(name: str) -> dict[str, Any]:
+def cube_for(name: str) -> dict[str, Any]:
     """A cube's title, columns and default cut (404 for a cube no dataset has)."""
     if (db := index()) is not None:  # a few rows of the index: not worth a cache
         shape = facts_index.cube_shape(db, name)
@@ -170,7 +147,7 @@ def _cube_model(version: str, name: str) -> dict[str, Any]:
     return _model(name, known[name].get("label"), columns, rows)
 
 
-def _cuts(cube: dict[str, Any]) -> dict[str, list[str]]:
+def cuts_for(cube: dict[str, Any]) -> dict[str, list[str]]:
     try:
         cuts = cubes.parse_cuts(request.args.get("cut"))
     except cubes.BadRequest as error:
@@ -178,32 +155,31 @@ def _cuts(cube: dict[str, Any]) -> dict[str, list[str]]:
     return {**{k: v for k, v in cube["default_cut"].items() if k not in cuts}, **cuts}
 
 
-def _listing(
-    data: list[dict[str, Any]],
-    fields: list[str],
-    page: int,
-    size: int,
-    cuts: dict[str, list[str]],
-) -> Response:
-    """A page of members or facts, as JSON or CSV."""
-    cut = [f"{k}:{';'.join(v)}" for k, v in cuts.items()]
-    payload = {"status": "ok", "data": data, "page": page, "pagesize": size, "cut": cut}
-    return _respond(payload, data, fields)
+def output_format() -> str:
+    """json or csv: the format parameter, else what Accept prefers (JSON when it is all
+    the same to the client); 406 when the client takes neither."""
+    wanted = request.args.get("format")
+    if wanted is not None:
+        if wanted not in ("json", "csv"):
+            raise ApiError(406, "not-acceptable", "format is json or csv")
+        return wanted
+    accept = plain_accept(request.accept_mimetypes)
+    if not list(accept.values()):
+        return "json"
+    best = accept.best_match(["application/json", "text/csv"])
+    if best is None:
+        raise ApiError(406, "not-acceptable", "the API answers application/json or text/csv")
+    return "csv" if best == "text/csv" else "json"
 
 
-def _respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[str]) -> Response:
-    if request.args.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow(["" if row.get(f) is None else row[f] for f in fields])
-        return Response(buffer.getvalue(), mimetype="text/csv")
-    if request.args.get("format") not in (None, "json"):
-        raise ApiError(406, "not-acceptable", "format is json or csv")
-    response = jsonify(payload)
-    found = opened()  # the build the answer is from
-    response.headers["Budgetpub-Store"] = found[0].parent.name if found else site().version()
+def respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[str]) -> Response:
+    if output_format() == "csv":
+        response = Response(csv_text(fields, rows), mimetype="text/csv")
+    else:
+        response = jsonify(payload)
+        found = opened()  # the build the answer is from
+        response.headers["Budgetpub-Store"] = found[0].parent.name if found else site().version()
+    response.vary.add("Accept")
     return response
 
 
@@ -214,7 +190,7 @@ def list_cubes() -> Response:
 
 @bp.get("/cubes/<name>/model")
 def model(name: str) -> Response:
-    cube = _cube(name)
+    cube = cube_for(name)
     dimensions = {
         d.name: {
             "label": d.title,
@@ -247,17 +223,18 @@ def model(name: str) -> Response:
 
 @bp.get("/cubes/<name>/aggregate")
 def aggregate(name: str) -> Response:
-    cube = _cube(name)
-    page, size = _page()
+    cube = cube_for(name)
+    paged = paging(MAX_PAGE_SIZE)
+    page, size = paged.page, paged.size or MAX_PAGE_SIZE
     try:
         dims = cubes.drilldowns(request.args.get("drilldown"))
         order = cubes.parse_order(request.args.get("order"), {*dims, *cubes.AGGREGATES})
     except cubes.BadRequest as error:
         raise ApiError(400, "bad-parameter", str(error)) from None
-    cuts = _cuts(cube)
+    cuts = cuts_for(cube)
     groups = _groups(name, dims, cuts, order, size, (page - 1) * size)
     rows = groups.rows
-    names = {dim: _labels(dim, [r.get(f"{dim}_key") or "" for r in rows]) for dim in dims}
+    names = {dim: labels_for(dim, [r.get(f"{dim}_key") or "" for r in rows]) for dim in dims}
     cells = []
     for row in rows:
         cell: dict[str, Any] = {}
@@ -269,7 +246,8 @@ def aggregate(name: str) -> Response:
         cell["_count"] = int(row.get("count", 0))
         cells.append(cell)
     fields = [f for d in dims for f in ([d, f"{d}.label"] if cubes.DIMENSIONS[d].labelled else [d])]
-    return _respond(
+    found = links(paged, groups.cells)
+    response = respond(
         {
             "status": "ok",
             "cells": cells,
@@ -281,56 +259,14 @@ def aggregate(name: str) -> Response:
             "cut": [f"{k}:{';'.join(v)}" for k, v in cuts.items()],
             "order": [f"{n}:{d}" for n, d in order],
             "aggregates": list(cubes.AGGREGATES),
+            "links": found,
         },
         cells,
         [*fields, "amount.sum", "_count"],
     )
-
-
-@bp.get("/cubes/<name>/members/<dimension>")
-def members(name: str, dimension: str) -> Response:
-    if dimension not in cubes.DIMENSIONS:
-        raise ApiError(404, "unknown-dimension", f"no dimension {dimension!r}")
-    cube = _cube(name)
-    page, size = _page()
-    direction = request.args.get("order", "asc").rpartition(":")[2] or "asc"
-    if direction not in ("asc", "desc"):
-        raise ApiError(400, "bad-parameter", "order is asc or desc")
-    cuts = {k: v for k, v in _cuts(cube).items() if k != dimension}
-    rows = _members(name, dimension, cuts, direction, size, (page - 1) * size)
-    names = _labels(dimension, [r.get(f"{dimension}_key") or "" for r in rows])
-    data = [
-        {
-            dimension: r.get(f"{dimension}_key"),
-            f"{dimension}.label": names.get(r.get(f"{dimension}_key", "")),
-            "_count": int(r["count"]),
-        }
-        for r in rows
-    ]
-    return _listing(data, [dimension, f"{dimension}.label", "_count"], page, size, cuts)
-
-
-@bp.get("/cubes/<name>/facts")
-def facts(name: str) -> Response:
-    cube = _cube(name)
-    page, size = _page()
-    try:
-        order = cubes.parse_order(request.args.get("order"), set(cubes.DIMENSIONS))
-    except cubes.BadRequest as error:
-        raise ApiError(400, "bad-parameter", str(error)) from None
-    cuts = _cuts(cube)
-    rows = _facts(name, cuts, order, size, (page - 1) * size)
-    data = [
-        {
-            "id": r["obs"],
-            **{d: r.get(f"{d}_key") for d in cubes.DIMENSIONS},
-            "amount": money(r["amount"]),
-            "source_line": int(r["line"]),
-        }
-        for r in rows
-    ]
-    fields = ["id", *cubes.DIMENSIONS, "amount", "source_line"]
-    return _listing(data, fields, page, size, cuts)
+    return with_links(response, found, groups.cells)
 
 
 document(MAX_PAGE_SIZE)
+
+from service.web import api_lists  # noqa: E402, F401  (the facts and members routes, on bp)

@@ -10,7 +10,7 @@ from flask.globals import request_ctx
 
 # headers a script on another origin may read (the CORS safelist has none of these)
 EXPOSED = (
-    "ETag, Last-Modified, Link, Location, Content-Disposition, Retry-After, Warning, "
+    "ETag, Last-Modified, Link, Location, Content-Disposition, Retry-After, Warning, X-Total-Count, "
     "Budgetpub-Truncated, Budgetpub-Store"
 )
 # what a preflight allows when it names no headers: what clients of this API send
