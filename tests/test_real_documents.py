@@ -570,16 +570,24 @@ def test_wuxi_as_printed_tables(real: Callable[[str], Document]) -> None:
     document = real(WUXI)
     assert line(document, "summary_income", "收入总计")["amount"] == Decimal("174666500")
     assert line(document, "summary_expenditure", "支出总计")["amount"] == Decimal("174666500")
-    income = table_of(document, "income")
-    assert printed_row(income, "317001")[:4] == [
-        "317001",
-        "无锡市商务局（本级）",
-        "15790.43",
-        "15790.43",
-    ]
-    assert printed(table_of(document, "three_public")) == [
-        ["6.40", "0.00", "2.80", "0.00", "2.80", "3.60", "2.80", "10.00"]
-    ]
+    income = document.tables["income"]  # typed: by department and unit
+    unit = next(row for row in income.rows if row["unit_code"] == "317001")
+    assert (unit["row_type"], unit["name"]) == ("unit", "无锡市商务局（本级）")
+    assert unit["total"] == unit["current_total"] == Decimal("157904300")
+    three = document.tables["three_public_expenses"]  # typed: one row, 会议费 and 培训费 beside
+    assert amounts(
+        three.rows[0],
+        "total",
+        "overseas_travel",
+        "vehicles_total",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "official_reception",
+        "meeting_fees",
+        "training_fees",
+    ) == tuple(
+        Decimal(v) for v in ("64000", "0", "28000", "0", "28000", "36000", "28000", "100000")
+    )
 
 
 # Hangzhou (Zhejiang): names with no codes, so every table is kept as printed, and said
@@ -603,11 +611,20 @@ def test_hangzhou_names_only_tables_are_kept_as_printed(real: Callable[[str], Do
     basic = table_of(document, "general_budget_basic")
     assert printed_row(basic, "合计") == ["合计", "3745.07", "2906.80", "838.27"]
     assert printed_row(basic, "基本工资") == ["基本工资", "98.00", "98.00", ""]
-    income = table_of(document, "income")
-    centre = printed_row(income, "杭州市气象服务中心（杭州市预警信息发布中心）")  # wrapped name
-    assert centre[1:4] == ["865.62", "865.62", "836.93"]
-    three = table_of(document, "three_public")
-    assert printed_row(three, "合计") == ["合计", "24.02", "", "18.00", "", "18.00", "6.02"]
+    income = document.tables["income"]  # typed: units named without codes
+    centre = next(
+        r for r in income.rows if r["name"] == "杭州市气象服务中心（杭州市预警信息发布中心）"
+    )
+    assert amounts(centre, "total", "current_total", "general_public_budget") == (
+        Decimal("8656200"),
+        Decimal("8656200"),
+        Decimal("8369300"),
+    )
+    assert [r["row_type"] for r in income.rows][:2] == ["total", "department"]
+    three = document.tables["three_public_expenses"]
+    assert amounts(
+        three.first("total"), "total", "overseas_travel", "vehicles_total", "official_reception"
+    ) == (Decimal("240200"), None, Decimal("180000"), Decimal("60200"))
 
 
 # Fuzhou (Fujian): no 表N labels, no thousands separators, a 3-page economic table
@@ -810,8 +827,11 @@ def test_changsha_split_codes_with_the_class_left_above(real: Callable[[str], Do
         Decimal("18100"),
     )
     assert coded(basic, "30309")["total"] == Decimal("200")  # 0.02 万元, page 19
-    three = table_of(document, "three_public")
-    assert printed_row(three, "合计")[:3] == ["合计", "0.50", "0.50"]
+    three = document.tables["three_public_expenses"]
+    assert amounts(three.first("total"), "total", "official_reception") == (
+        Decimal("5000"),
+        Decimal("5000"),
+    )
 
 
 # every figure of every ruled table reaches the package (the evaluation's own measure)

@@ -207,12 +207,33 @@ def _subtotals(table: Table) -> Iterator[Check | None]:
             )
 
 
+def _expand(table: Table, parts: tuple[str, ...], depth: int = 0) -> list[str]:
+    """The printed columns that make up `parts`: a part the table does not print stands for
+    its own parts (本年收入 for its funds, 基本支出 for 人员经费 and 公用经费) when the table
+    prints every one of them; else it is left out, as a blank column is."""
+    found: list[str] = []
+    for part in parts:
+        if part in table.fields:
+            found.append(part)
+        elif depth < 3:
+            found += _complete(table, part, depth)
+    return found
+
+
+def _complete(table: Table, part: str, depth: int) -> list[str]:
+    for target, own in [*ROW_IDENTITIES.get(table.resource, ()), ("basic_total", _BASIC_PARTS)]:
+        if target != part:
+            continue
+        inner = [p if p in table.fields else _complete(table, p, depth + 1) for p in own]
+        if all(inner):
+            return [q for p in inner for q in ([p] if isinstance(p, str) else p)]
+    return []
+
+
 def _row_identities(table: Table) -> Iterator[Check | None]:
     for row in table.rows:
         for target, parts in ROW_IDENTITIES.get(table.resource, ()):
-            if "basic_total" in parts and "basic_total" not in table.fields:
-                parts = (*parts, *_BASIC_PARTS)  # 人员经费 and 公用经费 printed without their sum
-            present = [p for p in parts if p in table.fields]
+            present = _expand(table, parts)
             if target not in table.fields or not present:
                 continue
             if row.get(target) is None and all(row.get(p) is None for p in present):

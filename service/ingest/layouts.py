@@ -226,6 +226,13 @@ THREE_PUBLIC_COLUMNS = [
     amount("official_reception", "公务接待费", "公务接待费"),
 ]
 
+# columns regions print beside the 三公 expenses (Jiangsu, Shanghai)
+REGIONAL_THREE_PUBLIC_COLUMNS = (
+    amount("meeting_fees", "会议费"),
+    amount("training_fees", "培训费"),
+    amount("operating_costs", "机关运行经费", expenditure_type="public"),
+)
+
 OPERATING_COLUMNS = [
     Column("economic_departmental_code", "单位代码（经济分类科目编码）", "code", "单位代码"),
     Column("name", "单位（科目名称）", "text", "科目名称"),
@@ -617,6 +624,8 @@ _FUNCTIONAL_KINDS = (
 LAYOUTS = tuple(
     replace(layout, extra_columns=REGIONAL_FUNCTIONAL_COLUMNS)
     if layout.kind in _FUNCTIONAL_KINDS
+    else replace(layout, extra_columns=REGIONAL_THREE_PUBLIC_COLUMNS)
+    if layout.kind == "three_public"
     else layout
     for layout in LAYOUTS
 )

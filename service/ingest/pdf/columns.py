@@ -49,6 +49,43 @@ ECONOMIC: tuple[Rule, ...] = (
     Rule("total", (*_TOTAL, "基本支出"), exact=True),
 )
 
+_CARRY = ("上年结转",)
+INCOME: tuple[Rule, ...] = (
+    Rule("carry_over_general_public_budget", ("一般公共预算",), _CARRY),
+    Rule("carry_over_government_fund", ("政府性基金",), _CARRY),
+    Rule("carry_over_state_capital", ("国有资本",), _CARRY),
+    Rule("carry_over_fiscal_special_account", ("财政专户",), _CARRY),
+    Rule("carry_over_unit_funds", ("单位资金",), _CARRY),
+    Rule("carry_over_total", _TOTAL, _CARRY, exact=True),
+    Rule("carry_over_total", ("上年结转",)),
+    Rule("current_total", _TOTAL, ("本年收入",), exact=True),
+    Rule("fiscal_appropriation", ("财政拨款", "财政拨款收入"), exact=True),
+    Rule("general_public_budget", ("一般公共预算",)),
+    Rule("government_fund", ("政府性基金",)),
+    Rule("state_capital", ("国有资本",)),
+    Rule("fiscal_special_account", ("财政专户",)),
+    Rule("business_operating_income", ("事业单位经营",)),
+    Rule("business_income", ("事业收入",)),
+    Rule("superior_subsidy", ("上级补助",)),
+    Rule("subordinate_remittance", ("附属单位上缴",)),
+    Rule("other_income", ("其他收入",)),
+    Rule("total", (*_TOTAL, "收入总计"), exact=True),
+)
+
+THREE_PUBLIC: tuple[Rule, ...] = (
+    Rule("vehicles_total", ("购置及运行",)),
+    Rule("vehicles_total", _TOTAL, ("公务用车",), exact=True),
+    Rule("vehicle_purchase", ("购置",)),
+    Rule("vehicle_operation", ("运行",)),
+    Rule("overseas_travel", ("因公出国",)),
+    Rule("official_reception", ("公务接待",)),
+    Rule("meeting_fees", ("会议费",)),
+    Rule("training_fees", ("培训费",)),
+    Rule("operating_costs", ("机关运行经费",)),
+    Rule("total", _TOTAL, exact=True),
+    Rule("total", ("三公",)),
+)
+
 LEADING_CODE = re.compile(r"编码|代码|^类$|^款$|^项$|科目$")
 _YEAR = re.compile(r"(20\d{2})年")
 _NOISE = re.compile(r"^(其中[:：]?|\d+|栏次|\*+)$")

@@ -16,6 +16,8 @@ from service.ingest import narrative as narr
 from service.ingest.catalogue import BY_KIND
 from service.ingest.cells import normalise
 from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Table
+from service.ingest.pdf.by_unit import SHAPES as UNIT_SHAPES
+from service.ingest.pdf.by_unit import by_unit_table
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.pages import Page, TextLine
 from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
@@ -85,6 +87,16 @@ def read_national(
                 why = str(reason)
             except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
                 why = f"the typed reading failed ({type(error).__name__}: {error})"
+        elif printed.kind in UNIT_SHAPES and UNIT_SHAPES[printed.kind][0] not in document.tables:
+            try:
+                typed = by_unit_table(printed, table_unit or "", year)
+            except NotTyped as reason:
+                why = str(reason)
+            except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
+                why = f"the typed reading failed ({type(error).__name__}: {error})"
+            else:
+                document.tables[typed.resource] = typed
+                continue
         elif printed.kind in SHAPES and SHAPES[printed.kind].resource not in document.tables:
             try:
                 typed = typed_table(printed, table_unit or "", year, document.warnings)
