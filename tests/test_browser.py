@@ -130,7 +130,9 @@ def test_home_dataset_table_sort_download(server: str, tmp_path: Path) -> None:
             with page.expect_download() as started_download:
                 page.get_by_role("link", name="CSV", exact=True).click()
             download = started_download.value
-            assert download.suggested_filename == f"{TABLE_TITLE}.csv"
+            assert download.suggested_filename == (
+                "洛阳市城乡一体化示范区政务服务中心_2024年_部门支出预算表.csv"
+            )
             saved = tmp_path / "download.csv"
             download.save_as(saved)
         finally:

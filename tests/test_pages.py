@@ -368,9 +368,14 @@ def test_table_sorts_without_javascript(client) -> None:
     "query", ["sort=nonsense", "sort=total&order=sideways", "sort=__class__&order=asc"]
 )
 def test_bad_sort_is_a_400(client, query: str) -> None:
-    response = client.get(f"{DATASET}/table/expenditure?{query}", headers={"Accept": "text/html"})
-    assert response.status_code == 400
-    assert response.get_json(force=True)["status"] == 400
+    """A browser gets the error as a page; an API client the same problem as problem+json."""
+    path = f"{DATASET}/table/expenditure?{query}"
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    assert "请求有误" in page.get_data(as_text=True)
+    response = client.get(path, headers={"Accept": "*/*"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 400
 
 
 def test_unknown_dataset_and_table_are_404(client) -> None:

@@ -132,14 +132,19 @@ def test_no_file_outside_the_published_folders(client, path: str) -> None:
 
 
 def test_csv_download(client) -> None:
+    """The file name says department, year and table (quoted for RFC 5987), with an ASCII
+    fallback that is the package and table; the bytes are the published file."""
+    from urllib.parse import unquote
+
     response = client.get(CSV)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=\"expenditure.csv\"; filename*=UTF-8''")
-    assert (
-        "2024%E5%B9%B4%E9%83%A8%E9%97%A8%E6%94%AF%E5%87%BA%E9%A2%84%E7%AE%97%E8%A1%A8.csv"
-        in disposition
+    assert disposition.startswith(
+        f"attachment; filename=\"{SEED_SLUG}_expenditure.csv\"; filename*=UTF-8''"
+    )
+    assert unquote(disposition.split("UTF-8''")[1]) == (
+        "洛阳市城乡一体化示范区政务服务中心_2024年_部门支出预算表.csv"
     )
     assert (
         response.data
@@ -149,13 +154,35 @@ def test_csv_download(client) -> None:
     assert rows[0]["total"] == "1485300.00"
 
 
-def test_excel_csv_has_bom_and_chinese_titles(client) -> None:
+def test_two_sides_of_a_summary_download_under_two_names(client) -> None:
+    from urllib.parse import unquote
+
+    names = {
+        unquote(
+            client.get(f"/datapackages/{SEED_SLUG}/data/{name}.xlsx")
+            .headers["Content-Disposition"]
+            .split("UTF-8''")[1]
+        )
+        for name in ("summary_income", "summary_expenditure")
+    }
+    assert names == {
+        "洛阳市城乡一体化示范区政务服务中心_2024年_部门收支预算表（收入）.xlsx",
+        "洛阳市城乡一体化示范区政务服务中心_2024年_部门收支预算表（支出）.xlsx",
+    }
+
+
+def test_excel_csv_has_bom_titles_with_units_and_codes_as_text(client) -> None:
     response = client.get(f"/datapackages/{SEED_SLUG}/data/expenditure.excel.csv")
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff来源行号,行类型,单位代码,功能分类科目编码")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert "合计（元）" in rows[0] and "基本支出（元）" in rows[0]
     assert rows[1][:2] == ["236", "total"] and "1485300.00" in rows[1]
+    department = next(r for r in rows if r[1] == "department")
+    assert department[2] == '="015"'  # the unit code stays 015 in a spreadsheet
     assert text.count("\r\n") == len(rows)
+    income = client.get(f"/datapackages/{SEED_SLUG}/data/summary_income.excel.csv")
+    assert "收入·金额（元）" in income.data.decode("utf-8").splitlines()[0]
 
 
 def test_xlsx_keeps_exact_amounts(client) -> None:
@@ -164,7 +191,7 @@ def test_xlsx_keeps_exact_amounts(client) -> None:
     response = client.get(f"/datapackages/{SEED_SLUG}/data/expenditure.xlsx")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    sheet_xml = archive.read("xl/worksheets/sheet2.xml").decode()  # sheet1 is 说明 About
     import re
 
     written = {Decimal(v) for v in re.findall(r't="n"[^>]*><v>([^<]+)</v>', sheet_xml)}
@@ -189,10 +216,15 @@ def test_xlsx_keeps_exact_amounts(client) -> None:
         }
     assert published <= written  # every amount's exact decimal text is in the sheet
     assert "<v>1485300</v>" in sheet_xml
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "来源行号" and rows[1][0] == "source_line"
-    assert rows[2][1] == "total"
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["说明 About", "数据 Data"] and book.active.title == "数据 Data"
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("来源行号", "行类型", "单位代码") and "合计（元）" in rows[0]
+    assert rows[1][1] == "total"  # one header row, then the data
+    about = dict(row[:2] for row in book["说明 About"].iter_rows(values_only=True) if row[0])
+    assert about["部门 Department"] == "洛阳市城乡一体化示范区政务服务中心"
+    assert about["年度 Fiscal year"] == "2024"
+    assert about["金额单位 Unit"].startswith("元")
 
 
 def test_zip_holds_the_whole_package(client) -> None:

@@ -107,7 +107,7 @@ def printed_table(table: Table) -> dict[str, Any]:
 def data_table(table: Table) -> dict[str, Any]:
     if table.kind == "generic":
         return printed_table(table)
-    schema = table_schema(table.fields, table.kind, table.unit)
+    schema = table_schema(table.fields, table.kind, table.unit, table.resource)
     schema["foreignKeys"] = _foreign_keys(table.fields)
     return {
         "name": table.resource,

@@ -139,13 +139,23 @@ def common_field(name: str) -> dict[str, Any]:
     }
 
 
-def columns_by_name(kind: str) -> dict[str, Column]:
+def columns_by_name(kind: str, income_side: bool = False) -> dict[str, Column]:
+    """A layout's columns by name; the two sides of a 收支总表 share names (item, amount), so
+    the income side's resource asks for its own side's columns (收入·金额, not 支出·金额)."""
     layout = layout_by_kind(kind)
-    return {c.name: c for c in (*layout.extra_columns, *layout.columns, *layout.right_columns)}
+    sides = (
+        (layout.right_columns, layout.columns)
+        if income_side
+        else (
+            layout.columns,
+            layout.right_columns,
+        )
+    )
+    return {c.name: c for c in (*layout.extra_columns, *sides[0], *sides[1])}
 
 
-def table_schema(fields: list[str], kind: str, unit: str) -> dict[str, Any]:
-    columns = columns_by_name(kind)
+def table_schema(fields: list[str], kind: str, unit: str, resource: str = "") -> dict[str, Any]:
+    columns = columns_by_name(kind, income_side=resource.endswith("_income"))
     built = []
     for name in fields:
         if name in COMMON:

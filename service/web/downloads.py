@@ -12,21 +12,16 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, request, send_file, stream_with_context
 from werkzeug.security import safe_join
 
+from service.web import sheets
 from service.web.errors import ApiError
 from service.web.http import conditional, etag_for
 from service.web.site import site
 
 bp = Blueprint("downloads", __name__)
-
-
-def attachment(filename: str, ascii_name: str) -> str:
-    """RFC 6266 / 5987: an ASCII fallback and the Chinese title for clients that read it."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _package(slug: str) -> tuple[Path, dict[str, Any]]:
@@ -79,91 +74,125 @@ def package_file(slug: str, path: str) -> Response:
         return _file_response(Path(target), "application/json", None)
     mimetype = (resource or {}).get("mediatype", "application/octet-stream")
     name = Path(path).name
-    title = (resource or {}).get("title")
-    suffix = Path(path).suffix
-    disposition = attachment(f"{title}{suffix}" if title else name, name)
+    suffix = Path(path).suffix.lstrip(".")
+    disposition = sheets.attachment(
+        table_filename(descriptor, resource, suffix) if resource else name, f"{slug}_{name}"
+    )
     return _file_response(Path(target), mimetype, disposition)
 
 
 @bp.get("/datapackages/<slug>/data/<name>.excel.csv")
 def excel_csv(slug: str, name: str) -> Response:
-    """UTF-8 with BOM and the Chinese column titles: what Excel opens correctly."""
+    """UTF-8 with BOM, Chinese column titles with their unit, codes kept as text."""
     folder, descriptor = _package(slug)
     resource = _resource(descriptor, name)
-    titles = [field.get("title") or field["name"] for field in resource["schema"]["fields"]]
     path = folder / resource["path"]
-
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(titles)
-        yield "\ufeff" + buffer.getvalue()
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader, None)
-            for record in reader:
-                buffer.seek(0)
-                buffer.truncate()
-                writer.writerow(record)
-                yield buffer.getvalue()
-
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    columns = sheets.resource_columns(resource)
+    response = Response(
+        stream_with_context(sheets.csv_chunks(columns, _records(path), excel=True)),
+        mimetype="text/csv",
+    )
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = attachment(f"{resource['title']}.csv", f"{name}.csv")
+    response.headers["Content-Disposition"] = sheets.attachment(
+        table_filename(descriptor, resource, "csv"), f"{slug}_{name}.excel.csv"
+    )
     stat = path.stat()
     return conditional(
-        response, tag_source=f"excel:{path}:{stat.st_mtime_ns}", modified=stat.st_mtime
+        response, tag_source=f"excel2:{path}:{stat.st_mtime_ns}", modified=stat.st_mtime
     )
 
 
 @bp.get("/datapackages/<slug>/data/<name>.xlsx")
 def xlsx(slug: str, name: str) -> Response:
-    """Amounts go in as Decimal: openpyxl writes their exact text into the sheet XML."""
-    from decimal import Decimal
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
+    """One header row (titles with units), frozen, filtered; a first sheet saying what it is."""
     folder, descriptor = _package(slug)
     resource = _resource(descriptor, name)
-    fields = resource["schema"]["fields"]
     path = folder / resource["path"]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=name[:31])
-    sheet.append([field.get("title") or field["name"] for field in fields])
-    sheet.append([field["name"] for field in fields])
-    with path.open(encoding="utf-8", newline="") as handle:
-        for record in csv.DictReader(handle):
-            row = []
-            for field in fields:
-                cell = WriteOnlyCell(sheet, _cell(record[field["name"]], field["type"], Decimal))
-                if field["type"] == "number":
-                    cell.number_format = "#,##0.00"
-                row.append(cell)
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = Response(
-        buffer.getvalue(),
-        mimetype=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )
-    response.headers["Content-Disposition"] = attachment(
-        f"{resource['title']}.xlsx", f"{name}.xlsx"
+    target = sheets.temporary_xlsx()
+    try:
+        sheets.write_xlsx(
+            target, sheets.resource_columns(resource), _records(path), about(descriptor, resource)
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
+    response.headers["Content-Length"] = str(target.stat().st_size)
+    response.headers["Content-Disposition"] = sheets.attachment(
+        table_filename(descriptor, resource, "xlsx"), f"{slug}_{name}.xlsx"
     )
     stat = path.stat()
     return conditional(
-        response, tag_source=f"xlsx:{path}:{stat.st_mtime_ns}", modified=stat.st_mtime
+        response, tag_source=f"xlsx2:{path}:{stat.st_mtime_ns}", modified=stat.st_mtime
     )
 
 
-def _cell(value: str, type_: str, decimal: type) -> Any:
-    if value == "":
-        return None
-    if type_ == "number":
-        return decimal(value)
-    if type_ == "integer":
-        return int(value)
-    return value
+def _records(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        yield from reader
+
+
+SIDES = {"_income": "收入", "_expenditure": "支出"}
+
+
+def table_title(descriptor: dict[str, Any], resource: dict[str, Any]) -> str:
+    """The table's printed title, told apart from another resource printed under the same
+    title (the two sides of a 收支总表 are two resources: 收入 and 支出)."""
+    title = resource.get("title") or resource["name"]
+    twins = [
+        r
+        for r in descriptor.get("resources", [])
+        if r is not resource and (r.get("title") or r["name"]) == title
+    ]
+    if not twins:
+        return title
+    side = next((zh for end, zh in SIDES.items() if resource["name"].endswith(end)), None)
+    return f"{title}（{side or resource['name']}）"
+
+
+def table_filename(descriptor: dict[str, Any], resource: dict[str, Any], extension: str) -> str:
+    """Department, year and table: several departments' downloads never collide."""
+    year = str(descriptor.get("fiscalYear", ""))
+    title = table_title(descriptor, resource)
+    if year and title.startswith(f"{year}年"):
+        title = title[len(year) + 1 :]
+    department = descriptor.get("department", "")
+    parts = [p for p in (department, f"{year}年" if year else "", title) if p]
+    return sheets.safe_name("_".join(parts)) + f".{extension}"
+
+
+def about(descriptor: dict[str, Any], resource: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the first sheet of an xlsx says about its table."""
+    here = site()
+    slug = descriptor["name"]
+    units = {
+        f.get("publishedUnit")
+        for f in resource.get("schema", {}).get("fields", [])
+        if f.get("publishedUnit")
+    } | ({resource["publishedUnit"]} if resource.get("publishedUnit") else set())
+    typed = not resource["name"].startswith("table_")
+    if typed and any(f.get("unit") == "CNY" for f in resource["schema"]["fields"]):
+        unit = "元 yuan（金额已由文件所印单位换算为元 · converted from the printed unit"
+        unit += f" {'、'.join(sorted(u for u in units if u))}）" if units else "）"
+    else:
+        unit = (
+            resource.get("publishedUnit") or "见表头 see the column titles"
+        ) + "（按原表 as printed）"
+    sources = "; ".join(s.get("title", "") for s in descriptor.get("sources", []))
+    licenses = descriptor.get("licenses") or [{}]
+    return [
+        ("表 Table", table_title(descriptor, resource)),
+        ("部门 Department", descriptor.get("department", "")),
+        ("年度 Fiscal year", str(descriptor.get("fiscalYear", ""))),
+        ("金额单位 Unit", unit),
+        ("来源 Source", sources),
+        ("数据集 Dataset", f"{here.base_url}dataset/{slug}"),
+        ("本表 This table", f"{here.base_url}datapackages/{slug}/{resource['path']}"),
+        ("许可 License", licenses[0].get("title") or licenses[0].get("name", "")),
+        ("说明 Note", resource.get("description", "")),
+    ]
 
 
 @bp.get("/datapackages/<slug>.zip")
@@ -174,7 +203,7 @@ def package_zip(slug: str) -> Response:
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             archive.write(file, f"{slug}/{file.relative_to(folder).as_posix()}")
     response = Response(buffer.getvalue(), mimetype="application/zip")
-    response.headers["Content-Disposition"] = attachment(
+    response.headers["Content-Disposition"] = sheets.attachment(
         f"{descriptor['title']}.zip", f"{slug}.zip"
     )
     newest = max(p.stat().st_mtime for p in folder.rglob("*") if p.is_file())

@@ -1,4 +1,5 @@
-"""One error shape for every endpoint: RFC 9457 problem details as application/problem+json."""
+"""One error shape for every endpoint: RFC 9457 problem details as application/problem+json;
+a browser (which prefers text/html) gets the same problem as a page in the site's layout."""
 
 from __future__ import annotations
 
@@ -55,11 +56,45 @@ def problem(status: int, kind: str, title: str, detail: str) -> Response:
     return response
 
 
+MACHINE_SUFFIXES = (".json", ".jsonld", ".ttl", ".nt", ".rdf")
+
+
+def wants_html() -> bool:
+    """Whether the client prefers a page to a problem document: a browser's Accept puts
+    text/html above */*; curl, fetch() and API clients get problem+json. API paths and
+    machine formats always get problem+json."""
+    if request.path.startswith("/api/") or request.path.endswith(MACHINE_SUFFIXES):
+        return False
+    accept = request.accept_mimetypes
+    return accept.quality("text/html") > accept.quality(PROBLEM)
+
+
+def error_page(status: int, kind: str, title: str, detail: str) -> Response:
+    """The problem as a page people read (Chinese first), still with its type and status."""
+    from flask import render_template
+
+    try:
+        body = render_template("error.html", status=status, kind=kind, title=title, detail=detail)
+    except Exception:  # a page that cannot be drawn must not hide the error
+        return problem(status, kind, title, detail)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
+    return response
+
+
+def answer(status: int, kind: str, title: str, detail: str) -> Response:
+    """problem+json, or the error page for a browser."""
+    response = (error_page if wants_html() else problem)(status, kind, title, detail)
+    response.vary.add("Accept")
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         kind = getattr(error, "kind", None) or (error.name or "error").lower().replace(" ", "-")
-        response = problem(error.code or 500, kind, error.name or "Error", error.description or "")
+        response = answer(error.code or 500, kind, error.name or "Error", error.description or "")
         if error.code == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
@@ -67,7 +102,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         app.logger.exception("unhandled error")
-        return problem(
+        return answer(
             500,
             "internal-error",
             "Internal Server Error",

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 
 from service.query.runner import FORMS, Answer, Formats, QueryRunner, runner_for
 from service.query.safety import Refusal
-from service.web.errors import problem
+from service.web.errors import problem, wants_html
 from service.web.site import site
 
 bp = Blueprint("sparql", __name__)
@@ -192,6 +192,7 @@ def _format(form: str) -> str:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
+    query: str | None = None
     try:
         for parameter in (
             "default-graph-uri",
@@ -220,6 +221,8 @@ def sparql() -> Response:
         if formats[answer.form] == "html":
             return _html(query, answer)
     except Refusal as refusal:
+        if query is not None and _page_wanted():
+            return _html_error(query, refusal)
         return refused(refusal)
     response = Response(answer.body, mimetype=answer.media_type)
     if answer.truncated:
@@ -234,6 +237,27 @@ def refused(refusal: Refusal) -> Response:
     response = problem(
         refusal.status, refusal.kind, refusal.kind.replace("-", " ").title(), refusal.detail
     )
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _page_wanted() -> bool:
+    """The query page asked for: format=html, or a browser that named no format."""
+    wanted = request.values.get("format")
+    return wanted == "html" or (not wanted and wants_html())
+
+
+def _html_error(query: str, refusal: Refusal) -> Response:
+    """The query page with the query as typed and the error beside it, not a JSON document
+    that loses the query."""
+    error = {"status": refusal.status, "kind": refusal.kind, "detail": refusal.detail}
+    response = Response(
+        render_template("sparql.html", query=query, examples=EXAMPLES, result=None, error=error),
+        status=refusal.status,
+        mimetype="text/html",
+    )
+    response.headers["Cache-Control"] = "no-store"
     if refusal.retry_after:
         response.headers["Retry-After"] = str(refusal.retry_after)
     return response

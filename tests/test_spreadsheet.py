@@ -1,0 +1,135 @@
+"""The downloads offered for Excel, opened by a real spreadsheet program: LibreOffice Calc
+headless (Debian's libreoffice-calc-nogui; .ci/run installs it) reads each file as a person
+opening it would and saves what it understood as xlsx, which openpyxl then reads back.
+
+A code must come out as the text it was (015, 41039524000000012827) and an amount as the
+number the package holds, in yuan (1485300, the seed's 148.53 万元).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_SLUG
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+WANLI = "shanghai-putuo-wanli-2023-dept-budget"
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui; .ci/run does)",
+)
+# What opening a UTF-8 CSV does: comma-separated, "-quoted, UTF-8 (the BOM says so), from line 1.
+CSV_FILTER = "Text - txt - csv (StarCalc):44,34,76,1"
+
+
+def calc(files: list[Path], out: Path, profile: Path, infilter: str | None = None) -> None:
+    """LibreOffice opens each file and saves it as xlsx in `out`."""
+    command = [
+        str(SOFFICE),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        *([f"--infilter={infilter}"] if infilter else []),
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(out),
+        *map(str, files),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def opened(client_module, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every download of interest, as LibreOffice read it: name → {sheet: rows}."""
+    from openpyxl import load_workbook
+
+    root = tmp_path_factory.mktemp("calc")
+    downloads = root / "downloads"
+    downloads.mkdir()
+    wanted = {
+        "project.csv": f"/datapackages/{SEED_SLUG}/data/project_expenditure.excel.csv",
+        "expenditure.csv": f"/datapackages/{SEED_SLUG}/data/expenditure.excel.csv",
+        "printed.csv": f"/datapackages/{WANLI}/data/table_p31.excel.csv",
+        "project.xlsx": f"/datapackages/{SEED_SLUG}/data/project_expenditure.xlsx",
+        "summary.xlsx": f"/datapackages/{SEED_SLUG}/data/summary_income.xlsx",
+    }
+    for name, path in wanted.items():
+        response = client_module.get(path)
+        assert response.status_code == 200, path
+        (downloads / name).write_bytes(response.data)
+    out = root / "out"
+    csvs = sorted(downloads.glob("*.csv"))
+    calc(csvs, out / "csv", root / "profile", CSV_FILTER)
+    calc(sorted(downloads.glob("*.xlsx")), out / "xlsx", root / "profile")
+    found: dict[str, dict] = {}
+    for name in wanted:
+        folder = "csv" if name.endswith(".csv") else "xlsx"
+        book = load_workbook(out / folder / f"{Path(name).stem}.xlsx", data_only=True)
+        found[name] = {
+            sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in book.worksheets
+        }
+    return found
+
+
+@pytest.fixture(scope="module")
+def client_module(app):
+    return app.test_client()
+
+
+def rows_of(book: dict) -> list[list]:
+    return book[next(name for name in book if name != "说明 About")]
+
+
+def test_excel_csv_keeps_codes_as_text_and_amounts_as_numbers(opened) -> None:
+    rows = rows_of(opened["project.csv"])
+    header = rows[0]
+    assert header[:4] == ["来源行号", "行类型", "单位代码", "项目编码"]
+    assert header[7] == "合计（元）"
+    department = next(r for r in rows if r[1] == "department")
+    assert department[2] == "015"  # not 15
+    project = next(r for r in rows if r[3] == "41039524000000012827")  # not 4.1039524E+19
+    assert isinstance(project[3], str)
+    assert project[5] == "政府网站等级保护安全防护产品项目"
+    assert project[7] == 81700 and isinstance(project[7], int | float)  # 8.17 万元
+    total = next(r for r in rows if r[1] == "total")
+    assert total[7] == 410500  # 41.05 万元 in yuan
+
+
+def test_excel_csv_functional_codes_stay_text(opened) -> None:
+    rows = rows_of(opened["expenditure.csv"])
+    header = rows[0]
+    code, total = header.index("功能分类科目编码"), header.index("合计（元）")
+    running = next(r for r in rows if r[code] == "2010301")
+    assert running[header.index("名称")] == "行政运行"
+    assert running[total] == 885200  # 88.52 万元
+    assert rows[1][total] == 1485300  # the 合计 row: 148.53 万元
+
+
+def test_table_kept_as_printed_opens_with_its_printed_numbers(opened) -> None:
+    rows = rows_of(opened["printed.csv"])
+    first = rows[1]
+    assert first[:3] == [1, 31, 533]
+    assert first[3] == "项目资金（元）" and first[7] == 4100000
+
+
+def test_xlsx_opens_with_about_sheet_and_one_header_row(opened) -> None:
+    book = opened["project.xlsx"]
+    assert list(book) == ["说明 About", "数据 Data"]
+    about = {row[0]: row[1] for row in book["说明 About"] if row and row[0]}
+    assert about["部门 Department"] == "洛阳市城乡一体化示范区政务服务中心"
+    assert about["年度 Fiscal year"] == "2024"
+    assert about["金额单位 Unit"].startswith("元 yuan")
+    data = book["数据 Data"]
+    assert data[0][7] == "合计（元）" and data[1][1] == "total"
+    project = next(r for r in data if r[3] == "41039524000000012827")
+    assert Decimal(str(project[7])) == Decimal("81700")
+    summary = opened["summary.xlsx"]["数据 Data"]
+    assert summary[0][-1] == "收入·金额（元）"  # the income side says income
+    assert summary[1][2] == "一、一般公共预算" and summary[1][4] == 1485300
