@@ -16,7 +16,18 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.rdf.terms import base_url
-    from service.web import api, catalog, downloads, errors, http, linked, meta, site, sparql
+    from service.web import (
+        api,
+        catalog,
+        downloads,
+        errors,
+        exports,
+        http,
+        linked,
+        meta,
+        site,
+        sparql,
+    )
 
     app = Flask(__name__)
     app.config.from_mapping(
@@ -42,9 +53,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors.answer_gunicorn_errors_as_problems()
     http.init_app(app)
     site.init_app(app)
-    from service.web import pages  # noqa: F401  (registers the HTML views)
+    from service.web import (
+        pages,  # noqa: F401  (registers the HTML views)
+        pages_table,
+    )
 
     sparql.init_app(app)
-    for blueprint in (meta.bp, api.bp, catalog.bp, downloads.bp, linked.bp):
+    for blueprint in (
+        meta.bp,
+        api.bp,
+        catalog.bp,
+        downloads.bp,
+        pages_table.bp,
+        exports.bp,
+        linked.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

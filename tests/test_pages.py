@@ -144,14 +144,18 @@ def table_rows(parsed: Page, first_cell: str) -> list[list[str]]:
         ("411000.0", "万元", "41.10"),
         ("12345.67", "万元", "1.234567"),
         ("0.01", "万元", "0.000001"),
-        ("81624", "元", "81624.00"),
+        ("81624", "元", "81,624.00"),
         ("-300.5", "元", "-300.50"),
-        ("123456789012345678901234.56", "万元", "12345678901234567890.123456"),
+        ("-1234567.5", "元", "-1,234,567.50"),
+        ("189767551", "元", "189,767,551.00"),
+        ("189767551", "万元", "18,976.7551"),
+        ("123456789012345678901234.56", "万元", "12,345,678,901,234,567,890.123456"),
     ],
 )
 def test_amounts_are_shown_exactly_in_the_published_unit(yuan: str, unit: str, shown: str) -> None:
+    """Thousands separators for people; every digit kept (Decimal.scaleb never rounds)."""
     assert in_unit(Decimal(yuan), unit) == shown
-    assert Decimal(shown).scaleb(4 if unit == "万元" else 0) == Decimal(yuan)
+    assert Decimal(shown.replace(",", "")).scaleb(4 if unit == "万元" else 0) == Decimal(yuan)
 
 
 def test_exact_never_uses_exponents() -> None:
@@ -222,12 +226,13 @@ def test_dataset_page_says_what_the_budget_is(client) -> None:
 
 def test_dataset_previews_show_published_figures(client) -> None:
     _, parsed = page(client, DATASET)
-    # summary_expenditure row 180: 一般公共服务 1295700.00 yuan, published as 129.57 万元
-    assert ["180", "明细 item", "一、一般公共服务", "201", "201", "129.57"] in parsed.rows
+    # summary_expenditure row 180: 一般公共服务 1295700.00 yuan, published as 129.57 万元;
+    # the item first, the amount, then the technical columns (line, row type, codes)
+    assert ["一、一般公共服务", "129.57", "180", "明细 item", "201", "201"] in parsed.rows
     # expenditure's 合计 row, every amount column in 万元
     assert [
-        "236", "合计 total", "", "", "", "", "合计",
-        "148.53", "107.48", "100.04", "", "7.44", "", "41.05", "19.50", "21.55",
+        "合计", "148.53", "107.48", "100.04", "", "7.44", "", "41.05", "19.50", "21.55",
+        "236", "合计 total", "", "", "",
     ] in parsed.rows  # fmt: skip
 
 
@@ -246,10 +251,11 @@ def test_audit_shows_the_warning_first_with_where_it_is(client) -> None:
     assert "298 项核对" in audit
     warning = audit.index("cost cap ≤81624元 vs budget 8.17万元")
     assert warning < audit.index("通过的核对")
-    row = next(r for r in parsed.rows if any("≤81624元" in cell for cell in r) and len(r) == 5)
+    row = next(r for r in parsed.rows if any("≤81624元" in cell for cell in r) and len(r) == 6)
     assert row[0] == "警告 warn"
-    assert row[2:4] == ["81700.00", "81624"]
-    assert row[4].startswith("project_performance_indicators · 第 502 行")
+    assert row[2:5] == ["8.17 万元", "8.1624 万元", "-0.0076 万元"]  # the document's unit
+    assert 'title="81,700.00 元"' in audit  # exact yuan on hover
+    assert row[5].startswith("部门预算项目绩效目标·绩效指标 · 第 502 行")
     assert "performance:cost-cap:41039524000000012827" in row[1]
     # a passing check links to the row it checked
     assert f"{DATASET}/table/expenditure#line-236" in parsed.links
@@ -262,7 +268,7 @@ def test_audit_orders_fail_then_warn_then_pass() -> None:
         {"id": "c", "status": "fail", "message": "sum", "where": {"table": "income", "line": 5}},
         {"id": "d", "status": "pass", "message": "ok", "where": {}},
     ]
-    found = audit("slug", {"income"}, records)
+    found = audit("slug", {"income"}, {}, records)
     assert [c["id"] for c in found["problems"]] == ["c", "b"]
     assert [c["id"] for c in found["passed"]] == ["a", "d"]
     assert (
@@ -334,33 +340,59 @@ def test_json_in_a_script_cannot_close_it() -> None:
 # --- table ---------------------------------------------------------------------------------
 
 
+def line_of(row: list[str]) -> str:
+    return row[-5]  # expenditure: source line, row type, unit code, class, subclass last
+
+
 def test_table_page_is_the_table_as_published(client) -> None:
     html, parsed = page(client, f"{DATASET}/table/expenditure")
     assert "2024年部门支出预算表" in html and "单位：万元" in html
     headings = parsed.rows[0]
-    assert headings[7].startswith("合计（万元）") and headings[7].endswith("total")
-    assert headings[6] == "名称 name"
-    lines = [row[0] for row in parsed.rows[1:]]
+    assert headings[0] == "科目 Item" and headings[1] == "合计（万元）"
+    assert headings[-5:] == ["来源行号", "行类型", "单位代码", "功能分类·类", "功能分类·款"]
+    lines = [line_of(row) for row in parsed.rows[1:]]
     assert lines == ["236", "237", "238", "239", "240", "241", "242", "243"]
-    assert table_rows(parsed, "238")[0][6:9] == ["行政运行", "88.52", "88.52"]
+    running = next(r for r in parsed.rows if line_of(r) == "238")
+    assert running[:3] == ["2010301 行政运行", "88.52", "88.52"]
     assert "line-238" in parsed.ids
+    assert 'data value="885200.00" title="885,200.00 元"' in html  # exact yuan on hover
     assert "/code/functional/2010301" in parsed.links
     for suffix in (".csv", ".excel.csv", ".xlsx"):
         assert f"/datapackages/{SEED_SLUG}/data/expenditure{suffix}" in parsed.links
     assert "?sort=total&order=asc" in parsed.links
+    assert "?sort=functional_code&order=asc" in parsed.links  # the item sorts by its code
+
+
+def test_table_page_shows_yuan_one_click_away(client) -> None:
+    _, parsed = page(client, f"{DATASET}/table/expenditure")
+    assert f"{DATASET}/table/expenditure?amounts=yuan" in parsed.links
+    _, parsed = page(client, f"{DATASET}/table/expenditure?amounts=yuan")
+    assert parsed.rows[0][1] == "合计（元）"
+    running = next(r for r in parsed.rows if line_of(r) == "238")
+    assert running[:2] == ["2010301 行政运行", "885,200.00"]
+
+
+def test_table_facets_filter_with_counts(client) -> None:
+    html, parsed = page(client, f"{DATASET}/table/expenditure")
+    facets = html[html.index('class="facets"') : html.index("</aside>")]
+    assert '201 一般公共服务支出</a> <span class="count">2</span>' in facets
+    assert '明细 item</a> <span class="count">6</span>' in facets
+    _, parsed = page(client, f"{DATASET}/table/expenditure?functional_class=201")
+    assert [r[0] for r in parsed.rows[1:]] == ["2010301 行政运行", "2010302 一般行政管理事务"]
+    assert f"/export/table/{SEED_SLUG}/expenditure.xlsx?functional_class=201" in parsed.links
 
 
 def test_table_sorts_without_javascript(client) -> None:
     _, parsed = page(client, f"{DATASET}/table/expenditure?sort=total&order=desc")
-    assert [row[7] for row in parsed.rows[1:]] == [
+    assert [row[1] for row in parsed.rows[1:]] == [
         "148.53", "148.53", "88.52", "41.05", "7.82", "6.77", "4.23", "0.14",
     ]  # fmt: skip
     assert "?sort=total&order=asc" in parsed.links  # the link toggles the order
     _, parsed = page(client, f"{DATASET}/table/expenditure?sort=project_total&order=asc")
-    values = [row[13] for row in parsed.rows[1:]]
+    values = [row[7] for row in parsed.rows[1:]]
     assert values[:3] == ["41.05", "41.05", "41.05"] and values[3:] == [""] * 5  # blanks last
     _, parsed = page(client, f"{DATASET}/table/expenditure?sort=name&order=asc")
-    names = [row[6] for row in parsed.rows[1:]]
+    names = [row[0].split(" ")[-1] for row in parsed.rows[1:]]
     assert names == sorted(names)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -23,6 +24,7 @@ from service.web.describe import ONTOLOGY
 from service.web.errors import ApiError
 from service.web.site import site
 
+PRINTED_COLUMN = re.compile(r"c\d+")  # a column of a table kept as printed: c01, c02…
 # Powers of ten from yuan to each unit a document may print.
 UNIT_EXPONENT = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
 UNIT_EN = {"元": "yuan", "千元": "thousand yuan", "万元": "10,000 yuan", "亿元": "100 million yuan"}
@@ -102,9 +104,28 @@ def exact(value: Decimal, places: int = 2) -> str:
     return format(normalized, "f")
 
 
+def grouped(value: Decimal, places: int = 2) -> str:
+    """exact() with thousands separators, for people: 189767551 → 189,767,551.00."""
+    whole, _, fraction = exact(value, places).partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    text = sign + f"{int(digits):,}" if digits else whole
+    return f"{text}.{fraction}" if fraction else text
+
+
+def group_text(text: str) -> str:
+    """A number as printed, its decimals kept as they are, with thousands separators."""
+    number = decimal_or_none(text)
+    if number is None:
+        return text
+    _, _, fraction = text.strip().partition(".")
+    return grouped(number, len(fraction))
+
+
 def in_unit(yuan: Decimal, unit: str | None) -> str:
-    """An amount in yuan shown in a published unit: 1485300.00 → 148.53 (万元)."""
-    return exact(yuan.scaleb(-UNIT_EXPONENT.get(unit or "元", 0)))
+    """An amount in yuan shown in a published unit: 1485300.00 → 148.53 (万元),
+    189767551 → 189,767,551.00 (元). Exact: Decimal.scaleb never rounds."""
+    return grouped(yuan.scaleb(-UNIT_EXPONENT.get(unit or "元", 0)))
 
 
 def decimal_or_none(text: str) -> Decimal | None:
@@ -129,6 +150,7 @@ class Column:
     unit: str | None  # published unit of an amount column, None for other columns
     scheme: str | None  # code list of a classification-code column
     description: str = ""
+    yuan: bool = False  # the CSV holds yuan (converted); else the number as printed
 
     @property
     def numeric(self) -> bool:
@@ -154,7 +176,7 @@ class Table:
     rows: list[dict[str, str]] = field(default_factory=list)
     unit: str | None = None
 
-    def cell(self, row: dict[str, str], column: Column) -> dict[str, Any]:
+    def cell(self, row: dict[str, str], column: Column, in_yuan: bool = False) -> dict[str, Any]:
         """A cell as shown: amounts in the published unit, codes linked to their concept."""
         raw = row.get(column.name, "")
         shown: dict[str, Any] = {
@@ -165,11 +187,15 @@ class Table:
         }
         if raw == "":
             return shown
-        if column.unit:
+        if column.yuan:
             amount = decimal_or_none(raw)
             if amount is not None:
-                shown["text"] = in_unit(amount, column.unit)
-                shown["title"] = f"{exact(amount)} 元"
+                shown["text"] = in_unit(amount, column.unit if not in_yuan else "元")
+                shown["title"] = f"{grouped(amount)} 元"
+                shown["value"] = raw
+        elif column.numeric and PRINTED_COLUMN.fullmatch(column.name):  # as printed
+            shown["text"] = group_text(raw)
+            shown["value"] = raw
         elif column.scheme:
             shown["href"] = f"/code/{column.scheme}/{raw}"
         elif column.name == "project_code":
@@ -189,7 +215,9 @@ def column_for(field_: dict[str, Any]) -> Column:
         if name.startswith(prefix + "_") and name.endswith(CODE_SUFFIXES):
             scheme = code_list
     unit = field_.get("publishedUnit") if field_.get("type") == "number" else None
+    yuan = field_.get("type") == "number" and field_.get("unit") == "CNY"
     return Column(
+        yuan=yuan,
         name=name,
         title=field_.get("title") or name,
         type=field_.get("type", "string"),

@@ -5,7 +5,6 @@ plus a schema.org Dataset block so search engines index it as a dataset."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
@@ -15,7 +14,8 @@ from markupsafe import Markup
 from pyoxigraph import NamedNode, Triple
 
 from service.web.linked import html_view
-from service.web.pages_common import checks as read_checks
+from service.web.pages_audit import audit
+from service.web.pages_combined import combined_page, is_combined
 from service.web.pages_common import (
     csv_resources,
     decimal_or_none,
@@ -25,18 +25,12 @@ from service.web.pages_common import (
     package,
     read_table,
 )
+from service.web.pages_present import present
 from service.web.site import site
 
 PREVIEW_ROWS = 5
 BP_TABLE = "https://w3id.org/budgetpub/def#table"
 DCT_PUBLISHER = "http://purl.org/dc/terms/publisher"
-STATUS_ORDER = {"fail": 0, "warn": 1, "rounding": 2, "pass": 3}
-STATUS_LABELS = {
-    "pass": "通过 pass",
-    "rounding": "尾差 rounding",
-    "warn": "警告 warn",
-    "fail": "不符 fail",
-}
 CATEGORY_LABELS = {
     "cost": "成本 cost",
     "output": "产出 output",
@@ -69,46 +63,6 @@ def objects(triples: list[Triple], subject: str, predicate: str) -> list[str]:
         for t in triples
         if t.subject.value == subject and t.predicate.value == predicate
     ]
-
-
-# --- the audit -----------------------------------------------------------------------------
-
-
-def audit(
-    slug: str, pages: set[str], records: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """Failing and warning checks first, each with its message and where it points."""
-    records = read_checks(slug) if records is None else records
-    counts = Counter(record.get("status", "") for record in records)
-    shown = []
-    for record in sorted(records, key=lambda r: STATUS_ORDER.get(r.get("status", ""), 3)):
-        where = dict(record.get("where") or {})
-        table, line = where.pop("table", None), where.pop("line", None)
-        href = None
-        if table in pages:
-            href = f"/dataset/{slug}/table/{table}" + (f"#line-{line}" if line else "")
-        shown.append(
-            {
-                "id": record.get("id", ""),
-                "status": record.get("status", ""),
-                "label": STATUS_LABELS.get(record.get("status", ""), record.get("status", "")),
-                "message": record.get("message", ""),
-                "expected": record.get("expected"),
-                "found": record.get("found"),
-                "table": table,
-                "line": line,
-                "href": href,
-                "other": ", ".join(f"{k}: {v}" for k, v in where.items()),
-            }
-        )
-    return {
-        "counts": {
-            status: counts.get(status, 0) for status in ("pass", "rounding", "warn", "fail")
-        },
-        "problems": [c for c in shown if c["status"] != "pass"],
-        "passed": [c for c in shown if c["status"] == "pass"],
-        "total": len(records),
-    }
 
 
 # --- performance targets -------------------------------------------------------------------
@@ -202,12 +156,8 @@ def tables(slug: str, descriptor: dict[str, Any], pages: set[str]) -> list[dict[
                 "description": resource.get("description", ""),
                 "unit": table.unit,
                 "count": len(table.rows),
-                "columns": table.columns,
-                "preview": [
-                    [table.cell(row, column) for column in table.columns]
-                    for row in table.rows[:PREVIEW_ROWS]
-                ],
-                "row_types": [row.get("row_type", "") for row in table.rows[:PREVIEW_ROWS]],
+                "preview": present(table, table.rows[:PREVIEW_ROWS]),
+                "printed": table.name.startswith("table_"),
                 "page": f"/dataset/{slug}/table/{table.name}" if table.name in pages else None,
                 "downloads": downloads(slug, table.name),
             }
@@ -331,7 +281,9 @@ def dataset_page(iri: str, triples: list[Triple]) -> str:
         and isinstance(t.object, NamedNode)
     ]
     publisher = publishers[0] if publishers else None
-    found = audit(slug, pages)
+    if is_combined(slug):
+        return combined_page(slug, iri, descriptor)
+    found = audit(slug, pages, descriptor)
     shown = tables(slug, descriptor, pages)
     return render_template(
         "dataset.html",

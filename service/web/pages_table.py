@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from flask import render_template, request
+from flask import Blueprint, Response, render_template, request
 from pyoxigraph import Triple
 
 from service.web.errors import ApiError
+from service.web.facets import Dimension, apply, link, selections
+from service.web.http import conditional
 from service.web.linked import html_view
 from service.web.pages_common import (
+    ROW_TYPE_LABELS,
     Column,
     Table,
     decimal_or_none,
@@ -23,9 +26,11 @@ from service.web.pages_common import (
     resource_named,
 )
 from service.web.pages_dataset import RDF_FORMATS
+from service.web.pages_present import present
 from service.web.site import site
 
 ORDERS = ("asc", "desc")
+bp = Blueprint("tables", __name__)
 
 
 def _table_path(iri: str) -> tuple[str, str] | None:
@@ -73,50 +78,171 @@ def sort_choice(table: Table, args: Any) -> tuple[str | None, str]:
     return field, order
 
 
-def sort_links(table: Table, field: str | None, order: str) -> dict[str, dict[str, str]]:
-    """For each column: the link that sorts by it (toggling the order) and its aria-sort."""
+def sort_links(
+    table: Table, field: str | None, order: str, query: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """For each column: the link that sorts by it (toggling the order) and its aria-sort;
+    the view's filters and unit are kept."""
     links = {}
+    kept = {k: v for k, v in (query or {}).items() if k not in ("sort", "order")}
     for column in table.columns:
         current = column.name == field
         next_order = "desc" if current and order == "asc" else "asc"
         links[column.name] = {
-            "href": "?" + urlencode({"sort": column.name, "order": next_order}),
+            "href": "?" + urlencode({**kept, "sort": column.name, "order": next_order}),
             "aria": ("ascending" if order == "asc" else "descending") if current else "none",
             "arrow": ("▲" if order == "asc" else "▼") if current else "",
         }
     return links
 
 
-@html_view(is_table)
-def table_page(iri: str, triples: list[Triple]) -> str:
-    found = _table_path(iri)
-    assert found is not None
-    slug, name = found
+def code_labels(slug: str, descriptor: dict[str, Any], resource: str) -> dict[str, str]:
+    """code → name from a package's code list (functional_classification, …)."""
+    found = resource_named(descriptor, resource)
+    if found is None:
+        return {}
+    return {row["code"]: row.get("name", "") for row in read_table(slug, found).rows}
+
+
+def row_dimensions(
+    table: Table, slug: str, descriptor: dict[str, Any]
+) -> list[Dimension[dict[str, str]]]:
+    """The facets a table's rows have: row type, functional class, economic class."""
+    names = {c.name for c in table.columns}
+    found: list[Dimension[dict[str, str]]] = []
+    if "row_type" in names:
+        order = list(ROW_TYPE_LABELS)
+        found.append(
+            Dimension(
+                "row_type",
+                "行类型 Row type",
+                lambda row: row.get("row_type") or None,
+                lambda v: ROW_TYPE_LABELS.get(v, v),
+                rank=lambda v: order.index(v) if v in order else len(order),
+            )
+        )
+    for param, prefix, title, code_list in (
+        (
+            "functional_class",
+            "functional",
+            "功能分类（类） Functional class",
+            "functional_classification",
+        ),
+        (
+            "economic_class",
+            "economic_departmental",
+            "经济分类（类） Economic class",
+            "economic_classification_departmental",
+        ),
+    ):
+        if f"{prefix}_code" in names or f"{prefix}_class" in names:
+            labels = code_labels(slug, descriptor, code_list)
+
+            def value(row: dict[str, str], prefix: str = prefix) -> str | None:
+                code = row.get(f"{prefix}_class") or row.get(f"{prefix}_code", "")[:3]
+                return code or None
+
+            def label(code: str, labels: dict[str, str] = labels) -> str:
+                return f"{code} {labels.get(code, '')}".strip()
+
+            found.append(Dimension(param, title, value, label, order="value"))
+    return found
+
+
+def view(slug: str, name: str, args: Any) -> dict[str, Any]:
+    """A table's rows as a view: filtered by the facets, sorted; shared by the page and
+    its exports."""
     descriptor = package(slug)
     resource = resource_named(descriptor, name)
     if resource is None:
         raise ApiError(404, "unknown-table", f"package {slug!r} has no table {name!r}")
     table = read_table(slug, resource)
-    field, order = sort_choice(table, request.args)
-    rows = sorted_rows(table, field, order)
+    field, order = sort_choice(table, args)
+    dimensions = row_dimensions(table, slug, descriptor)
+    chosen = selections(args, dimensions)
+    path = f"/dataset/{slug}/table/{name}"
+    query = {k: v for k, v in args.items() if k in ("sort", "order", "amounts", *chosen)}
+    kept, found = apply(table.rows, dimensions, chosen, path, query)
+    rows = sorted_rows(Table(**{**table.__dict__, "rows": kept}), field, order)
+    return {
+        "descriptor": descriptor,
+        "resource": resource,
+        "table": table,
+        "rows": rows,
+        "facets": [f for f in found if len(f.values) > 1 or f.selected],
+        "chosen": chosen,
+        "sort": field,
+        "order": order,
+        "query": query,
+        "path": path,
+    }
+
+
+@html_view(is_table)
+def table_page(iri: str, triples: list[Triple]) -> str:
+    found = _table_path(iri)
+    assert found is not None
+    return render_table(*found, iri)
+
+
+@bp.get("/dataset/<slug>/table/<name>")
+def table_route(slug: str, name: str) -> Response:
+    """A table's page is read from its CSV, so every table has one: the typed tables, the
+    tables kept as printed and a combined year's (neither of which the store describes).
+    Other formats are the linked-data view's (content negotiation, the store's triples)."""
+    from service.web import linked
+
+    path = f"dataset/{slug}/table/{name}"
+    if "." in name or linked.negotiate(None, request.accept_mimetypes).extension != "html":
+        return linked.resource(path)
+    iri = linked.iri_for(path)
+    body = render_table(slug, name, iri)
+    response = Response(body, mimetype="text/html")
+    response.headers["Link"] = f'<{iri}>; rel="canonical"'
+    return conditional(
+        response, tag_source=body.encode(), modified=site().modified(), vary_accept=True
+    )
+
+
+def render_table(slug: str, name: str, iri: str) -> str:
+    """The page of one table (a department's, or a combined year's)."""
+    shown = view(slug, name, request.args)
+    table: Table = shown["table"]
+    in_yuan = request.args.get("amounts") == "yuan"
+    query = shown["query"]
+    export = {k: v for k, v in query.items() if k != "amounts"}
     return render_template(
         "table.html",
         iri=iri,
         slug=slug,
-        d=descriptor,
+        d=shown["descriptor"],
         table=table,
-        description=resource.get("description", ""),
-        rows=[
-            {
-                "line": row.get("source_line", ""),
-                "row_type": row.get("row_type", ""),
-                "cells": [table.cell(row, column) for column in table.columns],
-            }
-            for row in rows
-        ],
-        sort=field,
-        order=order,
-        links=sort_links(table, field, order),
+        description=shown["resource"].get("description", ""),
+        shown=present(table, shown["rows"], in_yuan),
+        count=len(shown["rows"]),
+        facets=shown["facets"],
+        chosen=shown["chosen"],
+        sort=shown["sort"],
+        order=shown["order"],
+        in_yuan=in_yuan,
+        yuan_href=link(shown["path"], query, amounts=None if in_yuan else "yuan"),
+        clear_href=link(shown["path"], {k: v for k, v in query.items() if k == "amounts"}),
+        links=sort_links(table, shown["sort"], shown["order"], query),
         downloads=downloads(slug, name),
+        exports=exports(f"/export/table/{slug}/{name}", export),
         rdf_formats=RDF_FORMATS,
+        printed=name.startswith("table_"),
+        in_store=not name.startswith("table_") and not slug.startswith("_"),
     )
+
+
+def exports(stem: str, query: dict[str, str]) -> list[dict[str, str]]:
+    """The view's own downloads: every row it shows, as CSV, Excel CSV and xlsx."""
+    return [
+        {"href": link(f"{stem}.{ext}", query), "label": label, "hint": hint}
+        for ext, label, hint in (
+            ("csv", "CSV", "UTF-8, 英文列名 field names"),
+            ("excel.csv", "Excel CSV", "带 BOM 与中文列名"),
+            ("xlsx", "xlsx", "Excel"),
+        )
+    ]

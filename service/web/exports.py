@@ -1,0 +1,97 @@
+"""Export any view people see: a table filtered by its facets, the list of datasets, a
+search, an aggregate; all rows (not the page shown), as CSV (field names, for programs),
+Excel CSV (Chinese titles with units, codes kept as text) or xlsx, streamed, with the
+selection in the file name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Blueprint, Response, request, stream_with_context
+
+from service.web import sheets
+from service.web.downloads import about, table_filename
+from service.web.facets import filter_words
+
+bp = Blueprint("exports", __name__)
+FORMATS = ("csv", "excel.csv", "xlsx")
+
+
+def send(
+    columns: Sequence[sheets.SheetColumn],
+    rows: Iterable[Sequence[str]],
+    filename: str,
+    ascii_name: str,
+    form: str,
+    info: Sequence[tuple[str, str]] = (),
+) -> Response:
+    """One view as a file: CSV streamed as it is written; xlsx written to a temporary file
+    (write-only, constant memory) and streamed from it."""
+    if form == "xlsx":
+        target = sheets.temporary_xlsx()
+        try:
+            sheets.write_xlsx(target, columns, rows, info)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
+        response.headers["Content-Length"] = str(target.stat().st_size)
+        extension = "xlsx"
+    else:
+        excel = form == "excel.csv"
+        response = Response(
+            stream_with_context(sheets.csv_chunks(columns, rows, excel=excel)),
+            mimetype="text/csv",
+        )
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        extension = "csv"
+    suffix = "excel.csv" if form == "excel.csv" else extension
+    response.headers["Content-Disposition"] = sheets.attachment(
+        f"{filename}.{extension}", f"{ascii_name}.{suffix}"
+    )
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def with_filter(stem: str, chosen: dict[str, str]) -> str:
+    words = filter_words(chosen)
+    return sheets.safe_name(f"{stem}_{words}" if words else stem)
+
+
+def _table(slug: str, name: str, form: str) -> Response:
+    from service.web.pages_table import view
+
+    shown = view(slug, name, request.args)
+    resource: dict[str, Any] = shown["resource"]
+    descriptor = shown["descriptor"]
+    columns = sheets.resource_columns(resource)
+    rows = ([row.get(c.name, "") for c in columns] for row in shown["rows"])
+    stem = table_filename(descriptor, resource, "x")[: -len(".x")]
+    words = filter_words(shown["chosen"])
+    info = [*about(descriptor, resource)]
+    if words:
+        info.insert(1, ("筛选 Filter", words))
+    return send(
+        columns,
+        rows,
+        with_filter(stem, shown["chosen"]),
+        f"{slug}_{name}" + (f"_{words}" if words else ""),
+        form,
+        info,
+    )
+
+
+@bp.get("/export/table/<slug>/<name>.csv")
+def table_csv(slug: str, name: str) -> Response:
+    return _table(slug, name, "csv")
+
+
+@bp.get("/export/table/<slug>/<name>.excel.csv")
+def table_excel(slug: str, name: str) -> Response:
+    return _table(slug, name, "excel.csv")
+
+
+@bp.get("/export/table/<slug>/<name>.xlsx")
+def table_xlsx(slug: str, name: str) -> Response:
+    return _table(slug, name, "xlsx")

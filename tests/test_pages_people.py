@@ -1,0 +1,77 @@
+"""Pages for people over the committed packages (the seed and three Shanghai PDFs, with the
+combined years): tables kept as printed, combined years, the audit in Chinese, error pages,
+search, facets, exports, department pages and the corpus-wide downloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_pages import Page
+
+WANLI_2023 = "shanghai-putuo-wanli-2023-dept-budget"
+WANLI_2025 = "shanghai-putuo-wanli-2025-dept-budget"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def web(app):
+    return app.test_client()
+
+
+def page(web, path: str, status: int = 200) -> tuple[str, Page]:
+    response = web.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == status, (path, response.data[:300])
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    return html, Page(html)
+
+
+def test_table_kept_as_printed_has_a_page(web) -> None:
+    """The as-printed tables are not in the store; their page is read from the CSV."""
+    html, parsed = page(web, f"/dataset/{WANLI_2023}/table/table_p31")
+    assert "按原表保留" in html
+    first = next(r for r in parsed.rows if r[-3:] == ["1", "31", "533"])
+    assert first[0] == "项目资金（元）" and "4,100,000.00" in first
+
+
+def test_combined_year_says_what_it_is(web) -> None:
+    html, parsed = page(web, "/dataset/_combined-2025")
+    assert "没有自己的审核" in html and "every check passes" not in html.lower()
+    members = next(r for r in parsed.rows if r and r[0] == "上海市普陀区人民政府万里街道办事处")
+    assert "708 通过 pass" in members[2] and "6 不符 fail" in members[2]
+    assert f"/dataset/{WANLI_2025}#audit" in parsed.links
+    html, parsed = page(web, "/dataset/_combined-2025/table/summary_income")
+    first = parsed.rows[1]
+    assert first[:3] == ["一、财政拨款收入", "上海市普陀区人民政府万里街道办事处", "189,767,551.00"]
+
+
+def test_audit_speaks_chinese_first_with_formatted_amounts(web) -> None:
+    _, parsed = page(web, f"/dataset/{WANLI_2025}")
+    row = next(r for r in parsed.rows if r and "subtotal:income:21201:total" in r[1])
+    assert row[0] == "不符 fail"
+    assert row[1].startswith("2025年部门收入预算总表 21201 小计 合计 = 所属明细之和")
+    assert row[2:5] == ["94,995,790.00 元", "94,995,789.00 元", "-1.00 元"]
+
+
+def test_browsers_get_error_pages_and_apis_problem_json(web) -> None:
+    html, _ = page(web, "/dataset/no-such-budget", 404)
+    assert "没有找到" in html and 'role="alert"' in html and "site.css" in html
+    html, _ = page(web, "/?page=2", 404)
+    assert "没有找到" in html
+    for path in ("/dataset/no-such-budget", "/api/3/cubes/nothing/model"):
+        response = web.get(path, headers={"Accept": "*/*"})
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"
+    api = web.get("/api/3/cubes/nothing/model", headers={"Accept": BROWSER})
+    assert api.mimetype == "application/problem+json"  # an API path stays an API
+
+
+def test_sparql_page_shows_the_error_beside_the_query(web) -> None:
+    query = "SELECT ?x WHERE { ?x ?y }"
+    response = web.get("/sparql", query_string={"query": query}, headers={"Accept": BROWSER})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert f">{query.replace('{', '{')}</textarea>" in html
+    assert 'id="query-error"' in html and "malformed-query" in html
+    api = web.get("/sparql", query_string={"query": query})
+    assert api.mimetype == "application/problem+json"
