@@ -95,3 +95,33 @@ def table_excel(slug: str, name: str) -> Response:
 @bp.get("/export/table/<slug>/<name>.xlsx")
 def table_xlsx(slug: str, name: str) -> Response:
     return _table(slug, name, "xlsx")
+
+
+# --- OpenAPI: the exports are CSV endpoints too --------------------------------------------
+
+
+def _document() -> None:
+    from service.web.openapi import EXTRA_PATHS, PROBLEM, _get, _path
+
+    csv_content = {"text/csv": {"schema": {"type": "string"}}}
+    xlsx_content = {sheets.XLSX: {"schema": {"type": "string", "format": "binary"}}}
+    table = [_path("slug", "Dataset (package) name"), _path("name", "Table (resource) name")]
+    facets = [
+        {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+        for n in ("row_type", "functional_class", "economic_class", "department", "sort", "order")
+    ]
+    for suffix, summary, content in (
+        ("csv", "A table's view (facets, order) as CSV, field names", csv_content),
+        (
+            "excel.csv",
+            "A table's view as CSV for Excel: BOM, Chinese titles with units",
+            csv_content,
+        ),
+        ("xlsx", "A table's view as xlsx", xlsx_content),
+    ):
+        EXTRA_PATHS[f"/export/table/{{slug}}/{{name}}.{suffix}"] = _get(
+            summary, content, table + facets, {"400": PROBLEM}
+        )
+
+
+_document()
