@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     site.init_app(app)
     from service.web import (
         pages,  # noqa: F401  (registers the HTML views)
+        pages_search,
         pages_table,
     )
 
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         catalog.bp,
         downloads.bp,
         pages_table.bp,
+        pages_search.bp,
         exports.bp,
         linked.bp,
     ):

@@ -22,7 +22,7 @@ from pyoxigraph import Quad, RdfFormat, Store, Triple, parse, serialize
 
 from service import store as stores
 from service.errors import PackageError
-from service.query import facts_index
+from service.query import facts_index, search_index
 from service.rdf import catalog_triples
 from service.rdf.series import Yearly, combined_dataset, series
 from service.rdf.terms import PREFIXES, Minter, base_url
@@ -264,13 +264,18 @@ def load_shared(
 def write_facts_index(
     path: Path, previous: Path | None, converted: list[Converted], packages: Path, base: str
 ) -> None:
-    """The aggregate API's index in a build folder; rows of packages unchanged since the
-    previous build are copied from its index."""
+    """The aggregate API's index and the pages' search index in a build folder; rows of
+    packages unchanged since the previous build are copied from its indexes."""
     facts_index.write_index(
         [packages / done.slug for done in converted],
         path / facts_index.FILENAME,
         base,
         previous=previous / facts_index.FILENAME if previous else None,
+    )
+    search_index.write_index(
+        [packages / done.slug for done in converted],
+        path / search_index.FILENAME,
+        previous=previous / search_index.FILENAME if previous else None,
     )
 
 

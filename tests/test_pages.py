@@ -175,7 +175,8 @@ def test_home_lists_and_filters(client) -> None:
     html, parsed = page(client, "/?year=2024")
     assert f"/dataset/{SEED_SLUG}" in parsed.links and f"/dataset/{OTHER}" not in parsed.links
     assert "1 / 2 个数据集" in html
-    assert '<option value="2024" selected>' in html
+    assert '<li class="selected"><a href="/" aria-current="true"' in html  # the year facet
+    assert '<input type="hidden" name="year" value="2024">' in html  # the search keeps it
 
     _, parsed = page(client, "/?department=" + HOSTILE)
     assert f"/dataset/{OTHER}" in parsed.links and f"/dataset/{SEED_SLUG}" not in parsed.links

@@ -75,3 +75,71 @@ def test_sparql_page_shows_the_error_beside_the_query(web) -> None:
     assert 'id="query-error"' in html and "malformed-query" in html
     api = web.get("/sparql", query_string={"query": query})
     assert api.mimetype == "application/problem+json"
+
+
+def test_search_finds_rows_and_the_datasets_that_hold_them(web) -> None:
+    html, parsed = page(web, "/?q=行政运行")
+    assert "匹配的表格行" in html
+    running = next(r for r in parsed.rows if r and r[2] == "2010301 行政运行")
+    assert running[3] == "88.52 万元"  # the seed's 885200.00 yuan, as printed
+    assert "/dataset/shanghai-putuo-sfj-2026-dept-budget" in parsed.links  # holds 2040601 行政运行
+    html, parsed = page(web, "/search?q=2010301")
+    assert "2 行 rows" in html
+    assert "/dataset/luoyang-sfq-zwfwzx-2024-budget/table/expenditure#line-238" in parsed.links
+
+
+def test_search_by_project_name_and_two_characters(web) -> None:
+    _, parsed = page(web, "/search?q=政府网站等级保护")
+    amounts = sorted(r[3] for r in parsed.rows[1:])
+    assert amounts == ["8.17 万元", "8.20 万元"]  # 项目支出表 and 绩效目标表
+    html, _ = page(web, "/search?q=教育")  # shorter than a trigram: still found
+    assert "19 行 rows" in html
+
+
+def test_search_facets_count_and_filter(web) -> None:
+    html, parsed = page(web, "/search?q=公务接待")
+    assert "14 行 rows" in html
+    assert (
+        'href="/search?q=%E5%85%AC%E5%8A%A1%E6%8E%A5%E5%BE%85&amp;year=2024">2024</a> <span class="count">2</span>'
+        in html
+    )
+    html, parsed = page(web, "/search?q=公务接待&year=2024")
+    assert "2 行 rows" in html
+    assert {r[0] for r in parsed.rows[1:]} == {"洛阳市城乡一体化示范区政务服务中心 2024"}
+
+
+def test_home_facets_have_counts(web) -> None:
+    html, _ = page(web, "/")
+    facets = html[html.index('class="facets"') : html.index("</aside>")]
+    assert '2025</a> <span class="count">2</span>' in facets  # wanli 2025 and its combined year
+    assert '上海市</a> <span class="count">3</span>' in facets
+    assert '合并</a> <span class="count">4</span>' in facets
+    assert '不符 fail</a> <span class="count">3</span>' in facets
+    html, parsed = page(web, "/?kind=合并")
+    assert "4 / 8 个数据集" in html and "/dataset/_combined-2023" in parsed.links
+
+
+def test_exports_carry_the_filter_and_every_row(web) -> None:
+    import csv
+    import io
+    from urllib.parse import unquote
+
+    response = web.get("/export/search.csv?q=公务接待&year=2024")
+    assert response.status_code == 200
+    name = unquote(response.headers["Content-Disposition"].split("UTF-8''")[1])
+    assert name == "搜索_q-公务接待_year-2024.csv"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8"))))
+    assert len(rows) == 2 and rows[0]["department"] == "洛阳市城乡一体化示范区政务服务中心"
+    response = web.get("/export/datasets.csv?region=上海市")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8"))))
+    assert [r["dataset"] for r in rows] == [
+        "shanghai-putuo-sfj-2026-dept-budget",
+        "shanghai-putuo-wanli-2025-dept-budget",
+        "shanghai-putuo-wanli-2023-dept-budget",
+    ]
+    assert rows[1]["checks_fail"] == "6"
+    response = web.get(f"/export/table/{WANLI_2025}/expenditure.csv?functional_class=212")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8"))))
+    assert rows and all(r["functional_class"] == "212" for r in rows)
+    name = unquote(response.headers["Content-Disposition"].split("UTF-8''")[1])
+    assert name.endswith("_functional_class-212.csv") and "2025年" in name

@@ -97,6 +97,60 @@ def table_xlsx(slug: str, name: str) -> Response:
     return _table(slug, name, "xlsx")
 
 
+DATASET_COLUMNS = [
+    sheets.SheetColumn("dataset", "数据集"),
+    sheets.SheetColumn("title", "标题"),
+    sheets.SheetColumn("department", "部门"),
+    sheets.SheetColumn("year", "年度", "integer"),
+    sheets.SheetColumn("region", "地区"),
+    sheets.SheetColumn("kind", "文件类型"),
+    sheets.SheetColumn("checks_pass", "审核·通过", "integer"),
+    sheets.SheetColumn("checks_rounding", "审核·尾差", "integer"),
+    sheets.SheetColumn("checks_warn", "审核·警告", "integer"),
+    sheets.SheetColumn("checks_fail", "审核·不符", "integer"),
+    sheets.SheetColumn("url", "网址"),
+    sheets.SheetColumn("zip", "数据包下载"),
+]
+
+
+def _datasets(form: str) -> Response:
+    """The list of datasets as the home page shows it (its facets and search), every page."""
+    from service.web.pages import home_view
+    from service.web.site import site
+
+    view = home_view(request.args)
+    base = site().base_url
+    rows = (
+        [
+            p.slug, p.title, p.department if p.kind != "合并" else "", str(p.fiscal_year),
+            p.region, p.kind,
+            *(str(p.audit.get(k, 0)) if p.kind != "合并" else "" for k in (
+                "pass", "rounding", "warn", "fail")),
+            f"{base}dataset/{p.slug}", f"{base}datapackages/{p.slug}.zip",
+        ]
+        for p in view["packages"]
+    )  # fmt: skip
+    words = dict(view["kept"])
+    info = [("数据集列表 Datasets", f"{len(view['packages'])} / {view['total']}")]
+    info += [(k, v) for k, v in words.items()]
+    return send(DATASET_COLUMNS, rows, with_filter("数据集", words), "datasets", form, info)
+
+
+@bp.get("/export/datasets.csv")
+def datasets_csv() -> Response:
+    return _datasets("csv")
+
+
+@bp.get("/export/datasets.excel.csv")
+def datasets_excel() -> Response:
+    return _datasets("excel.csv")
+
+
+@bp.get("/export/datasets.xlsx")
+def datasets_xlsx() -> Response:
+    return _datasets("xlsx")
+
+
 # --- OpenAPI: the exports are CSV endpoints too --------------------------------------------
 
 
@@ -121,6 +175,15 @@ def _document() -> None:
     ):
         EXTRA_PATHS[f"/export/table/{{slug}}/{{name}}.{suffix}"] = _get(
             summary, content, table + facets, {"400": PROBLEM}
+        )
+        EXTRA_PATHS[f"/export/datasets.{suffix}"] = _get(
+            f"The list of datasets (home page facets and search), every page, as {suffix}",
+            content,
+            [
+                {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                for n in ("year", "region", "department", "kind", "status", "q")
+            ],
+            {"400": PROBLEM},
         )
 
 

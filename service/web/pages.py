@@ -15,8 +15,12 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from service.web import pages_concept, pages_dataset, pages_table, pages_vocab  # noqa: F401
 from service.web.errors import ApiError, positive
+from service.web.facets import Dimension, apply, selections
+from service.web.pages_audit import STATUS_LABELS
 from service.web.pages_common import local_url, short, term
-from service.web.site import site
+from service.web.pages_search import preview
+from service.web.pages_table import exports
+from service.web.site import PackageSummary, site
 
 __all__ = ["home_page", "local_url", "resource_page", "short", "term"]
 HOME_PAGE_SIZE = 50
@@ -50,32 +54,72 @@ def matches(package: Any, query: str) -> bool:
     )
 
 
-def home_page(args: Any) -> str:
-    """One page of HOME_PAGE_SIZE datasets (newest year first), the filters kept in the
-    links to the other pages; the page's size does not grow with the catalog."""
+def audit_status(package: PackageSummary) -> str | None:
+    """The worst status of a package's checks (none for a combined year: it has no audit)."""
+    if package.kind == "合并":
+        return None
+    return next((s for s in ("fail", "warn", "rounding") if package.audit.get(s)), "pass")
+
+
+DIMENSIONS: list[Dimension[PackageSummary]] = [
+    Dimension("year", "年度 Year", lambda p: str(p.fiscal_year), order="value-desc"),
+    Dimension("region", "地区 Region", lambda p: p.region or None),
+    Dimension(
+        "department", "部门 Department", lambda p: p.department if p.kind != "合并" else None
+    ),
+    Dimension("kind", "文件类型 Document kind", lambda p: p.kind),
+    Dimension(
+        "status",
+        "审核 Audit",
+        audit_status,
+        lambda s: STATUS_LABELS.get(s, s),
+        rank=lambda s: ["fail", "warn", "rounding", "pass"].index(s),
+    ),
+]
+FILTERS = ("year", "region", "department", "kind", "status", "q")
+
+
+def home_view(args: Any) -> dict[str, Any]:
+    """The datasets a home page view lists (every page of it), with its facets and, for a
+    search, the rows that match: shared by the page and its export."""
     packages = list(site().packages().values())
-    years = sorted({p.fiscal_year for p in packages}, reverse=True)
-    departments = sorted({p.department for p in packages})
-    year = args.get("year", "")
-    department = args.get("department", "")
     query = args.get("q", "").strip()
+    chosen = selections(args, DIMENSIONS)
+    found = preview(query) if query else None
+    holding = found["datasets"] if found else {}
+    searched = [p for p in packages if not query or matches(p, query) or p.slug in holding]
+    kept = {k: v for k, v in ((name, args.get(name, "")) for name in FILTERS) if v}
+    if query:
+        kept["q"] = query
+    chosen_list, facets = apply(searched, DIMENSIONS, chosen, "/", kept)
+    chosen_list.sort(key=lambda p: (p.kind == "合并", -p.fiscal_year, p.department, p.slug))
+    return {
+        "packages": chosen_list,
+        "total": len(packages),
+        "facets": facets,
+        "query": query,
+        "chosen": chosen,
+        "kept": kept,
+        "found": found,
+        "holding": holding,
+    }
+
+
+def home_page(args: Any) -> str:
+    """One page of HOME_PAGE_SIZE datasets (newest year first, combined years last), the
+    filters kept in the links to the other pages; the page's size does not grow with the
+    catalog. A search also lists the first rows that match, across the corpus."""
     number = positive(args, "page", 1, 1_000_000) if args.get("page") else 1  # a blank form field
-    chosen = [
-        p
-        for p in packages
-        if (not year or str(p.fiscal_year) == year)
-        and (not department or p.department == department)
-        and (not query or matches(p, query))
-    ]
+    view = home_view(args)
+    chosen = view["packages"]
     pages = max(1, -(-len(chosen) // HOME_PAGE_SIZE))
     if number > pages:
         raise ApiError(404, "no-such-page", f"the list has {pages} page(s) of {HOME_PAGE_SIZE}")
-    chosen.sort(key=lambda p: (-p.fiscal_year, p.department, p.slug))
     start = (number - 1) * HOME_PAGE_SIZE
-    filters = {"year": year, "department": department, "q": query}
+    filters = view["kept"]
 
     def link(target: int) -> str:
-        kept = {name: value for name, value in filters.items() if value}
+        kept = dict(filters)
         if target > 1:
             kept["page"] = str(target)
         return "/?" + urlencode(kept) if kept else "/"
@@ -83,14 +127,14 @@ def home_page(args: Any) -> str:
     return render_template(
         "home.html",
         packages=chosen[start : start + HOME_PAGE_SIZE],
-        years=years,
-        departments=departments,
-        year=year,
-        department=department,
-        query=query,
-        total=len(packages),
+        facets=view["facets"],
+        chosen=view["chosen"],
+        query=view["query"],
+        found=view["found"] if number == 1 else None,
+        holding=view["holding"],
+        total=view["total"],
         matched=len(chosen),
-        filtered=bool(year or department or query),
+        filtered=bool(filters),
         page=number,
         pages=pages,
         first=start + 1,
@@ -99,4 +143,6 @@ def home_page(args: Any) -> str:
         next_url=link(number + 1) if number < pages else None,
         first_url=link(1),
         last_url=link(pages),
+        exports=exports("/export/datasets", filters),
+        search_url="/search?" + urlencode({"q": view["query"]}),
     )

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, current_app
 from pyoxigraph import Store
 
+from service.query import search_index
 from service.query.backend import RemoteStore
 from service.store import open_store, read_facts
 
@@ -38,6 +39,8 @@ class PackageSummary:
     audit: dict[str, Any]
     template: str
     modified: float
+    region: str = ""
+    kind: str = "部门"  # 部门 / 单位 / 汇总, or 合并 for a combined year
 
 
 class Site:
@@ -121,6 +124,8 @@ class Site:
                 audit=meta.get("audit", {}),
                 template=meta.get("template", ""),
                 modified=descriptor.stat().st_mtime,
+                region=search_index.region_of(meta) if "combinedFrom" not in meta else "",
+                kind=search_index.kind_of(meta) if "combinedFrom" not in meta else "合并",
             )
         self._packages = found
 

@@ -1,0 +1,280 @@
+"""Search over the rows of every published table: SQLite FTS5 beside the facts index.
+
+Every row of every department's tables (typed or kept as printed, the narrative's figures and
+the glossary; not the code lists or the cube, which repeat them) is one document: its
+department, table, code, name and every text cell. Chinese has no spaces between words, so
+the FTS5 `trigram` tokenizer indexes every three characters: a query of three or more
+characters (行政运行, 2010301, 公务接待) is a substring match through the index; a shorter one
+(教育) is a LIKE over the rows, which is a scan but of one small table.
+
+Written at build time into the build folder (stores/<build>/search.sqlite), so it swaps in
+with the store; the rows of packages whose descriptor did not change are copied from the
+previous build's index.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+FILENAME = "search.sqlite"
+FORMAT = "1"
+SKIPPED = {
+    "facts",
+    "functional_classification",
+    "economic_classification_departmental",
+    "economic_classification_government",
+    "projects",
+}
+CODES = ("functional_code", "economic_departmental_code", "economic_government_code")
+CODES_ALSO = ("project_code", "item_code")
+NAMES = ("name", "item", "project_name", "economic_departmental_name", "subject", "term")
+MAIN_AMOUNTS = ("total", "amount", "value")
+REGION = re.compile(r"^(.{2,8}?(?:自治区|特别行政区|省|市))")
+KINDS = {"department": "部门", "unit": "单位", "summary": "汇总"}
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE datasets (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
+  title TEXT NOT NULL, department TEXT NOT NULL, year INTEGER NOT NULL, region TEXT NOT NULL,
+  kind TEXT NOT NULL) STRICT;
+CREATE TABLE rows (id INTEGER PRIMARY KEY, ds INTEGER NOT NULL, resource TEXT NOT NULL,
+  title TEXT NOT NULL, line TEXT NOT NULL, row_type TEXT NOT NULL, code TEXT NOT NULL,
+  name TEXT NOT NULL, amount TEXT NOT NULL, unit TEXT NOT NULL, yuan INTEGER NOT NULL,
+  text TEXT NOT NULL) STRICT;
+CREATE VIRTUAL TABLE rows_fts USING fts5(text, content='rows', content_rowid='id',
+  tokenize='trigram');
+"""
+COPIED = "resource, title, line, row_type, code, name, amount, unit, yuan, text"
+
+
+def region_of(descriptor: dict[str, Any]) -> str:
+    """The region a package names, else the place its department's name starts with
+    (上海市普陀区… → 上海市, 洛阳市… → 洛阳市)."""
+    if descriptor.get("region"):
+        return str(descriptor["region"])
+    found = REGION.match(descriptor.get("department", ""))
+    return found.group(1) if found else ""
+
+
+def kind_of(descriptor: dict[str, Any]) -> str:
+    return KINDS.get(descriptor.get("documentKind", "department"), "部门")
+
+
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # new code: rows read again
+
+
+def descriptor_key(package: Path) -> str:
+    """What a package's rows are made from: its descriptor (which holds every file's hash)
+    and this module's code."""
+    return hashlib.sha256(
+        (FORMAT + CODE).encode() + (package / "datapackage.json").read_bytes()
+    ).hexdigest()
+
+
+def _rows(package: Path, descriptor: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    department = descriptor.get("department", "")
+    for resource in descriptor.get("resources", []):
+        if resource.get("format") != "csv" or resource["name"] in SKIPPED:
+            continue
+        fields = resource.get("schema", {}).get("fields", [])
+        numbers = [f["name"] for f in fields if f.get("type") == "number"]
+        texts = [f["name"] for f in fields if f.get("type") == "string"]
+        converted = {f["name"] for f in fields if f.get("unit") == "CNY"}
+        printed = resource["name"].startswith("table_")
+        title = resource.get("title") or resource["name"]
+        path = package / resource["path"]
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                code = next((row[c] for c in CODES if row.get(c)), "")
+                if printed:
+                    name = next((row[t] for t in texts if row.get(t)), "")
+                else:
+                    name = next((row[n] for n in NAMES if row.get(n)), "")
+                main = next((m for m in MAIN_AMOUNTS if m in numbers and row.get(m)), None)
+                main = main or next((m for m in numbers if row.get(m)), None)
+                words = [row.get(c, "") for c in (*CODES, *CODES_ALSO)]
+                words += [row[t] for t in texts if row.get(t) and row[t] not in words]
+                text = " ".join(w for w in (department, title, *words) if w)
+                yield (
+                    resource["name"],
+                    title,
+                    row.get("source_line", ""),
+                    row.get("row_type", ""),
+                    code or row.get("project_code", ""),
+                    name,
+                    row.get(main, "") if main else "",
+                    resource.get("publishedUnit") or _money_unit(row.get("unit", "")),
+                    int(main in converted) if main else 0,
+                    text,
+                )
+
+
+def _money_unit(unit: str) -> str:
+    return unit if unit in ("元", "千元", "万元", "亿元") else ""
+
+
+def write_index(packages: Iterable[Path], path: Path, previous: Path | None = None) -> int:
+    """Write the index of every package's rows to `path` (a temporary file renamed in);
+    returns the rows."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+            total = _fill(db, sorted(packages), previous)
+        finally:
+            db.close()
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return total
+
+
+def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -> int:
+    earlier: dict[str, int] = {}
+    if previous is not None and previous.is_file():
+        try:
+            db.execute("ATTACH DATABASE ? AS old", (f"file:{previous}?mode=ro",))
+            earlier = dict(db.execute("SELECT key, id FROM old.datasets"))
+        except sqlite3.DatabaseError:
+            earlier = {}
+    db.execute("BEGIN")
+    db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+    for number, package in enumerate(packages, start=1):
+        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        key = descriptor_key(package)
+        db.execute(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                number,
+                package.name,
+                key,
+                descriptor.get("title", package.name),
+                descriptor.get("department", ""),
+                int(descriptor.get("fiscalYear") or 0),
+                region_of(descriptor),
+                kind_of(descriptor),
+            ),
+        )
+        if key in earlier:
+            db.execute(
+                f"INSERT INTO rows (ds, {COPIED}) SELECT ?, {COPIED} FROM old.rows WHERE ds = ?",
+                (number, earlier[key]),
+            )
+        else:
+            db.executemany(
+                f"INSERT INTO rows (ds, {COPIED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((number, *row) for row in _rows(package, descriptor)),
+            )
+    db.execute("INSERT INTO rows_fts(rows_fts) VALUES ('rebuild')")
+    db.execute("CREATE INDEX rows_ds ON rows (ds)")
+    db.execute("COMMIT")
+    if earlier:
+        db.execute("DETACH DATABASE old")
+    return int(db.execute("SELECT count(*) FROM rows").fetchone()[0])
+
+
+def index_path(data_dir: Path) -> Path | None:
+    path = (data_dir / "store").resolve() / FILENAME
+    return path if path.is_file() else None
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Read-only; the file never changes once renamed in."""
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+# dimension → (SQL of its value, SQL of its label); rows r joined to datasets d
+DIMENSIONS = {
+    "year": ("CAST(d.year AS TEXT)", "CAST(d.year AS TEXT)"),
+    "region": ("d.region", "d.region"),
+    "department": ("d.department", "d.department"),
+    "table": ("r.resource", "min(r.title)"),
+    "row_type": ("r.row_type", "r.row_type"),
+}
+FROM = "FROM rows r JOIN datasets d ON d.id = r.ds"
+
+
+def where(query: str, chosen: dict[str, str], skip: str | None = None) -> tuple[str, list]:
+    """The WHERE clause of rows holding every word of the query (case-insensitive) and the
+    chosen facet values: words of three characters or more through the trigram index, a
+    shorter word by LIKE over the rows."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    long = [w for w in query.split() if len(w) >= 3]
+    short = [w for w in query.split() if len(w) < 3]
+    if long:
+        clauses.append("r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)")
+        params.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long))
+    for word in short:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("r.text LIKE ? ESCAPE '\\'")
+        params.append(f"%{escaped}%")
+    for name, value in chosen.items():
+        if name != skip and name in DIMENSIONS:
+            clauses.append(f"{DIMENSIONS[name][0]} = ?")
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count(db: sqlite3.Connection, query: str, chosen: dict[str, str]) -> int:
+    sql, params = where(query, chosen)
+    return int(db.execute(f"SELECT count(*) {FROM}{sql}", params).fetchone()[0])
+
+
+def facet(
+    db: sqlite3.Connection, name: str, query: str, chosen: dict[str, str]
+) -> list[tuple[str, str, int]]:
+    """(value, label, rows) of one dimension over the rows the other selections keep."""
+    value, label = DIMENSIONS[name]
+    sql, params = where(query, chosen, skip=name)
+    return [
+        (str(v), str(lab), int(n))
+        for v, lab, n in db.execute(
+            f"SELECT {value}, {label}, count(*) {FROM}{sql} GROUP BY 1 ORDER BY 3 DESC, 1",
+            params,
+        )
+        if v not in (None, "")
+    ]
+
+
+COLUMNS = """d.slug, d.title AS dataset_title, d.department, d.year, d.region, r.resource,
+  r.title, r.line, r.row_type, r.code, r.name, r.amount, r.unit, r.yuan"""
+
+
+def rows(
+    db: sqlite3.Connection,
+    query: str,
+    chosen: dict[str, str],
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[sqlite3.Row]:
+    """The matching rows in corpus order (dataset, table, line)."""
+    sql, params = where(query, chosen)
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    yield from db.execute(f"SELECT {COLUMNS} {FROM}{sql} ORDER BY r.id{page}", params)
+
+
+def datasets_holding(db: sqlite3.Connection, query: str) -> dict[str, int]:
+    """slug → how many of its rows match."""
+    sql, params = where(query, {})
+    return {
+        slug: int(n)
+        for slug, n in db.execute(f"SELECT d.slug, count(*) {FROM}{sql} GROUP BY d.slug", params)
+    }
