@@ -50,7 +50,8 @@ def test_audit_speaks_chinese_first_with_formatted_amounts(web) -> None:
     row = next(r for r in parsed.rows if r and "subtotal:income:21201:total" in r[1])
     assert row[0] == "不符 fail"
     assert row[1].startswith("2025年部门收入预算总表 21201 小计 合计 = 所属明细之和")
-    assert row[2:5] == ["94,995,790.00 元", "94,995,789.00 元", "-1.00 元"]
+    # printed 小计 94,995,790; its items add up to 94,995,789: printed − should be = 1
+    assert row[2:5] == ["94,995,790.00 元", "94,995,789.00 元", "1.00 元"]
 
 
 def test_browsers_get_error_pages_and_apis_problem_json(web) -> None:

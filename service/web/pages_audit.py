@@ -1,8 +1,10 @@
 """The audit as people read it: Chinese first (the English message beside), amounts in the
 table's published unit with thousands separators and the exact yuan on hover, and one
-meaning of the two figures in every check: 应为 (expected) is what the other figures imply
-(the sum of the parts, the same figure in another table, the table's figure for a sentence
-of the text), 所印 (found) is what was printed where the check points.
+meaning of the two figures in every check: 所印 (printed) is the figure being checked, as the
+document prints it (a 合计 or 小计 row, a summary's line, a sentence of the text, a target
+table's amount), 应为 (should be) is what the other figures give for it (the sum of its parts,
+the table it must agree with). checks.json's expected/found do not keep one order across
+kinds of check (a narrative check's `found` is the text), so the two are put in place here.
 
 checks.json messages are English with field names (basic_total); the Chinese is made here
 from the message and the package's own column and table titles, so it follows the audit
@@ -64,10 +66,13 @@ def _titles(descriptor: dict[str, Any]) -> tuple[dict[str, str], dict[tuple[str,
     return tables, fields
 
 
-def chinese(message: str, table: str | None, descriptor: dict[str, Any]) -> str:
+Titles = tuple[dict[str, str], dict[tuple[str, str], str]]
+
+
+def chinese(message: str, table: str | None, titles: Titles) -> str:
     """The message's claim in Chinese: field and table names become their printed titles;
     the figures themselves are shown in their own columns, so the English tail is dropped."""
-    tables, fields = _titles(descriptor)
+    tables, fields = titles
     text = TAIL.sub("", message)
 
     def dotted(match: re.Match[str]) -> str:
@@ -107,12 +112,24 @@ def figure(value: Any, check_id: str, unit: str | None) -> dict[str, str] | None
     return {"text": f"{shown} {unit or '元'}", "title": f"{grouped(number)} 元"}
 
 
-def difference(expected: Any, found: Any, check_id: str, unit: str | None) -> dict | None:
-    want, got = decimal_or_none(str(expected or "")), decimal_or_none(str(found or ""))
+def difference(should: Any, printed: Any, check_id: str, unit: str | None) -> dict | None:
+    """printed − should be (blank counts as 0), or None when they agree."""
+    want, got = decimal_or_none(str(should or "")), decimal_or_none(str(printed or ""))
     if (want is None and got is None) or check_id.startswith("structure:"):
         return None
     delta = (got or Decimal(0)) - (want or Decimal(0))
     return figure(delta, check_id, unit) if delta else None
+
+
+CHECKED_IS_FOUND = ("narrative:", "performance:")  # the text, the target table: `found`
+
+
+def sides(record: dict[str, Any]) -> tuple[Any, Any]:
+    """(printed, should be) of a check."""
+    expected, found = record.get("expected"), record.get("found")
+    if str(record.get("id", "")).startswith(CHECKED_IS_FOUND):
+        return found, expected
+    return expected, found
 
 
 def audit(
@@ -128,6 +145,7 @@ def audit(
         r["name"]: r.get("publishedUnit") for r in descriptor.get("resources", []) if "name" in r
     }
     default_unit = descriptor.get("publishedUnit")
+    titles = _titles(descriptor)
     shown = []
     for record in sorted(records, key=lambda r: STATUS_ORDER.get(r.get("status", ""), 3)):
         where = dict(record.get("where") or {})
@@ -138,20 +156,19 @@ def audit(
         check_id = record.get("id", "")
         unit = units.get(table) or default_unit
         message = record.get("message", "")
+        printed, should = sides(record)
         shown.append(
             {
                 "id": check_id,
                 "status": record.get("status", ""),
                 "label": STATUS_LABELS.get(record.get("status", ""), record.get("status", "")),
-                "zh": chinese(message, table, descriptor),
+                "zh": chinese(message, table, titles),
                 "message": message,
-                "expected": figure(record.get("expected"), check_id, unit),
-                "found": figure(record.get("found"), check_id, unit),
-                "difference": difference(
-                    record.get("expected"), record.get("found"), check_id, unit
-                ),
+                "printed": figure(printed, check_id, unit),
+                "should": figure(should, check_id, unit),
+                "difference": difference(should, printed, check_id, unit),
                 "table": table,
-                "table_title": _titles(descriptor)[0].get(table or "", table),
+                "table_title": titles[0].get(table or "", table),
                 "line": line,
                 "href": href,
                 "other": ", ".join(f"{k}: {v}" for k, v in where.items()),

@@ -13,6 +13,7 @@ from flask import render_template
 from markupsafe import Markup
 from pyoxigraph import NamedNode, Triple
 
+from service.web.charts import functional_tree, headline
 from service.web.linked import html_view
 from service.web.pages_audit import audit
 from service.web.pages_combined import combined_page, is_combined
@@ -285,6 +286,7 @@ def dataset_page(iri: str, triples: list[Triple]) -> str:
         return combined_page(slug, iri, descriptor)
     found = audit(slug, pages, descriptor)
     shown = tables(slug, descriptor, pages)
+    tree = functional_tree(slug, descriptor)
     return render_template(
         "dataset.html",
         slug=slug,
@@ -298,4 +300,7 @@ def dataset_page(iri: str, triples: list[Triple]) -> str:
         performance=performance(slug, descriptor, found["problems"]),
         schema_org=script_json(schema_org(slug, descriptor, iri, publisher)),
         rdf_formats=RDF_FORMATS,
+        headline=headline(slug, descriptor),
+        tree=tree,
+        tree_json=script_json(tree) if tree else None,
     )
