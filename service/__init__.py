@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     http.init_app(app)
     site.init_app(app)
     from service.web import (
+        corpus_downloads,
         pages,  # noqa: F401  (registers the HTML views)
         pages_search,
         pages_table,
@@ -67,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         downloads.bp,
         pages_table.bp,
         pages_search.bp,
+        corpus_downloads.bp,
         exports.bp,
         linked.bp,
     ):

@@ -222,3 +222,57 @@ def series_chart(series: list[dict[str, Any]]) -> dict[str, Any] | None:
             {"name": "项目支出 Project", "data": [point(s["project"]) for s in years]},
         ],
     }
+
+
+CODE_TABLES = {
+    "expenditure": "部门支出预算表",
+    "general_budget_expenditure": "一般公共预算支出表",
+    "economic_classification_summary": "支出经济分类汇总表",
+    "general_budget_basic_expenditure": "一般公共预算基本支出表",
+}
+
+
+def code_chart(found: list[Any]) -> dict[str, Any] | None:
+    """A code across departments and years: per dataset, its item rows under the code in
+    the first table kind that has them (the 支出 table's 合计 column for a functional code),
+    summed exactly."""
+    for table in CODE_TABLES:
+        items = [
+            a for a in found if a.table == table and a.column == "total" and a.row_type == "item"
+        ]
+        if items:
+            break
+    else:
+        return None
+    packages = site().packages()
+    sums: dict[str, Decimal] = {}
+    units: dict[str, str] = {}
+    for amount in items:
+        sums[amount.dataset] = sums.get(amount.dataset, Decimal(0)) + amount.yuan
+        units[amount.dataset] = amount.unit or "元"
+    kinds = set(units.values())
+    unit = kinds.pop() if len(kinds) == 1 else "万元"
+    data = []
+    for slug, yuan in sums.items():
+        summary = packages.get(slug)
+        figure = Figure(yuan, unit)
+        data.append(
+            {
+                "name": f"{summary.department} {summary.fiscal_year}" if summary else slug,
+                "year": summary.fiscal_year if summary else 0,
+                "slug": slug,
+                "value": figure.number,
+                "label": figure.text,
+                "exact": figure.exact,
+            }
+        )
+    data.sort(key=lambda d: (-d["year"], d["name"]))
+    title = CODE_TABLES[table]
+    summary_text = "；".join(f"{d['name']} {d['label']}" for d in data)
+    return {
+        "unit": unit,
+        "table": table,
+        "table_title": title,
+        "data": data,
+        "summary": summary_text,
+    }

@@ -13,7 +13,13 @@ from urllib.parse import urlencode
 from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
-from service.web import pages_concept, pages_dataset, pages_table, pages_vocab  # noqa: F401
+from service.web import (  # noqa: F401  (each registers its HTML view)
+    pages_concept,
+    pages_dataset,
+    pages_department,
+    pages_table,
+    pages_vocab,
+)
 from service.web.errors import ApiError, positive
 from service.web.facets import Dimension, apply, selections
 from service.web.pages_audit import STATUS_LABELS

@@ -54,7 +54,7 @@ def combined_page(slug: str, iri: str, descriptor: dict[str, Any]) -> str:
                 "page": f"/dataset/{slug}/table/{table.name}",
                 "downloads": downloads(slug, table.name),
                 "preview": present(table, table.rows[:PREVIEW_ROWS]),
-                "corpus": f"/downloads/{table.name}",
+                "corpus": f"/downloads#{table.name}",
             }
         )
     listed = members(descriptor)

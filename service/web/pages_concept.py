@@ -16,6 +16,7 @@ from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.vocab import CODE
+from service.web.charts import code_chart
 from service.web.linked import html_view
 from service.web.pages_common import (
     ROW_TYPE_LABELS,
@@ -25,6 +26,7 @@ from service.web.pages_common import (
     read_table,
     resource_named,
 )
+from service.web.pages_dataset import script_json
 from service.web.site import site
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -295,6 +297,7 @@ def concept_page(iri: str, triples: list[Triple]) -> str:
     ]
     narrower.sort(key=lambda c: c["notation"] or c["iri"])
     found = amounts(iri)
+    chart = code_chart(found)
     return render_template(
         "concept.html",
         iri=iri,
@@ -308,6 +311,8 @@ def concept_page(iri: str, triples: list[Triple]) -> str:
         count=len(found),
         totals=totals(found),
         row_types=ROW_TYPE_LABELS,
+        chart=chart,
+        chart_json=script_json(chart) if chart else None,
     )
 
 

@@ -1,0 +1,56 @@
+"""Department pages: an organisation IRI (/organization/<department>) dereferences to the
+department's datasets by year with their headline figures and a chart of its budgets over
+the years, the figures as a table beside it."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from flask import render_template
+from pyoxigraph import Triple
+
+from service.web.charts import department_series, series_chart
+from service.web.linked import html_view
+from service.web.pages_dataset import script_json
+from service.web.site import site
+
+
+def _department(iri: str) -> str | None:
+    prefix = site().base_url + "organization/"
+    if not iri.startswith(prefix):
+        return None
+    rest = iri[len(prefix) :]
+    return unquote(rest) if rest and "/" not in rest else None
+
+
+def is_department(iri: str) -> bool:
+    return _department(iri) is not None
+
+
+@html_view(is_department)
+def department_page(iri: str, triples: list[Triple]) -> str:
+    department = _department(iri)
+    assert department is not None
+    series = department_series(department)
+    chart = series_chart(series)
+    summary = "；".join(
+        f"{year} 年 {point['label']}"
+        for year, point in zip(
+            chart["years"] if chart else [],
+            chart["series"][0]["data"] if chart else [],
+            strict=True,
+        )
+        if point
+    )
+    region = next((p.region for p in site().packages().values() if p.department == department), "")
+    return render_template(
+        "department.html",
+        iri=iri,
+        department=department,
+        region=region,
+        series=series,
+        chart=chart,
+        chart_json=script_json(chart) if chart else None,
+        summary=summary,
+        series_iri=f"{iri}/budget-series",
+    )
