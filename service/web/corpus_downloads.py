@@ -132,29 +132,29 @@ def _download(kind: str, form: str) -> Response:
     )  # fmt: skip
 
 
-@bp.get("/downloads/<kind>.csv")
-def kind_csv(kind: str) -> Response:
-    return _download(kind, "csv")
+@bp.get("/downloads/<name>.csv")
+def kind_csv(name: str) -> Response:
+    return _download(name, "csv")
 
 
-@bp.get("/downloads/<kind>.excel.csv")
-def kind_excel(kind: str) -> Response:
-    return _download(kind, "excel.csv")
+@bp.get("/downloads/<name>.excel.csv")
+def kind_excel(name: str) -> Response:
+    return _download(name, "excel.csv")
 
 
-@bp.get("/downloads/<kind>.xlsx")
-def kind_xlsx(kind: str) -> Response:
-    return _download(kind, "xlsx")
+@bp.get("/downloads/<name>.xlsx")
+def kind_xlsx(name: str) -> Response:
+    return _download(name, "xlsx")
 
 
 def _document() -> None:
     from service.web.openapi import EXTRA_PATHS, PROBLEM, _get, _path
 
     for suffix, media in (("csv", "text/csv"), ("excel.csv", "text/csv"), ("xlsx", sheets.XLSX)):
-        EXTRA_PATHS[f"/downloads/{{kind}}.{suffix}"] = _get(
+        EXTRA_PATHS[f"/downloads/{{name}}.{suffix}"] = _get(
             f"One table kind, every department and every year, as {suffix}",
             {media: {"schema": {"type": "string"}}},
-            [_path("kind", "Table kind (resource name): expenditure, three_public_expenses…")],
+            [_path("name", "Table kind (resource name): expenditure, three_public_expenses…")],
             {"404": PROBLEM},
         )
 
