@@ -7,7 +7,8 @@ so the summary stays readable. Which validation ran is always said, never implie
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +63,11 @@ def validation_mode(requested: str, documents: int) -> bool | str:
 MEMORY_CAP = 4 * 2**30  # bytes of address space an ingest process may use
 
 
-def cap_memory(limit: int = MEMORY_CAP) -> None:
+@contextmanager
+def capped_memory(limit: int = MEMORY_CAP) -> Iterator[None]:
     """Bound what one document can take (a small PDF can inflate streams to gigabytes):
-    past the cap reading fails with MemoryError, which is that document's error."""
+    past the cap reading fails with MemoryError, which is that document's error. The cap
+    holds while documents are read (worker processes inherit it) and is lifted after."""
     import os
     import resource
 
@@ -72,8 +75,14 @@ def cap_memory(limit: int = MEMORY_CAP) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    if soft == resource.RLIM_INFINITY or soft > limit:
+    lower = soft == resource.RLIM_INFINITY or soft > limit
+    if lower:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        if lower:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def run_ingest(
@@ -89,10 +98,10 @@ def run_ingest(
     print_outcome: Callable[[Outcome, bool], None],
 ) -> int:
     mode = validation_mode(validate, len(files))
-    cap_memory()  # inherited by the worker processes
     bar = _progress(len(files), quiet)
     try:
-        results = ingest_many(files, out, jobs=jobs, validate=mode, force=force, advance=bar)
+        with capped_memory():
+            results = ingest_many(files, out, jobs=jobs, validate=mode, force=force, advance=bar)
     finally:
         bar.close()  # type: ignore[attr-defined]
     summary = Summary()
