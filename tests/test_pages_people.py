@@ -144,3 +144,24 @@ def test_exports_carry_the_filter_and_every_row(web) -> None:
     assert rows and all(r["functional_class"] == "212" for r in rows)
     name = unquote(response.headers["Content-Disposition"].split("UTF-8''")[1])
     assert name.endswith("_functional_class-212.csv") and "2025年" in name
+
+
+def test_an_aggregate_exports_every_cell_with_labels(web) -> None:
+    """The aggregate API's view as a file: every cell, labels, exact sums (wanli 2025's
+    expenditure by functional class: 212 城乡社区支出 154,369,326 yuan, as its table prints)."""
+    import csv
+    import io
+    from urllib.parse import unquote
+
+    path = "/export/aggregate/expenditure.csv?drilldown=functional_class&cut=year:2025"
+    response = web.get(path)
+    assert response.status_code == 200
+    rows = {r["functional_class"]: r for r in csv.DictReader(io.StringIO(response.text))}
+    assert rows["212"]["functional_class.label"] == "城乡社区支出"
+    assert rows["212"]["amount.sum"] == "154369326.00"
+    assert rows["201"]["amount.sum"] == "3296600.00"
+    name = unquote(response.headers["Content-Disposition"].split("UTF-8''")[1])
+    assert name == "汇总_expenditure_drilldown-functional_class_cut-year_2025.csv"
+    excel = web.get(path.replace(".csv", ".excel.csv")).data.decode("utf-8")
+    assert excel.startswith("\ufeff功能分类·类代码,功能分类·类名称,金额合计（元）,事实数\r\n")
+    assert '"=""212""",城乡社区支出,154369326.00,7' in excel  # the code stays text in Excel

@@ -151,6 +151,82 @@ def datasets_xlsx() -> Response:
     return _datasets("xlsx")
 
 
+def _aggregate(name: str, form: str) -> Response:
+    """An aggregate of the API (its drilldown, cut and order) with every cell, not a page."""
+    from service.query import cubes
+    from service.web import api
+    from service.web.errors import ApiError
+
+    cube = api.cube_for(name)
+    try:
+        dims = cubes.drilldowns(request.args.get("drilldown"))
+        order = cubes.parse_order(request.args.get("order"), {*dims, *cubes.AGGREGATES})
+    except cubes.BadRequest as error:
+        raise ApiError(400, "bad-parameter", str(error)) from None
+    cuts = api.cuts_for(cube)
+    columns: list[sheets.SheetColumn] = []
+    for dim in dims:
+        title = cubes.DIMENSIONS[dim].title.split(" ")[0]
+        columns.append(
+            sheets.SheetColumn(dim, f"{title}代码" if cubes.DIMENSIONS[dim].labelled else title)
+        )
+        if cubes.DIMENSIONS[dim].labelled:
+            columns.append(sheets.SheetColumn(f"{dim}.label", f"{title}名称"))
+    columns += [
+        sheets.SheetColumn("amount.sum", "金额合计（元）", "number", "Exact sum, CNY yuan."),
+        sheets.SheetColumn("_count", "事实数", "integer", "Facts summed."),
+    ]
+
+    def cells() -> Iterable[list[str]]:
+        offset, size = 0, api.MAX_PAGE_SIZE
+        while True:
+            groups = api._groups(name, dims, cuts, order, size, offset)
+            names = {
+                d: api.labels_for(d, [r.get(f"{d}_key") or "" for r in groups.rows]) for d in dims
+            }
+            for row in groups.rows:
+                record = []
+                for dim in dims:
+                    key = row.get(f"{dim}_key") or ""
+                    record.append(key)
+                    if cubes.DIMENSIONS[dim].labelled:
+                        record.append(names[dim].get(key, ""))
+                record += [api.money(row.get("sum")) or "0.00", str(int(row.get("count", 0)))]
+                yield record
+            offset += size
+            if offset >= groups.cells:
+                return
+
+    chosen = {k: request.args[k] for k in ("drilldown", "cut") if request.args.get(k)}
+    info = [
+        ("汇总 Aggregate", f"{name}: {cube.get('title', '')}"),
+        ("下钻 Drilldown", ", ".join(dims) or "—"),
+        ("筛选 Cut", "|".join(f"{k}:{';'.join(v)}" for k, v in cuts.items())),
+        (
+            "说明 Note",
+            "金额为精确的元；默认只加总明细行的主列 · exact yuan; the default cut sums item rows' main column",
+        ),
+    ]
+    return send(
+        columns, cells(), with_filter(f"汇总_{name}", chosen), f"aggregate_{name}", form, info
+    )
+
+
+@bp.get("/export/aggregate/<name>.csv")
+def aggregate_csv(name: str) -> Response:
+    return _aggregate(name, "csv")
+
+
+@bp.get("/export/aggregate/<name>.excel.csv")
+def aggregate_excel(name: str) -> Response:
+    return _aggregate(name, "excel.csv")
+
+
+@bp.get("/export/aggregate/<name>.xlsx")
+def aggregate_xlsx(name: str) -> Response:
+    return _aggregate(name, "xlsx")
+
+
 # --- OpenAPI: the exports are CSV endpoints too --------------------------------------------
 
 
@@ -175,6 +251,18 @@ def _document() -> None:
     ):
         EXTRA_PATHS[f"/export/table/{{slug}}/{{name}}.{suffix}"] = _get(
             summary, content, table + facets, {"400": PROBLEM}
+        )
+        EXTRA_PATHS[f"/export/aggregate/{{name}}.{suffix}"] = _get(
+            f"Every cell of an aggregate (drilldown, cut, order as the API), as {suffix}",
+            content,
+            [
+                _path("name", "Cube (table kind)"),
+                *(
+                    {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                    for n in ("drilldown", "cut", "order")
+                ),
+            ],
+            {"400": PROBLEM},
         )
         EXTRA_PATHS[f"/export/datasets.{suffix}"] = _get(
             f"The list of datasets (home page facets and search), every page, as {suffix}",
