@@ -34,3 +34,7 @@ class InputError(Exception):
 
 class PackageError(Exception):
     """A data package that failed validation or references unknown codes."""
+
+
+class PackageClash(PackageError):
+    """Another document's package already has this name: never replaced."""

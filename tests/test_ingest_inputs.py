@@ -228,3 +228,15 @@ def test_a_document_with_no_ruled_table_keeps_its_text(tmp_path: Path) -> None:
     assert [w.type for w in document.warnings] == ["no-ruled-table"]
     assert "上海市普陀区人民政府万里街道办事处" in document.text
     assert [page.role for page in document.pages] == ["contents", "prose", "prose"]
+
+
+def test_typed_readings_can_be_turned_off_for_the_fallback() -> None:
+    """What ingest falls back to when a typed reading cannot be packaged: every table as
+    printed, the same figures."""
+    source = ROOT / "tests/fixtures/real/jiangsu-wuxi-shangwuju-2026-dept-budget.pdf"
+    typed = read_document(source)
+    printed = read_document(source, typed=False)
+    assert "expenditure" in typed.tables and "expenditure" not in printed.tables
+    assert {t.kind for t in printed.tables.values()} == {"generic"}
+    assert printed.tables["table_expenditure"].recognised == "expenditure"
+    assert (printed.department, printed.fiscal_year) == (typed.department, typed.fiscal_year)

@@ -73,16 +73,19 @@ def _looks_big5(data: bytes) -> bool:
     return (guess.get("encoding") or "").lower() == "big5" and (guess.get("confidence") or 0) > 0.7
 
 
-def read_document(path: str | Path) -> Document:
-    """A file, or a folder whose files are the parts of one document (说明 + 报表)."""
+def read_document(path: str | Path, *, typed: bool = True) -> Document:
+    """A file, or a folder whose files are the parts of one document (说明 + 报表).
+
+    typed=False keeps every PDF table as printed: the fallback when a typed reading cannot be
+    packaged, so the document's figures are still published."""
     path = Path(path)
     if path.is_dir():
-        return _read_parts(path)
+        return _read_parts(path, typed)
     data = read_file(path)
     if data.lstrip()[:5] == b"%PDF-":  # by content, whatever the extension
         from service.ingest.pdf.document import make_part, read_pdf
 
-        return read_pdf([make_part(path.name, data)], str(path))
+        return read_pdf([make_part(path.name, data)], str(path), typed=typed)
     return read_text(data, str(path))
 
 
@@ -107,7 +110,7 @@ def read_file(path: Path) -> bytes:
         raise InputError("unreadable-file", error.strerror or str(error), str(path)) from None
 
 
-def _read_parts(folder: Path) -> Document:
+def _read_parts(folder: Path, typed: bool = True) -> Document:
     from service.ingest.pdf.document import make_part, read_pdf
 
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -121,7 +124,7 @@ def _read_parts(folder: Path) -> Document:
             None,
             "the PDF files of one document (e.g. 1-说明.pdf, 2-报表.pdf)",
         )
-    return read_pdf(pdfs, str(folder))
+    return read_pdf(pdfs, str(folder), typed=typed)
 
 
 def read_text(data: bytes, file: str = "<memory>") -> Document:

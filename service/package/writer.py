@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from service.audit import Check, summary
-from service.errors import PackageError
+from service.errors import PackageClash, PackageError
 from service.ingest.model import Document
 from service.package.fiscal import fiscal_model
 from service.package.resources import all_resources
@@ -74,7 +74,7 @@ def _refuse_clash(final: Path, document: Document) -> None:
     theirs = identity(meta)
     ours = (document.department, document.fiscal_year, document.document_kind)
     if theirs != ours:
-        raise PackageError(
+        raise PackageClash(
             f"{document.file}: package name {final.name!r} is taken by {theirs[0]} "
             f"{theirs[1]} ({theirs[2]}) in {final.parent}; this document is {ours[0]} "
             f"{ours[1]} ({ours[2]}): rename the file so the two packages differ"

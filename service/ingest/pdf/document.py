@@ -38,9 +38,9 @@ def make_part(name: str, data: bytes) -> Part:
     return Part(name, data, hashlib.sha256(data).hexdigest())
 
 
-def read_pdf(parts: list[Part], file: str) -> Document:
+def read_pdf(parts: list[Part], file: str, *, typed: bool = True) -> Document:
     try:
-        return _read(parts, file)
+        return _read(parts, file, typed)
     except InputError:
         raise
     except Exception as error:  # pdfminer fails late on broken fonts and content streams
@@ -53,7 +53,7 @@ def read_pdf(parts: list[Part], file: str) -> Document:
         ) from None
 
 
-def _read(parts: list[Part], file: str) -> Document:
+def _read(parts: list[Part], file: str, typed: bool) -> Document:
     with ExitStack() as stack:
         pages: list[Page] = []
         part_of: dict[int, str] = {}
@@ -65,7 +65,7 @@ def _read(parts: list[Part], file: str) -> Document:
             )
         found = segment(pages)
         document = None
-        if len(parts) == 1:  # not the Shanghai district template: the national reader reads it
+        if len(parts) == 1 and typed:  # not the Shanghai template: the national reader reads it
             with suppress(InputError):
                 document = read_shanghai(pages, parts[0].data, file)
         if document is None:
@@ -76,6 +76,7 @@ def _read(parts: list[Part], file: str) -> Document:
                 parts if len(parts) > 1 else [],
                 part_of,
                 found,
+                typed=typed,
             )
         keep_every_figure(document, found)
         document.listed = listed_tables(pages)

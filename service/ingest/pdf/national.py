@@ -43,6 +43,8 @@ def read_national(
     parts: list[Part],
     part_of: dict[int, str],
     found: Segmented | None = None,
+    *,
+    typed: bool = True,
 ) -> Document:
     """Every ruled table of the document, typed where the catalogue knows its columns."""
     found = found or segment(pages)
@@ -77,38 +79,17 @@ def read_national(
         table_unit = printed.unit or (
             unit if printed.kind and "performance" not in printed.kind else None
         )
-        why = "no typed reading for this kind"
-        if printed.kind in RESOURCES and RESOURCES[printed.kind][1] not in document.tables:
-            try:
-                for typed in two_sided_tables(printed, table_unit or "", year):
-                    document.tables[typed.resource] = typed
-                continue
-            except NotTyped as reason:
-                why = str(reason)
-            except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
-                why = f"the typed reading failed ({type(error).__name__}: {error})"
-        elif printed.kind in UNIT_SHAPES and UNIT_SHAPES[printed.kind][0] not in document.tables:
-            try:
-                typed = by_unit_table(printed, table_unit or "", year)
-            except NotTyped as reason:
-                why = str(reason)
-            except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
-                why = f"the typed reading failed ({type(error).__name__}: {error})"
-            else:
-                document.tables[typed.resource] = typed
-                continue
-        elif printed.kind in SHAPES and SHAPES[printed.kind].resource not in document.tables:
-            try:
-                typed = typed_table(printed, table_unit or "", year, document.warnings)
-            except NotTyped as reason:
-                why = str(reason)
-            except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
-                why = f"the typed reading failed ({type(error).__name__}: {error})"
-            else:
-                document.tables[typed.resource] = typed
-                continue
-        elif printed.kind in SHAPES:
-            why = f"a second {printed.kind} table"
+        try:
+            if not typed:
+                raise NotTyped("typed readings turned off")
+            readings = typed_readings(printed, table_unit or "", year, document)
+        except NotTyped as reason:
+            why = str(reason)
+        except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
+            why = f"the typed reading failed ({type(error).__name__}: {error})"
+        else:
+            document.tables.update((t.resource, t) for t in readings)
+            continue
         table = _generic(printed, names, table_unit)
         document.tables[table.resource] = table
         document.warnings.append(_kept_as_printed(printed, table, why))
@@ -124,6 +105,24 @@ def read_national(
         for role in found.roles
     ]
     return document
+
+
+def typed_readings(printed: Printed, unit: str, year: int, document: Document) -> list[Table]:
+    """The typed tables of a printed table, or NotTyped saying why it stays as printed."""
+    kind = printed.kind or ""
+    if kind in RESOURCES:
+        if RESOURCES[kind][1] in document.tables:
+            raise NotTyped(f"a second {kind} table")
+        return two_sided_tables(printed, unit, year)
+    if kind in UNIT_SHAPES:
+        if UNIT_SHAPES[kind][0] in document.tables:
+            raise NotTyped(f"a second {kind} table")
+        return [by_unit_table(printed, unit, year)]
+    if kind in SHAPES:
+        if SHAPES[kind].resource in document.tables:
+            raise NotTyped(f"a second {kind} table")
+        return [typed_table(printed, unit, year, document.warnings)]
+    raise NotTyped("no typed reading for this kind")
 
 
 def _prose_lines(pages: list[Page], found: Segmented) -> list[TextLine]:
@@ -199,10 +198,14 @@ def _year(tables: list[Printed], pages: list[Page], file: str) -> int:
     years = Counter(t.title.year for t in tables if t.title and t.title.year)
     if years:
         return years.most_common(1)[0][0]
-    text = " ".join(ln.key for page in pages[:3] for ln in page.lines[:12])
-    found = Counter(int(y) for y in _YEAR.findall(text))
-    if found:
-        return found.most_common(1)[0][0]
+    for text in (
+        " ".join(ln.key for page in pages[:3] for ln in page.lines[:12]),  # the cover first
+        " ".join(ln.key for page in pages for ln in page.lines),
+        file.rsplit("/", 1)[-1].replace("年", "年 ") + "年",
+    ):
+        found = Counter(int(y) for y in _YEAR.findall(text) if 2000 <= int(y) <= 2100)
+        if found:
+            return found.most_common(1)[0][0]
     raise InputError(
         "missing-year",
         "no fiscal year in the table titles or on the cover",
