@@ -1,4 +1,7 @@
 # budgetpub: two commands on a fresh machine: `make run` and `make test`.
+# Each step is skipped when what it makes is current: the virtualenv is installed again only
+# when pyproject.toml changes, ingest reads only new or changed documents (FORCE=1 re-reads
+# every one, e.g. after changing the reader), and build keeps the store when no package changed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,26 +9,40 @@ SOURCES := sources
 DATA ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# IRIs are minted for where the service answers (a build for another address converts again)
+BUDGETPUB_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
+export BUDGETPUB_BASE_URL
 
-.PHONY: install install-test run ingest build test lint format bench corpus-report clean
+.PHONY: install install-test check-port run ingest build test lint format bench corpus-report clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/activate
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
+	@touch $@
 
-install-test: $(BIN)/activate
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# before anything is installed or built: is HOST:PORT free?
+check-port:
+	@$(PYTHON) tools/check_port.py $(HOST) $(PORT)
 
 ingest: install
-	$(BIN)/budgetpub ingest $(SOURCES) --out datapackages --force
+	$(BIN)/budgetpub ingest $(SOURCES) --out datapackages $(if $(FORCE),--force)
 
 build: ingest
 	$(BIN)/budgetpub build --out $(DATA)
 
-run: build
+run: check-port
+	@$(MAKE) --no-print-directory build
 	$(BIN)/budgetpub serve --host $(HOST) --port $(PORT) --data $(DATA)
 
 test: install-test

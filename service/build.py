@@ -198,6 +198,8 @@ def load_store(
     keys = {done.slug: done.key for done in converted}
     changed = [done for done in converted if loaded.get(done.slug) != done.key]
     stale = [slug for slug in loaded if keys.get(slug) != loaded[slug]]
+    if previous is not None and loaded == keys and _same_shared(previous, shared):
+        return previous, 0  # nothing changed: the store (its ETags, its cached pages) is kept
     incremental = previous is not None and bool(loaded) and len(stale) <= len(converted) // 2
     path = stores.new_path(out)
     try:
@@ -228,6 +230,16 @@ def load_store(
         stores.discard(path)
         raise
     return path, len({*stale, *(done.slug for done in changed)}) if incremental else None
+
+
+def _same_shared(previous: Path, shared: set[Triple]) -> bool:
+    """Whether a build holds these shared triples (catalog, series, vocabulary…) and has
+    its facts index: then a build of unchanged packages has nothing to do."""
+    from service.query import facts_index
+
+    if not (previous / facts_index.FILENAME).is_file():
+        return False
+    return read_triples(sorted((previous / "dumps" / "common").glob("*.nt"))) == shared
 
 
 def load_shared(

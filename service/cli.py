@@ -86,8 +86,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
         f"{result.rdf_seconds:.2f} s, store load {result.load_seconds:.2f} s"
         + (
-            f" ({result.replaced} package{'' if result.replaced == 1 else 's'} replaced in a copy"
-            " of the previous store)"
+            " (nothing changed: the store is kept)"
+            if result.replaced == 0
+            else f" ({result.replaced} package{'' if result.replaced == 1 else 's'} replaced in a"
+            " copy of the previous store)"
             if result.replaced is not None
             else ""
         )
@@ -107,9 +109,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Check the store, then hand the process to gunicorn (no crash loop on a missing store)."""
     import os
 
+    from service.net import address_taken
     from service.store import open_store
 
     data = Path(args.data)
+    taken = address_taken(args.host, args.port)
+    if taken:  # gunicorn would retry five times and then fail
+        print(
+            f"cannot serve: {taken} (is another budgetpub serve running? --port chooses "
+            "another; with make: make run PORT=…)",
+            file=sys.stderr,
+        )
+        return 2
     remote = os.environ.get("BUDGETPUB_STORE_URL")
     if remote and args.store_process:
         print("cannot serve: --store-process and BUDGETPUB_STORE_URL: choose one", file=sys.stderr)

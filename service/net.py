@@ -4,6 +4,7 @@ servers."""
 
 from __future__ import annotations
 
+import errno
 import socket
 import subprocess
 import time
@@ -14,6 +15,25 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def address_taken(host: str, port: int) -> str | None:
+    """Why HOST:PORT cannot be listened on (bound as gunicorn binds), or None when it can.
+    Standard library only: `make run` loads this file before there is a virtualenv."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        return f"{host} is not an address here ({error.strerror})"
+    family, kind, protocol, _, address = infos[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use"
+            return f"cannot listen on {host}:{port} ({error.strerror})"
+    return None
 
 
 def wait_until_answers(

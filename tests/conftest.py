@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import resource
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,21 @@ def dump_graph(*paths: Path) -> rdflib.Graph:
 def load_dumps(store: Store, paths: list[Path]) -> None:
     for path in paths:
         store.load(path=str(path), format=RdfFormat.N_TRIPLES)
+
+
+ADDRESS_SPACE = resource.getrlimit(resource.RLIMIT_AS)  # as the test run started
+
+
+@pytest.fixture(autouse=True)
+def _address_space_restored() -> Iterator[None]:
+    """`budgetpub ingest` run in the test process (here, or in a module's fixture) caps its
+    address space (service/corpus/run.py cap_memory); Chromium, started later by another
+    test, dies of that cap (SIGTRAP). Each test starts and ends with the run's own limit."""
+    if resource.getrlimit(resource.RLIMIT_AS) != ADDRESS_SPACE:
+        resource.setrlimit(resource.RLIMIT_AS, ADDRESS_SPACE)
+    yield
+    if resource.getrlimit(resource.RLIMIT_AS) != ADDRESS_SPACE:
+        resource.setrlimit(resource.RLIMIT_AS, ADDRESS_SPACE)
 
 
 @pytest.fixture(scope="session")

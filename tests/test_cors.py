@@ -5,7 +5,6 @@ a dataset as Turtle with its ETag, and read a problem document."""
 from __future__ import annotations
 
 import os
-import resource
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -150,14 +149,7 @@ def run_in_browser(server: str, origin: str) -> tuple[dict, list[str]]:
     reason="Debian chromium is not installed at /usr/bin/chromium (.ci/run installs it)",
 )
 def test_a_page_on_another_origin_queries_the_service(live_server: str, other_origin: str) -> None:
-    # `budgetpub ingest` run in this process by an earlier test (service/corpus/run.py
-    # cap_memory) leaves a 4 GiB address-space cap, which Chromium dies of (SIGTRAP) at launch
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
-    try:
-        found, console = run_in_browser(live_server, other_origin)
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    found, console = run_in_browser(live_server, other_origin)
     assert not [line for line in console if "CORS" in line], console
     sparql = found["sparql"]
     assert sparql["status"] == 200, found
