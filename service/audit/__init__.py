@@ -10,8 +10,11 @@ from service.audit.completeness import completeness_checks
 from service.audit.reader import reader_checks
 from service.audit.tables import check_table
 from service.ingest.model import Document
+from service.templates import template
 
 STATUSES = ("pass", "rounding", "warn", "fail")
+# extra check families a template may declare (service.templates)
+EXTRA_CHECKS = {"shanghai": shanghai.template_checks}
 
 
 def run_audit(document: Document) -> list[Check]:
@@ -22,7 +25,8 @@ def run_audit(document: Document) -> list[Check]:
     found.extend(cross.cross_tables(document))
     found.extend(statements.narrative(document))
     found.extend(statements.performance(document))
-    found.extend(shanghai.template_checks(document))
+    for family in template(document.template).extra_checks:
+        found.extend(EXTRA_CHECKS[family](document))
     found.extend(reader_checks(document))
     found.extend(completeness_checks(document))
     checks = [check for check in found if check is not None]

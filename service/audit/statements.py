@@ -8,6 +8,7 @@ from decimal import Decimal
 from service.audit.checks import Check, rounded, total, wan
 from service.ingest.cells import UNIT_FACTORS
 from service.ingest.model import Document, NarrativeFigure
+from service.templates import template
 
 # subject keyword → (table, row selector, column); first match wins, so specific before general
 SUBJECTS: tuple[tuple[str, str, str, str], ...] = (
@@ -58,16 +59,9 @@ def table_value(
     return None
 
 
-# which narrative checks a template's prose supports: the national PDF reader rejoins whole
-# paragraphs, where a share or a growth rate cannot be paired with its figures reliably
-# and its subjects are paired with tables by their words, so a mismatch is a warning to read
-NARRATIVE_KINDS: dict[str, tuple[str, ...]] = {"cn-national-pdf": ("amount",)}
-MISMATCH: dict[str, str] = {"cn-national-pdf": "warn"}
-ALL_KINDS = ("amount", "count", "share", "growth")
-
-
 def narrative(document: Document) -> Iterator[Check | None]:
-    kinds = NARRATIVE_KINDS.get(document.template, ALL_KINDS)
+    declared = template(document.template)  # which checks its prose supports
+    kinds = declared.narrative_checks
     by_line: dict[int, list[NarrativeFigure]] = {}
     for figure in document.figures:
         by_line.setdefault(figure.line, []).append(figure)
@@ -83,7 +77,7 @@ def narrative(document: Document) -> Iterator[Check | None]:
             stated = figure.value * UNIT_FACTORS[figure.unit]
             check = _stated(f"{where}:amount", stated, value, resource, figure)
             if check.status == "fail":
-                check.status = MISMATCH.get(document.template, "fail")
+                check.status = declared.narrative_mismatch
             yield check
         elif figure.kind == "count" and "涉及预算拨款" in figure.subject:
             projects = document.tables.get("project_expenditure")

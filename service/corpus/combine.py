@@ -23,10 +23,10 @@ from typing import Any
 
 from service.errors import PackageError
 from service.package.writer import LICENSE, swap_into_place, validation_errors
+from service.templates import COMBINED
 
 PREFIX = "_combined-"
 ALL_DEPARTMENTS = "全部部门"
-TEMPLATE = "budgetpub-combined-year"
 NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
     "facts",
     "functional_classification",
@@ -278,7 +278,7 @@ def _descriptor(
         "fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
         "department": ALL_DEPARTMENTS,
         "publishedUnit": "元",
-        "template": TEMPLATE,
+        "template": COMBINED,
         "audit": audit,
         "combinedFrom": {
             "fingerprint": digest,

@@ -90,7 +90,7 @@ class Document:
     # the 预算情况 block of the department performance table: (line, item, amount in 万元)
     performance_budget: list[tuple[int, str, str]] = field(default_factory=list)
     tasks: list[Row] = field(default_factory=list)  # 年度主要任务
-    template: str = "cn-department-budget-14"  # the template (and province's version) followed
+    template: str = "cn-department-budget-14"  # service.templates: the template followed
     project_descriptions: list[dict[str, str]] = field(default_factory=list)  # 项目经费情况说明
     document_kind: str = "department"  # department 部门预算 | unit 单位预算 | consolidated 汇总
     parts: list[Part] = field(default_factory=list)  # the files of a document published in several

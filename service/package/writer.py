@@ -30,7 +30,6 @@ LICENSE = {
     "title": "Creative Commons Attribution 4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
-TEMPLATE = "cn-department-budget-14"
 KIND_TITLES = {"department": "部门预算", "unit": "单位预算", "consolidated": "部门预算（汇总）"}
 
 

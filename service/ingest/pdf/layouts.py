@@ -18,7 +18,6 @@ from service.ingest.layouts import (
     amount,
 )
 
-TEMPLATE = "shanghai-department-budget"
 _NEVER = re.compile(r"(?!)")
 
 INCOME_BY_FUNCTION = Layout(

@@ -24,8 +24,8 @@ from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
 from service.ingest.pdf.two_sided import RESOURCES, two_sided_tables
 from service.ingest.pdf.typed import SHAPES, NotTyped, typed_table
 from service.ingest.sections import Line
+from service.templates import NATIONAL
 
-TEMPLATE = "cn-national-pdf"
 _ORG_END = (
     r"(?:局|委员会|委|办公厅|办公室|中心|厅|院|所|会|部|处|站|队|馆|室|署|社|校|园|团|基地|政府"
     r"|集团|公司|学校|医院|协会)"
@@ -64,7 +64,7 @@ def read_national(
         department=department,
         fiscal_year=year,
         unit=unit,
-        template=TEMPLATE,
+        template=NATIONAL,
         document_kind=_document_kind(pages, found.tables),
         parts=parts,
         responsibilities=duties,

@@ -15,7 +15,7 @@ from collections import Counter
 from service.errors import InputError
 from service.ingest.cells import normalise
 from service.ingest.model import Document
-from service.ingest.pdf.layouts import MANDATORY, TEMPLATE, TITLES
+from service.ingest.pdf.layouts import MANDATORY, TITLES
 from service.ingest.pdf.narrative import Block, read_narrative
 from service.ingest.pdf.pages import Page, TextLine, looks_tabular
 from service.ingest.pdf.tables import (
@@ -26,6 +26,7 @@ from service.ingest.pdf.tables import (
     assign_classes,
     first_data_row,
 )
+from service.templates import SHANGHAI
 
 _YEAR = re.compile(r"^(\d{4})年度?")
 _FRAME = re.compile(
@@ -178,7 +179,7 @@ def read_shanghai(pages: list[Page], data: bytes, file: str) -> Document:
         figures=narrative.figures,
         glossary=narrative.glossary,
         tables=tables,
-        template=TEMPLATE,
+        template=SHANGHAI,
         project_descriptions=narrative.projects,
     )
 
