@@ -24,6 +24,7 @@ from service import store as stores
 from service.errors import PackageError
 from service.query import facts_index, search_index
 from service.rdf import catalog_triples
+from service.rdf.released import release_dates
 from service.rdf.series import Yearly, combined_dataset, series
 from service.rdf.terms import PREFIXES, Minter, base_url
 
@@ -45,6 +46,7 @@ class BuildResult:
     replaced: int | None = (
         None  # packages replaced in a copy of the previous store; None: full load
     )
+    kept: bool = False  # nothing changed: the previous store is still the store
 
     @property
     def ok(self) -> bool:
@@ -136,7 +138,8 @@ def build(
             continue
         common.append(dump(rdf_dir, path.name, triples))
         combined.append(path.name)
-    catalog = catalog_triples(minter, result.built + combined)
+    listed = {slug: packages / slug for slug in result.built + combined}
+    catalog = catalog_triples(minter, result.built + combined, release_dates(rdf_dir, listed))
     catalog += series(minter, (Yearly(c.slug, c.department, c.fiscal_year) for c in converted))
     common.append(dump(rdf_dir, "catalog", catalog))
     common.append(dump(rdf_dir, "vocab", vocabulary_triples()))
@@ -150,9 +153,11 @@ def build(
                 out, store_url, converted, common, packages, minter, result.triples + 1
             )
         else:
+            before = stores.current(out)
             result.store, result.replaced = load_store(
                 out, converted, common, shared, packages, minter.base
             )
+            result.kept = result.store == before
         result.load_seconds = time.perf_counter() - started
         result.triples += 1  # the stamp: `<catalog> bp:build "<build folder>"`
     return result

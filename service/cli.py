@@ -87,7 +87,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{result.rdf_seconds:.2f} s, store load {result.load_seconds:.2f} s"
         + (
             " (nothing changed: the store is kept)"
-            if result.replaced == 0
+            if result.kept
             else f" ({result.replaced} package{'' if result.replaced == 1 else 's'} replaced in a"
             " copy of the previous store)"
             if result.replaced is not None

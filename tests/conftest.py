@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +15,9 @@ from service.ingest import read_document
 from service.ingest.model import Document
 from service.net import free_port, wait_until_answers
 
+# builds in the tests date their datasets (dct:issued, dct:modified) by this clock, so two
+# builds of the same packages say the same catalog (service/rdf/released.py)
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
 SEED_SLUG = "luoyang-sfq-zwfwzx-2024-budget"

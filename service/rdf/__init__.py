@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pyoxigraph import Triple
 
-from service.rdf import cube, dcat, describe
+from service.rdf import cube, dcat, dcat_catalog, describe
+from service.rdf.released import Released
 from service.rdf.source import PackageData, load_package
 from service.rdf.terms import Minter
 
@@ -26,5 +27,8 @@ def package_triples(data: PackageData, minter: Minter) -> list[Triple]:
     return triples
 
 
-def catalog_triples(minter: Minter, slugs: list[str]) -> list[Triple]:
-    return list(dcat.catalog(minter, sorted(slugs)))
+def catalog_triples(
+    minter: Minter, slugs: list[str], released: dict[str, Released] | None = None
+) -> list[Triple]:
+    """The catalog, its publisher and contact point, and each dataset's release dates."""
+    return list(dcat_catalog.catalog(minter, sorted(slugs), released))

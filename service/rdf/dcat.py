@@ -1,4 +1,7 @@
-"""The DCAT-AP 3 description: one dcat:Dataset per package, a Distribution per file."""
+"""The DCAT-AP 3 description: one dcat:Dataset per package, published by its department, with
+a Distribution per file of the package, and for each table its Excel CSV and xlsx (made by
+the service from the CSV) and the whole package as a zip. The catalog node is in
+dcat_catalog.py."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from service.rdf.dcat_catalog import in_languages, tagged
 from service.rdf.source import PackageData
 from service.rdf.terms import (
     BP,
@@ -32,45 +36,23 @@ IANA = Namespace("https://www.iana.org/assignments/media-types/")
 LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
 TABLE_SCHEMA = NamedNode("https://specs.frictionlessdata.io/table-schema/")
 DATA_PACKAGE = NamedNode("https://specs.frictionlessdata.io/data-package/")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {
     "csv": ("CSV", "text/csv"),
     "json": ("JSON", "application/json"),
     "txt": ("TXT", "text/plain"),
     "pdf": ("PDF", "application/pdf"),
+    "xlsx": ("XLSX", XLSX),
+    "zip": ("ZIP", "application/zip"),
 }
 
 
-def catalog(minter: Minter, slugs: list[str]) -> Iterator[Triple]:
-    node = minter.catalog()
-    publisher = minter.node("publisher")
-    yield Triple(node, RDF.type, DCAT.Catalog)
-    yield Triple(node, DCT.title, zh("budgetpub 部门预算开放数据目录"))
-    yield Triple(node, DCT.title, text("budgetpub catalog of department budgets", "en"))
-    yield Triple(
-        node, DCT.description, zh("各部门预算公开文件转换而成的开放数据：数据包、CSV 与关联数据。")
-    )
-    yield Triple(
-        node,
-        DCT.description,
-        text(
-            "Open data from Chinese department budget disclosures: Frictionless data packages, "
-            "CSV and RDF Data Cube.",
-            "en",
-        ),
-    )
-    yield Triple(node, DCT.publisher, publisher)
-    yield Triple(node, DCT.language, EU_LANG.ZHO)
-    yield Triple(node, DCT.license, LICENSE)
-    yield Triple(node, FOAF.homepage, NamedNode(minter.base))
-    yield Triple(NamedNode(minter.base), RDF.type, FOAF.Document)
-    yield Triple(publisher, RDF.type, FOAF.Agent)
-    yield Triple(publisher, FOAF.name, text("budgetpub"))
-    yield from _common()
-    for slug in slugs:
-        yield Triple(node, DCAT.dataset, minter.dataset(slug))
+def eu_language() -> NamedNode:
+    return EU_LANG.ZHO
 
 
-def _common() -> Iterator[Triple]:
+def common() -> Iterator[Triple]:
+    """The shared nodes distributions and datasets point to, typed as DCAT-AP's ranges say."""
     yield Triple(LICENSE, RDF.type, DCT.LicenseDocument)
     yield Triple(EU_LANG.ZHO, RDF.type, DCT.LinguisticSystem)
     yield Triple(TABLE_SCHEMA, RDF.type, DCT.Standard)
@@ -96,7 +78,8 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
     period = minter.node(f"dataset/{slug}/period")
     yield Triple(node, RDF.type, DCAT.Dataset)
     yield Triple(node, DCT.title, zh(meta["title"]))
-    yield Triple(node, DCT.description, zh(meta["description"]))
+    for description in in_languages(meta["description"]):
+        yield Triple(node, DCT.description, description)
     yield Triple(node, DCT.identifier, text(slug))
     yield Triple(node, DCT.publisher, org)
     yield Triple(node, DCT.language, EU_LANG.ZHO)
@@ -112,7 +95,7 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
     yield Triple(period, DCAT.startDate, date(meta["fiscalPeriod"]["start"]))
     yield Triple(period, DCAT.endDate, date(meta["fiscalPeriod"]["end"]))
     for keyword in meta.get("keywords", []):
-        yield Triple(node, DCAT.keyword, zh(keyword))
+        yield Triple(node, DCAT.keyword, tagged(keyword))
     files = [
         (
             "datapackage",
@@ -138,6 +121,37 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
         yield from _distribution(
             data, minter, node, name, path, file_format, title, standard, digest, period
         )
+    yield from derived_distributions(data, minter, node)
+
+
+def derived_distributions(
+    data: PackageData, minter: Minter, dataset_node: NamedNode
+) -> Iterator[Triple]:
+    """What the service makes from the package's files (service/web/downloads.py): each
+    table as an Excel CSV (BOM, Chinese titles) and an xlsx, and the package as one zip.
+    They are made on request, so they carry no size or checksum."""
+    slug = data.slug
+    made = [("package-zip", f"{slug}.zip", "zip", f"{data.descriptor['title']} (zip)")]
+    for resource in data.descriptor["resources"]:
+        if resource.get("format") != "csv":
+            continue
+        name, title = resource["name"], resource.get("title", resource["name"])
+        stem = resource["path"].removesuffix(".csv")
+        made.append(
+            (f"{name}-excel-csv", f"{slug}/{stem}.excel.csv", "csv", f"{title} (Excel CSV)")
+        )
+        made.append((f"{name}-xlsx", f"{slug}/{stem}.xlsx", "xlsx", f"{title} (xlsx)"))
+    for name, path, file_format, title in made:
+        node = minter.distribution(slug, name)
+        file_type, media = FORMATS[file_format]
+        yield Triple(dataset_node, DCAT.distribution, node)
+        yield Triple(node, RDF.type, DCAT.Distribution)
+        yield Triple(node, DCT.title, tagged(title))
+        yield Triple(node, DCAT.accessURL, dataset_node)
+        yield Triple(node, DCAT.downloadURL, minter.node(f"datapackages/{path}"))
+        yield Triple(node, DCAT.mediaType, IANA[media])
+        yield Triple(node, DCT.format, EU_FILE[file_type])
+        yield Triple(node, DCT.license, LICENSE)
 
 
 def _distribution(
@@ -157,7 +171,7 @@ def _distribution(
     file_type, media = FORMATS.get(file_format, ("BIN", "application/octet-stream"))
     yield Triple(dataset_node, DCAT.distribution, node)
     yield Triple(node, RDF.type, DCAT.Distribution)
-    yield Triple(node, DCT.title, zh(title))
+    yield Triple(node, DCT.title, tagged(title))
     yield Triple(node, DCAT.accessURL, dataset_node)
     yield Triple(node, DCAT.downloadURL, minter.download(slug, path))
     yield Triple(node, DCAT.mediaType, IANA[media])

@@ -58,6 +58,7 @@ def series(minter: Minter, packages: Iterable[Yearly]) -> Iterator[Triple]:
         )
         yield Triple(node, DCT.publisher, org)
         yield Triple(org, RDF.type, FOAF.Agent)
+        yield Triple(org, RDF.type, FOAF.Organization)  # a department: the dataset's publisher
         yield Triple(org, FOAF.name, zh(department))
         yield Triple(node, DCT.temporal, period)
         yield Triple(period, RDF.type, DCT.PeriodOfTime)
@@ -75,29 +76,36 @@ def series(minter: Minter, packages: Iterable[Yearly]) -> Iterator[Triple]:
 
 
 def combined_dataset(data: PackageData, minter: Minter) -> Iterator[Triple]:
-    """A combined package: a dcat:Dataset derived from each department's dataset of the year,
-    with a distribution per file, as `dcat.dataset` describes a department's package."""
+    """A combined package is a compilation, not another copy of the departments' data: a
+    dcat:Dataset that has each department's dataset of the year as a part (dct:hasPart),
+    published by the site that compiled it, with a distribution per file."""
+    from service.rdf.dcat_catalog import contact_point, in_languages, tagged
+
     meta = data.descriptor
     slug = data.slug
     node = minter.dataset(slug)
-    publisher = minter.node("publisher")
     period = minter.node(f"dataset/{slug}/period")
     yield Triple(node, RDF.type, DCAT.Dataset)
-    yield Triple(node, DCT.title, zh(meta["title"]))
-    yield Triple(node, DCT.description, zh(meta["description"]))
+    for title in in_languages(meta["title"]):
+        yield Triple(node, DCT.title, title)
+    for description in in_languages(meta["description"]):
+        yield Triple(node, DCT.description, description)
     yield Triple(node, DCT.identifier, text(slug))
-    yield Triple(node, DCT.publisher, publisher)
+    yield Triple(node, DCT.publisher, minter.node("publisher"))
+    yield Triple(node, DCAT.contactPoint, contact_point(minter))
     yield Triple(node, DCT.language, dcat.EU_LANG.ZHO)
     yield Triple(node, DCAT.theme, dcat.EU_THEME.GOVE)
     yield Triple(node, DCT.temporal, period)
-    yield Triple(node, DCAT.keyword, zh("全部部门"))
-    yield Triple(node, DCAT.keyword, text("all departments", "en"))
+    for keyword in ("部门预算", "汇编", "budget", "compilation", str(meta["fiscalYear"])):
+        yield Triple(node, DCAT.keyword, tagged(keyword))
     yield Triple(period, RDF.type, DCT.PeriodOfTime)
     yield Triple(period, DCAT.startDate, date(meta["fiscalPeriod"]["start"]))
     yield Triple(period, DCAT.endDate, date(meta["fiscalPeriod"]["end"]))
     yield Triple(node, BP.fiscalYear, year(meta["fiscalYear"]))
     for member in meta.get("combinedFrom", {}).get("packages", []):
-        yield Triple(node, PROV.wasDerivedFrom, minter.dataset(member["name"]))
+        part = minter.dataset(member["name"])
+        yield Triple(node, DCT.hasPart, part)
+        yield Triple(node, PROV.wasDerivedFrom, part)
     files = [("datapackage", "datapackage.json", "json", "数据包描述 datapackage.json")]
     files += [(r["name"], r["path"], r["format"], r["title"]) for r in meta["resources"]]
     for name, path, file_format, title in files:
@@ -106,3 +114,4 @@ def combined_dataset(data: PackageData, minter: Minter) -> Iterator[Triple]:
         yield from dcat._distribution(
             data, minter, node, name, path, file_format, title, standard, digest, period
         )
+    yield from dcat.derived_distributions(data, minter, node)

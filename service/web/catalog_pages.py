@@ -36,7 +36,7 @@ def _follows(predicate: NamedNode, target: str, base: str) -> bool:
         or "/distribution/" in target
         or target.endswith(("/period", "/checksum", ".html"))
         or "/organization/" in target
-        or target.endswith("publisher")
+        or target.endswith(("/publisher", "/publisher/contact"))
     )
 
 
