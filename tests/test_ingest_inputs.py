@@ -240,3 +240,28 @@ def test_typed_readings_can_be_turned_off_for_the_fallback() -> None:
     assert {t.kind for t in printed.tables.values()} == {"generic"}
     assert printed.tables["table_expenditure"].recognised == "expenditure"
     assert (printed.department, printed.fiscal_year) == (typed.department, typed.fiscal_year)
+
+
+def test_the_beijing_tables_file_alone_names_its_department_and_year() -> None:
+    """北京's 报表 print the department once (预算13表) and no year in their titles."""
+    document = read_document(
+        ROOT / "tests/fixtures/real/beijing-beijing-shenjiju-2026-dept-budget/2-baobiao.pdf"
+    )
+    assert (document.department, document.fiscal_year) == ("北京市审计局", 2026)
+
+
+def test_a_year_printed_nowhere_is_the_year_the_pdf_was_made(tmp_path: Path) -> None:
+    import pikepdf
+
+    source = ROOT / "tests/fixtures/real/guangdong-guangzhou-tongjiju-2026-dept-budget.pdf"
+    fragment = tmp_path / "fragment.pdf"
+    with pikepdf.open(source) as pdf:
+        kept = pikepdf.new()
+        kept.pages.extend(pdf.pages[15:18])  # 表7, 表8: no year on these pages
+        kept.docinfo["/CreationDate"] = "D:20260301120000+08'00'"
+        kept.save(fragment)
+    document = read_document(fragment)
+    assert document.fiscal_year == 2026
+    assert [w.type for w in document.warnings if w.type.startswith("year")] == [
+        "year-from-pdf-date"
+    ]

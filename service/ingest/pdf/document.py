@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from decimal import Decimal
+from typing import Any
 
 from service.errors import InputError
 from service.ingest.catalogue import read_title
@@ -57,13 +58,16 @@ def _read(parts: list[Part], file: str, typed: bool) -> Document:
     with ExitStack() as stack:
         pages: list[Page] = []
         part_of: dict[int, str] = {}
+        pdfs = []
         for part in parts:
             where = f"{file}/{part.name}" if len(parts) > 1 else file
             pdf = stack.enter_context(open_pdf(part.data, where))
+            pdfs.append(pdf)
             _renumber(
                 pages, _pages(pdf, part.data, where), part_of, part.name if len(parts) > 1 else None
             )
         found = segment(pages)
+        created = _created_year(pdfs[0]) if pdfs else None
         document = None
         if len(parts) == 1 and typed:  # not the Shanghai template: the national reader reads it
             with suppress(InputError):
@@ -77,6 +81,7 @@ def _read(parts: list[Part], file: str, typed: bool) -> Document:
                 part_of,
                 found,
                 typed=typed,
+                created=created,
             )
         keep_every_figure(document, found)
         document.listed = listed_tables(pages)
@@ -89,6 +94,16 @@ def _read(parts: list[Part], file: str, typed: bool) -> Document:
                 for role in found.roles
             ]
         return document
+
+
+def _created_year(pdf: Any) -> int | None:
+    """The year in the PDF's CreationDate (D:20260227…), else its ModDate."""
+    metadata = getattr(pdf, "metadata", None) or {}
+    for key in ("CreationDate", "ModDate"):
+        found = re.match(r"^(?:D:)?(20\d{2})", str(metadata.get(key) or ""))
+        if found:
+            return int(found.group(1))
+    return None
 
 
 def keep_every_figure(document: Document, found: Segmented) -> None:

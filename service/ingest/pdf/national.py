@@ -33,6 +33,8 @@ _ORG_END = (
 _ORG = re.compile(rf"^(?P<org>[\u4e00-\u9fff()（）]{{1,40}}{_ORG_END}(?:\((?:本级|汇总)\))?)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")  # 9,483.72 万元 in the prose
+_YEAR_OF = re.compile(r"\d{4}\s*年度?(?:部门|单位)?(?:综合)?预算|[(（]\d{4}\s*年度[)）]")
+_CHINESE_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})\s*年")  # 二〇二六年
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第)?\d{1,3}(?:页)?[-—–_\s]*$")
 
 
@@ -45,6 +47,7 @@ def read_national(
     found: Segmented | None = None,
     *,
     typed: bool = True,
+    created: int | None = None,
 ) -> Document:
     """Every ruled table of the document, typed where the catalogue knows its columns."""
     found = found or segment(pages)
@@ -52,7 +55,7 @@ def read_national(
         raise _no_tables(pages, file)
     unit = _document_unit(found.tables)
     department = _department(found.tables, pages, file)
-    year = _year(found.tables, pages, file)
+    year = _year(found.tables, pages, file, created)
     prose = [Line(ln.number, _THOUSANDS.sub("", ln.text)) for ln in _prose_lines(pages, found)]
     paras = narr.paragraphs(prose)
     duties, structure = narr.responsibilities(paras)
@@ -93,6 +96,13 @@ def read_national(
         table = _generic(printed, names, table_unit)
         document.tables[table.resource] = table
         document.warnings.append(_kept_as_printed(printed, table, why))
+    if created and year == created and not _printed_year(found.tables, pages, file):
+        document.warnings.append(
+            ReaderWarning(
+                "year-from-pdf-date",
+                f"no year is printed: fiscal year {year} is the year the PDF was made",
+            )
+        )
     if not found.tables:
         document.warnings.append(
             ReaderWarning(
@@ -182,6 +192,15 @@ def _department(tables: list[Printed], pages: list[Page], file: str) -> str:
         org = _org(re.split(r"部门(?:综合)?预算|单位预算|(?:综合)?预算|决算", cover)[0])
         if org:
             return org
+    labelled = Counter(  # a 部门名称 line anywhere (北京's 报表 print it once, in 预算13表)
+        _org(m.group(1))
+        for page in pages
+        for ln in page.lines
+        if (m := re.match(r"^(?:部门|单位|预算单位|主管部门)(?:名称)?[:：]?(\S{4,40})$", ln.key))
+    )
+    labelled.pop(None, None)
+    if labelled:
+        return str(labelled.most_common(1)[0][0])
     stem = re.sub(r"[-_].*$", "", file.rsplit("/", 1)[-1])
     return stem or file
 
@@ -194,25 +213,43 @@ def _org(text: str | None) -> str | None:
     return found["org"] if found else None
 
 
-def _year(tables: list[Printed], pages: list[Page], file: str) -> int:
+def _year(tables: list[Printed], pages: list[Page], file: str, created: int | None) -> int:
+    """The year the titles print; else the cover's; else the year the PDF was made (a budget
+    is published early in its own year); else a budget year in the text or the file name."""
     years = Counter(t.title.year for t in tables if t.title and t.title.year)
     if years:
         return years.most_common(1)[0][0]
-    for text in (
+    texts = (
         " ".join(ln.key for page in pages[:3] for ln in page.lines[:12]),  # the cover first
-        " ".join(ln.key for page in pages for ln in page.lines),
+        " ".join(ln.key for page in pages for ln in page.lines if _YEAR_OF.search(ln.key)),
         file.rsplit("/", 1)[-1].replace("年", "年 ") + "年",
-    ):
+    )
+    for number, text in enumerate(texts):
+        if number == 1 and created:
+            return created  # the PDF's date before years quoted in the text (2023年档案…)
+        text = _CHINESE_YEAR.sub(lambda m: _arabic_year(m.group(1)) + "年", text)
         found = Counter(int(y) for y in _YEAR.findall(text) if 2000 <= int(y) <= 2100)
         if found:
             return found.most_common(1)[0][0]
     raise InputError(
         "missing-year",
-        "no fiscal year in the table titles or on the cover",
+        "no fiscal year in the table titles, the text, the file name or the PDF's dates",
         file,
         None,
         "a title or cover such as 2026年部门预算",
     )
+
+
+def _printed_year(tables: list[Printed], pages: list[Page], file: str) -> bool:
+    try:
+        _year(tables, pages, file, None)
+    except InputError:
+        return False
+    return True
+
+
+def _arabic_year(text: str) -> str:
+    return "".join(str("〇一二三四五六七八九".index(ch if ch != "零" else "〇")) for ch in text)
 
 
 def _title(pages: list[Page], department: str, year: int) -> str:
