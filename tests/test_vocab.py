@@ -78,9 +78,9 @@ PROPERTIES = {
     "fundSource",
     "project",
     "amount",
-    "currency",
-    "publishedUnit",
+    "sourceUnit",
     "sourceLine",
+    "sourceColumn",
     # others
     "projectCode",
     "projectType",
@@ -108,6 +108,9 @@ PROPERTIES = {
     "expected",
     "found",
     "table",
+    "checkedTable",
+    "expectedText",
+    "foundText",
     "message",
 }
 PROPERTY_TYPES = (
@@ -235,7 +238,8 @@ def test_ranges_of_value_properties(g):
         BP.auditCheck: BP.AuditCheck,
         BP.table: BP.BudgetTable,
         BP.sourceDocument: BP.BudgetDocument,
-        BP.currency: XSD.string,
+        BP.sourceUnit: XSD.string,
+        BP.checkedTable: BP.BudgetTable,
     }
     for prop, rng in expected.items():
         assert list(g.objects(prop, RDFS.range)) == [rng], prop
@@ -547,7 +551,7 @@ def _components(g):
 
 def test_dsd_components(g):
     comps = _components(g)
-    assert len(comps) == 16
+    assert len(comps) == 17
     dims, measures, attrs, orders = set(), set(), set(), []
     for cs in comps:
         kinds = [(k, v) for k in (QB.dimension, QB.measure, QB.attribute) for v in g.objects(cs, k)]
@@ -559,10 +563,16 @@ def test_dsd_components(g):
         orders.append(int(order))
         if kind == QB.dimension:
             assert g.value(cs, QB.componentRequired) is None, cs
-    assert sorted(orders) == list(range(1, 17))
+    assert sorted(orders) == list(range(1, 18))
     assert dims == set(DIMENSIONS)
     assert measures == {BP.amount}
-    assert attrs == {BP.currency, BP.publishedUnit, BP.sourceLine, BP.sourceColumn}
+    assert attrs == {
+        SDMX_ATTR.unitMeasure,
+        SDMX_ATTR.unitMult,
+        BP.sourceUnit,
+        BP.sourceLine,
+        BP.sourceColumn,
+    }
 
 
 def test_dimensions_ic4_ic5(g):
@@ -584,14 +594,23 @@ def test_dimensions_ic4_ic5(g):
 
 
 def test_measure_and_attributes(g):
+    """Amounts are yuan: the unit is the currency (an IRI) with multiplier 0, stated on the
+    data set; the unit the table printed is informational (bp:sourceUnit), never a factor."""
     assert (BP.amount, RDF.type, QB.MeasureProperty) in g
-    for a in (BP.currency, BP.publishedUnit, BP.sourceLine):
+    assert any("in yuan (CNY)" in str(c) for c in g.objects(BP.amount, RDFS.comment))
+    for a in (BP.sourceUnit, BP.sourceLine, BP.sourceColumn):
         assert (a, RDF.type, QB.AttributeProperty) in g
     by_prop = {g.value(cs, QB.attribute): cs for cs in _components(g) if g.value(cs, QB.attribute)}
-    for a in (BP.currency, BP.publishedUnit):
+    for a in (SDMX_ATTR.unitMeasure, SDMX_ATTR.unitMult):
         assert g.value(by_prop[a], QB.componentAttachment) == QB.DataSet
+        assert g.value(by_prop[a], QB.componentRequired) == Literal(True)
+    assert g.value(by_prop[BP.sourceUnit], QB.componentAttachment) == QB.DataSet
+    assert g.value(by_prop[BP.sourceUnit], QB.componentRequired) == Literal(False)
     assert g.value(by_prop[BP.sourceLine], QB.componentRequired) == Literal(False)
     assert g.value(by_prop[BP.sourceLine], QB.componentAttachment) is None
+    for old in (BP.currency, BP.publishedUnit):  # kept for old queries, said to be replaced
+        assert (old, OWL.deprecated, Literal(True)) in g
+        assert old not in by_prop
 
 
 @pytest.mark.parametrize(
@@ -608,8 +627,6 @@ def test_measure_and_attributes(g):
         (BP.operationCharacter, OBEU_DIM.operationCharacter),
         (BP.department, OBEU_DIM.organization),
         (BP.project, OBEU_DIM.project),
-        (BP.currency, OBEU_ATTR.currency),
-        (BP.currency, SDMX_ATTR.currency),
     ],
 )
 def test_alignment(g, prop, parent):
@@ -639,12 +656,14 @@ SAMPLE = """
 @prefix oc:   <https://w3id.org/budgetpub/code/operation-character/> .
 @prefix rt:   <https://w3id.org/budgetpub/code/row-type/> .
 @prefix ex:   <https://example.org/> .
+@prefix sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#> .
 
 ex:dept a org:Organization .
 ex:table1 a bp:BudgetTable , qb:DataSet ;
     qb:structure bp:dsd-budget ;
-    bp:currency "CNY" ;
-    bp:publishedUnit "万元" .
+    sdmx-attribute:unitMeasure <http://publications.europa.eu/resource/authority/currency/CNY> ;
+    sdmx-attribute:unitMult 0 ;
+    bp:sourceUnit "万元" .
 
 ex:o1 a qb:Observation ; qb:dataSet ex:table1 ;
     bp:department ex:dept ; bp:fiscalYear "2024"^^xsd:gYear ;

@@ -14,6 +14,8 @@ from service.rdf.terms import (
     QB,
     RDF,
     RDFS,
+    SDMX_ATTRIBUTE,
+    YUAN,
     Minter,
     concept,
     decimal,
@@ -102,8 +104,9 @@ def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> It
         yield Triple(node, DCT.title, zh(resource["title"]))
         yield Triple(node, DCT.description, text(resource["description"], "en"))
         yield Triple(node, BP.tableKind, text(name))
-        yield Triple(node, BP.currency, text("CNY"))
-        yield Triple(node, BP.publishedUnit, text(resource.get("publishedUnit", unit)))
+        yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)  # amounts are yuan …
+        yield Triple(node, SDMX_ATTRIBUTE.unitMult, integer(0))
+        yield Triple(node, BP.sourceUnit, text(resource.get("publishedUnit", unit)))  # … always
         yield Triple(node, DCT.isPartOf, dataset)
         yield Triple(node, PROV.wasDerivedFrom, document)
         if resource.get("sourceLine"):

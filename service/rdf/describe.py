@@ -131,7 +131,7 @@ def _indicator(node: NamedNode, row: dict[str, str]) -> Iterator[Triple]:
     if row.get("value"):
         yield Triple(node, BP.targetValue, decimal(row["value"]))
     if row.get("unit"):
-        yield Triple(node, BP.targetUnit, zh(row["unit"]))
+        yield Triple(node, BP.targetUnit, text(row["unit"]))
     if row.get("qualitative"):
         yield Triple(node, BP.qualitativeTarget, zh(row["qualitative"]))
     yield Triple(node, BP.sourceLine, integer(row["source_line"]))
@@ -148,7 +148,7 @@ def narrative(data: PackageData, minter: Minter) -> Iterator[Triple]:
         yield Triple(node, RDFS.label, zh(f"{row['subject']} {row['value']}{row['unit']}"))
         yield Triple(node, BP.statedValue, decimal(row["value"]))
         if row.get("unit"):
-            yield Triple(node, BP.statedUnit, zh(row["unit"]))
+            yield Triple(node, BP.statedUnit, text(row["unit"]))
         yield Triple(node, BP.figureKind, text(row["kind"]))
         yield Triple(node, BP.sentence, zh(row["sentence"]))
         yield Triple(node, BP.sourceLine, integer(row["source_line"]))
@@ -159,7 +159,10 @@ def narrative(data: PackageData, minter: Minter) -> Iterator[Triple]:
 
 
 def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    from service.rdf.cube import cube_tables
+
     dataset = minter.dataset(data.slug)
+    tables = set(cube_tables(data.descriptor))  # a check of the narrative names no cube table
     for check in data.checks:
         node = minter.check(data.slug, check["id"])
         yield Triple(dataset, BP.auditCheck, node)
@@ -167,16 +170,19 @@ def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
         yield Triple(node, BP.checkId, text(check["id"]))
         yield Triple(node, BP.status, text(check["status"]))
         yield Triple(node, BP.message, text(check["message"]))
-        for field, prop in (("expected", BP.expected), ("found", BP.found)):
+        for field, prop, words in (
+            ("expected", BP.expected, BP.expectedText),
+            ("found", BP.found, BP.foundText),
+        ):
             value = check.get(field)
             if value is not None:
                 try:
                     yield Triple(node, prop, decimal(value))
-                except ArithmeticError:
-                    yield Triple(node, prop, text(str(value)))
+                except ArithmeticError:  # a table or a row, not an amount: said in words
+                    yield Triple(node, words, text(str(value)))
         where = check.get("where") or {}
-        if where.get("table") and where["table"] in data.tables:
-            yield Triple(node, BP.table, minter.table(data.slug, where["table"]))
+        if where.get("table") in tables:
+            yield Triple(node, BP.checkedTable, minter.table(data.slug, where["table"]))
         if where.get("line"):
             yield Triple(node, BP.sourceLine, integer(where["line"]))
 

@@ -7,6 +7,7 @@ rdflib stays for the tests and the web layer's serialisations.
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -51,6 +52,9 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+CURRENCY = Namespace("http://publications.europa.eu/resource/authority/currency/")
+YUAN = CURRENCY.CNY  # amounts are in yuan: the unit of every amount, multiplier 10^0
 
 PREFIXES = {
     "bp": str(_BP),
@@ -66,6 +70,7 @@ PREFIXES = {
     "org": ORG.base,
     "prov": PROV.base,
     "vcard": VCARD.base,
+    "sdmx-attribute": SDMX_ATTRIBUTE.base,
 }
 
 
@@ -78,8 +83,13 @@ def text(value: str, language: str | None = None) -> Literal:
     return Literal(value, language=language) if language else Literal(value)
 
 
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def zh(value: str) -> Literal:
-    return Literal(value, language="zh")
+    """Chinese text tagged @zh; a value with no Chinese in it ("≥98%", "2025") is not
+    Chinese, so it stays a plain string."""
+    return Literal(value, language="zh") if HAN.search(value) else Literal(value)
 
 
 def decimal(value: Decimal | str) -> Literal:

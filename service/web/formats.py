@@ -100,7 +100,9 @@ class _Compactor:
                     self.aliases[value] = name
             elif isinstance(value, str):
                 simple[name] = value
-            elif isinstance(value, dict) and set(value) <= {"@id", "@type", "@container"}:
+            elif (isinstance(value, dict) and set(value) <= {"@id", "@type", "@container"}) or (
+                isinstance(value, dict) and _is_code_term(value)
+            ):
                 expanded[name] = value
             else:
                 raise _Unsupported(name)
@@ -130,11 +132,15 @@ class _Compactor:
         self.plain_term: dict[str, str] = {}
         self.typed_term: dict[tuple[str, str], str] = {}
         self.language_term: dict[str, str] = {}
+        self.code_term: dict[str, tuple[str, str]] = {}  # predicate → (term, code base)
         for name, definition in sorted(expanded.items()):
             if "@id" not in definition:
                 raise _Unsupported(name)
             iri = expand(definition["@id"])
             kind = definition.get("@type")
+            if "@context" in definition:  # a code term: its values are codes of one scheme
+                self.code_term.setdefault(iri, (name, definition["@context"]["@vocab"]))
+                continue
             container = definition.get("@container")
             if container is not None and (container != "@language" or kind is not None):
                 raise _Unsupported(name)
@@ -173,6 +179,15 @@ class _Compactor:
             raise _Unsupported(value)  # the IRI would read as a compact IRI
         return found
 
+    def code(self, value: str, base: str) -> str:
+        """A concept IRI as the value of its code term: the bare code (2010301), as
+        expanding it against the term's scoped @vocab gives back (JSON-LD 1.1 §4.1.2); a
+        code that reads as a term, a compact IRI or an IRI keeps its compact IRI."""
+        code = value[len(base) :] if value.startswith(base) else ""
+        if code and code not in self.terms and ":" not in code and "/" not in code:
+            return code
+        return self.iri(value)
+
     def vocab(self, value: str) -> str:
         """An IRI as a key, type or datatype: its term where it has a plain one, else iri()."""
         found = self._keys.get(value)
@@ -196,6 +211,11 @@ class _Compactor:
                 continue
             elif isinstance(target, (NamedNode, BlankNode)):
                 term = target.value if isinstance(target, NamedNode) else f"_:{target.value}"
+                coded = self.code_term.get(p)
+                if coded is not None and isinstance(target, NamedNode):
+                    key, value = coded[0], self.code(term, coded[1])
+                    properties[key] = _added(properties.get(key), value)
+                    continue
                 key = self.iri_term.get(p)
                 if key is not None:
                     value = self.iri(term)
@@ -274,6 +294,28 @@ class _Compactor:
         head = json.dumps({"@context": context_url}, ensure_ascii=False)[:-1]
         body = ",\n".join(json.dumps(node, ensure_ascii=False) for node in compacted)
         return f'{head},\n "@graph": [\n{body}\n ]\n}}\n'.encode()
+
+
+def _is_code_term(definition: dict[str, Any]) -> bool:
+    """{"@id": …, "@type": "@vocab", "@context": {"@vocab": <code base>}}: a property whose
+    values are the codes of one scheme, written bare."""
+    scoped = definition.get("@context")
+    return (
+        set(definition) == {"@id", "@type", "@context"}
+        and definition["@type"] == "@vocab"
+        and isinstance(scoped, dict)
+        and set(scoped) == {"@vocab"}
+        and isinstance(scoped["@vocab"], str)
+    )
+
+
+def _added(present: Any, value: Any) -> Any:
+    if present is None:
+        return value
+    if isinstance(present, list):
+        present.append(value)
+        return present
+    return [present, value]
 
 
 @cache

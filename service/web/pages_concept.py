@@ -61,7 +61,7 @@ TABLES = (
   VALUES ?table { %s }
   ?table dct:isPartOf ?dataset .
   OPTIONAL { ?table dct:title ?tableTitle }
-  OPTIONAL { ?table bp:publishedUnit ?unit }
+  OPTIONAL { ?table bp:sourceUnit ?unit }
   OPTIONAL { ?dataset dct:identifier ?slug }
   OPTIONAL { ?dataset dct:title ?datasetTitle } }"""
 )
