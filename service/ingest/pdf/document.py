@@ -20,9 +20,9 @@ from service.ingest.catalogue import read_title
 from service.ingest.model import Document, Listed, PageSummary, Part, ReaderWarning
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.national import read_national
-from service.ingest.pdf.pages import Page, open_pdf, read_pages
+from service.ingest.pdf.pages import Grid, Page, open_pdf, read_pages
 from service.ingest.pdf.reader import read_shanghai
-from service.ingest.pdf.segment import Segmented, figure_cells, segment
+from service.ingest.pdf.segment import Piece, Printed, Segmented, figure_cells, segment
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -111,34 +111,48 @@ def keep_every_figure(document: Document, found: Segmented) -> None:
 
     The typed readers hold what their tables mean; this makes sure that what they do not
     read (a table the template does not place, a figure in a narrative page's grid) still
-    reaches the package, each value as published or in yuan."""
-    held = held_values(document)
+    reaches the package, each value as published or in yuan. It goes grid by grid, so a
+    grid that does not line up with the rest of its table still keeps every cell."""
     names = set(document.tables)
-    for printed in found.tables:
-        missing = [
-            value
-            for piece in printed.pieces
-            for value in figure_cells(piece.grid)
-            if not _held(value, held)
-        ]
-        if not missing:
-            continue
-        base = f"table_p{printed.pages[0]}"
-        resource = base
-        while resource in names:
-            resource = f"{base}_{len(names)}"
-        names.add(resource)
-        table = generic_table(printed, resource, printed.unit)
-        document.tables[resource] = table
-        document.warnings.append(
-            ReaderWarning(
-                "unread-figures",
-                f"{printed.name!r} on pages {printed.pages}: {len(missing)} figures no typed "
-                f"table holds (first {missing[0]}), kept as printed in resource {resource!r}",
-                printed.pages,
-                resource,
-            )
+    for attempt in range(2):  # the whole table first; then, for what is still missing, its grids
+        held = held_values(document)
+        for printed in found.tables:
+            pieces = [p for p in printed.pieces if _missing(p.grid, held)]
+            if not pieces:
+                continue
+            for part in [printed] if attempt == 0 else [_single(printed, p) for p in pieces]:
+                _keep(document, part, names, _missing_of(part, held))
+
+
+def _missing(grid: Grid, held: set[Decimal]) -> list[str]:
+    return [value for value in figure_cells(grid) if not _held(value, held)]
+
+
+def _missing_of(printed: Printed, held: set[Decimal]) -> list[str]:
+    return [value for piece in printed.pieces for value in _missing(piece.grid, held)]
+
+
+def _single(printed: Printed, piece: Piece) -> Printed:
+    return Printed(printed.title, printed.caption, [piece], printed.unit, printed.department)
+
+
+def _keep(document: Document, printed: Printed, names: set[str], missing: list[str]) -> None:
+    base = f"table_p{printed.pages[0]}"
+    resource, number = base, 1
+    while resource in names:
+        number += 1
+        resource = f"{base}_{number}"
+    names.add(resource)
+    document.tables[resource] = generic_table(printed, resource, printed.unit)
+    document.warnings.append(
+        ReaderWarning(
+            "unread-figures",
+            f"{printed.name!r} on pages {printed.pages}: {len(missing)} figures no typed "
+            f"table holds (first {missing[0]}), kept as printed in resource {resource!r}",
+            printed.pages,
+            resource,
         )
+    )
 
 
 _LEADER = re.compile(r"[.…·．\s]{3,}\d*$|\s\d{1,3}$")
