@@ -1,6 +1,6 @@
 # budgetpub: two commands on a fresh machine: `make run` and `make test`.
 # Each step is skipped when what it makes is current: the virtualenv is installed again only
-# when pyproject.toml changes, ingest reads only new or changed documents (FORCE=1 re-reads
+# when pyproject.toml or setup.py changes, ingest reads only new or changed documents (FORCE=1 re-reads
 # every one, e.g. after changing the reader), and build keeps the store when no package changed.
 PYTHON ?= python3
 VENV := .venv
@@ -19,11 +19,11 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+$(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 

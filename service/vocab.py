@@ -1,5 +1,9 @@
 """The budget vocabulary in vocab/ (Turtle, the source of truth) seen from code.
 
+vocab/ is installed as the package `service.vocabulary` (setup.py maps it), so it is found
+through importlib.resources both in an editable install (the repository's vocab/) and in a
+wheel (the copy the wheel carries).
+
 Terms are reached through namespace objects, as rdflib does; labels of code-list concepts are
 read once from the Turtle with pyoxigraph's fast parser so ingest can name the codes it sees.
 """
@@ -7,12 +11,23 @@ read once from the Turtle with pyoxigraph's fast parser so ingest can name the c
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph
 from rdflib import Namespace
 
-VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+
+def _vocabulary_dir() -> Path:
+    """The folder holding the Turtle, on disk (callers glob it and hand paths to parsers)."""
+    found = files("service.vocabulary") / "budget.ttl"
+    path = Path(str(found)).parent
+    if not (path / "budget.ttl").is_file():
+        raise RuntimeError(f"the budget vocabulary is not installed as files: {found!r}")
+    return path
+
+
+VOCAB_DIR = _vocabulary_dir()
 BP = Namespace("https://w3id.org/budgetpub/def#")
 ONTOLOGY = "https://w3id.org/budgetpub/def"
 CODE = Namespace("https://w3id.org/budgetpub/code/")
