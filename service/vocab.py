@@ -20,7 +20,10 @@ from rdflib import Namespace
 
 def _vocabulary_dir() -> Path:
     """The folder holding the Turtle, on disk (callers glob it and hand paths to parsers)."""
-    found = files("service.vocabulary") / "budget.ttl"
+    try:
+        found = files("service.vocabulary") / "budget.ttl"
+    except ModuleNotFoundError:  # an editable install made before setup.py mapped vocab/
+        found = Path(__file__).resolve().parent.parent / "vocab" / "budget.ttl"
     path = Path(str(found)).parent
     if not (path / "budget.ttl").is_file():
         raise RuntimeError(f"the budget vocabulary is not installed as files: {found!r}")
