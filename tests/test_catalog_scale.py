@@ -16,7 +16,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Tr
 
 from service import create_app
 from service.rdf.terms import DCAT
-from service.web import catalog, catalog_pages, formats
+from service.web import catalog, catalog_pages, jsonld_compactor
 from service.web.describe import subject_triples
 from tests.conftest import PACKAGES, ROOT, SEED_SLUG
 
@@ -89,7 +89,7 @@ def tricky_triples() -> list[Triple]:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's JSON-LD parser
 def test_compacted_jsonld_expands_to_exactly_its_triples() -> None:
     triples = tricky_triples()
-    document = formats.render_jsonld(triples, BASE)
+    document = jsonld_compactor.render_jsonld(triples, BASE)
     assert json.loads(document)["@context"] == f"{BASE}context.jsonld"
     assert ground(expanded(document)) == ground(set(triples))
     text = document.decode()
@@ -108,21 +108,21 @@ def test_compacted_jsonld_expands_to_exactly_its_triples() -> None:
 @pytest.mark.parametrize("count", [0, 1])
 def test_small_documents(count: int) -> None:
     triples = tricky_triples()[:count]
-    document = formats.render_jsonld(triples, BASE)
+    document = jsonld_compactor.render_jsonld(triples, BASE)
     assert ground(expanded(document)) == ground(set(triples))
 
 
 def test_our_context_is_compacted_without_pyld() -> None:
     """A feature added to vocab/context.jsonld that the compactor does not handle would send
     every JSON-LD rendering back to pyld (~30x slower): teach the compactor first."""
-    assert formats._compactor() is not None
+    assert jsonld_compactor.compactor() is not None
 
 
 def test_a_context_the_compactor_does_not_know_falls_back_to_pyld() -> None:
-    with pytest.raises(formats._Unsupported):
-        formats._Compactor({"@vocab": "http://example.org/", "x": "http://example.org/x"})
-    with pytest.raises(formats._Unsupported):
-        formats._Compactor({"list": {"@id": "http://example.org/l", "@container": "@list"}})
+    with pytest.raises(jsonld_compactor.Unsupported):
+        jsonld_compactor.Compactor({"@vocab": "http://example.org/", "x": "http://example.org/x"})
+    with pytest.raises(jsonld_compactor.Unsupported):
+        jsonld_compactor.Compactor({"list": {"@id": "http://example.org/l", "@container": "@list"}})
 
 
 # --- catalog pages -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store, Triple, parse
 
 from service.build import build, package_dirs
-from service.web.formats import _compactor, _pyld_compacted, context, render_jsonld
+from service.web.jsonld_compactor import compactor, context, pyld_compacted, render_jsonld
 from tests.conftest import PACKAGES, dumps, load_dumps
 
 BASE = "http://127.0.0.1:8000/"
@@ -130,7 +130,7 @@ def test_every_package_round_trips_through_pyld(rdf_dir: Path, package: str) -> 
     is the package's graph again: codes, language maps, decimals and all."""
     triples = _triples_of(package, rdf_dir)
     assert len(triples) > 1000
-    assert _compactor() is not None  # the service compacts directly, without pyld
+    assert compactor() is not None  # the service compacts directly, without pyld
     served = render_jsonld(triples, BASE)
     assert _through_pyld(served) == {str(t) for t in triples}
     document = json.loads(served)
@@ -148,6 +148,6 @@ def test_pyld_compacts_to_the_same_graph(rdf_dir: Path) -> None:
     as well, and writes codes as bare codes too."""
     package = package_dirs(PACKAGES)[0].name
     triples = _triples_of(package, rdf_dir)
-    compacted = _pyld_compacted(triples, BASE)
+    compacted = pyld_compacted(triples, BASE)
     assert _through_pyld(compacted) == {str(t) for t in triples}
     assert '"rowType": "item"' in compacted.decode()

@@ -25,14 +25,9 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from service.formats import FORMATS, GRAPH_FORMS, sparql_default
 from service.query.safety import Refusal, check
 
-GRAPH_MEDIA = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
 STACK = 256 * 1024 * 1024  # the query thread's stack: rdflib's parser recurses deeply
 RECURSION = 100_000
 
@@ -77,29 +72,24 @@ def _open(config: dict[str, Any], cache: dict[str, Any]) -> Any:
 
 def execute(store: Any, query: str, form: str, result_format: str, max_rows: int) -> tuple:
     """(media type, body, truncated, rows) of the query in the format."""
-    from pyoxigraph import RdfFormat, serialize
+    from pyoxigraph import serialize
 
     from service.query import results
 
     answer = store.query(query)
     capped = bool(getattr(store, "truncated", False))  # a store process stopped at its cap
+    media_type = FORMATS[result_format].media_type
     if form == "ask":
-        return results.MEDIA[result_format], results.boolean(bool(answer), result_format), False, 1
-    if form in ("construct", "describe"):
+        return media_type, results.boolean(bool(answer), result_format), False, 1
+    if form in GRAPH_FORMS:
         triples = []
         for triple in answer:
             if len(triples) == max_rows:
                 capped = True
                 break
             triples.append(triple)
-        formats = {
-            "ttl": RdfFormat.TURTLE,
-            "nt": RdfFormat.N_TRIPLES,
-            "jsonld": RdfFormat.JSON_LD,
-            "rdf": RdfFormat.RDF_XML,
-        }
-        body = serialize(triples, format=formats[result_format])
-        return GRAPH_MEDIA[result_format], body, capped, len(triples)
+        body = serialize(triples, format=FORMATS[result_format].rdf_format)
+        return media_type, body, capped, len(triples)
     variables = [v.value for v in answer.variables]
     rows = []
     for solution in answer:
@@ -108,7 +98,7 @@ def execute(store: Any, query: str, form: str, result_format: str, max_rows: int
             break
         rows.append([solution[v] for v in variables])
     body = results.solutions(variables, rows, result_format, capped)
-    return results.MEDIA[result_format], body, capped, len(rows)
+    return media_type, body, capped, len(rows)
 
 
 _CHARACTER_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
@@ -147,7 +137,7 @@ def answer(config: dict[str, Any], cache: dict[str, Any], request: dict[str, Any
         if not isinstance(chosen, str):  # the client accepts no format this form has
             return ("refused", *chosen)
         if chosen == "html":  # the page shows a table or Turtle
-            chosen = "ttl" if judged.form in ("construct", "describe") else "json"
+            chosen = sparql_default(judged.form)
         store = _open(config, cache)
         if config.get("remote_url"):
             store.limits(request.get("seconds"), request["max_rows"])

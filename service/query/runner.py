@@ -26,11 +26,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from service.formats import GRAPH_FORMS, QUERY_FORMS
 from service.query.child import receive, send
 from service.query.safety import Refusal
 from service.query.slots import Slots, default_directory
 
-FORMS = ("select", "ask", "construct", "describe")
 IDLE = 2  # query processes a runner keeps waiting
 Formats = dict[str, "str | tuple[int, str, str]"]  # per form: a format, or why none
 
@@ -260,6 +260,4 @@ def runner_for(config: Any) -> QueryRunner:
 
 def every_form(result_format: str, graph_format: str) -> Formats:
     """The same formats whatever the form (the API and the store process)."""
-    return {
-        form: graph_format if form in ("construct", "describe") else result_format for form in FORMS
-    }
+    return {form: graph_format if form in GRAPH_FORMS else result_format for form in QUERY_FORMS}

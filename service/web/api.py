@@ -23,7 +23,7 @@ from service.web.api_index import index, index_failed, opened
 from service.web.api_openapi import document
 from service.web.api_paging import csv_text, links, paging, with_links
 from service.web.errors import ApiError
-from service.web.formats import plain_accept
+from service.web.negotiation import plain_accept
 from service.web.site import site
 from service.web.sparql import runner
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.formats import FORMATS
 from service.query import cubes
 from service.web.openapi import (
     CSV,
@@ -19,17 +20,7 @@ from service.web.openapi import (
     query_parameter,
 )
 
-SPARQL_MEDIA = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "text/html",
-)
+SPARQL_MEDIA = tuple(f.media_type for f in FORMATS.values())  # every form, every format
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 LINKS = {
     "type": "object",

@@ -34,11 +34,11 @@ from flask import Blueprint, Flask, Response, current_app, request
 from pyoxigraph import Triple
 
 from service.vocab import VOCAB_DIR
-from service.web import catalog_pages, formats
+from service.web import catalog_pages, jsonld_compactor, negotiation
 from service.web.catalog_pages import DEFAULT_PAGE_SIZE, page_triples, render_page
 from service.web.errors import ApiError, positive
-from service.web.formats import negotiate
 from service.web.http import conditional
+from service.web.negotiation import negotiate
 from service.web.site import Site, site
 
 bp = Blueprint("catalog", __name__)
@@ -56,7 +56,12 @@ def _code_version() -> str:
     """Cached pages are the work of this code, the context and the serialisers: a change of
     any of them renders again."""
     digest = hashlib.sha256(pyoxigraph.__version__.encode())
-    code = (Path(__file__), Path(catalog_pages.__file__), Path(formats.__file__))
+    code = (
+        Path(__file__),
+        Path(catalog_pages.__file__),
+        Path(negotiation.__file__),
+        Path(jsonld_compactor.__file__),
+    )
     for path in (*code, VOCAB_DIR / "context.jsonld"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -287,7 +292,7 @@ def catalog(extension: str | None = None) -> Response:
     page = positive(request.args, "page", 1, 1_000_000)
     size = positive(request.args, "pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     here = site()
-    if chosen.extension == "html":
+    if chosen.name == "html":
         from service.web.pages import home_page
 
         body = home_page(request.args)
@@ -299,7 +304,7 @@ def catalog(extension: str | None = None) -> Response:
     if page > pages:
         raise ApiError(404, "no-such-page", f"the catalog has {pages} page(s) of {size}")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    rendered = _cached(here, app, chosen.extension, page, size, slugs)
+    rendered = _cached(here, app, chosen.name, page, size, slugs)
     if isinstance(rendered, bytes):
         response = Response(rendered, mimetype=chosen.media_type)
         return conditional(
@@ -309,7 +314,7 @@ def catalog(extension: str | None = None) -> Response:
     try:
         zipped = rendered.read_bytes()
     except OSError:  # pruned meanwhile by a newer build's first request
-        body = _in_memory(here.version(), here.base_url, chosen.extension, page, size, slugs)
+        body = _in_memory(here.version(), here.base_url, chosen.name, page, size, slugs)
         response = Response(body, mimetype=chosen.media_type)
         return conditional(response, tag_source=body, modified=here.modified(), vary_accept=True)
     if request.accept_encodings["gzip"] > 0:

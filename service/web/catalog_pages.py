@@ -16,9 +16,10 @@ from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Store, Triple
 
+from service.formats import FORMATS
 from service.rdf.terms import DCAT, DCT, HYDRA, RDF, XSD
 from service.web.describe import BYTE_SIZE, NON_NEGATIVE
-from service.web.formats import FORMATS
+from service.web.negotiation import render
 
 DEFAULT_PAGE_SIZE = 100
 VALUES_PER_QUERY = 2000  # subjects named in one query's VALUES
@@ -149,4 +150,4 @@ def render_page(
 ) -> bytes:
     pages = max(1, -(-total // size))
     hydra = _hydra(NamedNode(f"{base}catalog"), extension, page, pages, size, total)
-    return FORMATS[extension].render(triples + hydra, base)  # type: ignore[misc]
+    return render(FORMATS[extension], triples + hydra, base)

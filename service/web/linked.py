@@ -13,11 +13,12 @@ from urllib.parse import quote
 from flask import Blueprint, Response, redirect, request, url_for
 from pyoxigraph import Triple
 
+from service.formats import FORMATS, Format
 from service.vocab import CODE
 from service.web import describe as describing
 from service.web.errors import ApiError
-from service.web.formats import FORMATS, Format, negotiate, split_extension
 from service.web.http import conditional
+from service.web.negotiation import negotiate, render, split_extension
 from service.web.site import site
 
 bp = Blueprint("linked", __name__)
@@ -66,15 +67,13 @@ def _rendered(version: str, iri: str, extension: str, base: str) -> tuple[bytes,
     triples = triples_for(iri)
     if not triples:
         return b"", False
-    render = FORMATS[extension].render
-    assert render is not None
-    return render(triples, base), True
+    return render(FORMATS[extension], triples, base), True
 
 
 def respond(iri: str, chosen: Format) -> Response:
     here = site()
     version = here.version()
-    if chosen.extension == "html":
+    if chosen.name == "html":
         triples = triples_for(iri)
         if not triples:
             raise ApiError(404, "unknown-iri", f"nothing is known about <{iri}>")
@@ -82,15 +81,15 @@ def respond(iri: str, chosen: Format) -> Response:
         body = view(iri, triples) if view else generic_page(iri, triples)
         response = Response(body, mimetype="text/html")
     else:
-        body, found = _rendered(version, iri, chosen.extension, here.base_url)
+        body, found = _rendered(version, iri, chosen.name, here.base_url)
         if not found:
             raise ApiError(404, "unknown-iri", f"nothing is known about <{iri}>")
         response = Response(body, mimetype=chosen.media_type)
     response.headers["Link"] = f'<{iri}>; rel="canonical"'
     return conditional(
         response,
-        tag_source=f"{version} {iri} {chosen.extension}".encode()
-        + (b"" if chosen.extension != "html" else body.encode()),
+        tag_source=f"{version} {iri} {chosen.name}".encode()
+        + (b"" if chosen.name != "html" else body.encode()),
         modified=here.modified(),
         vary_accept=True,
     )
@@ -118,8 +117,8 @@ def resource(path: str) -> Response:
 @bp.get("/")
 def home() -> Response:
     chosen = negotiate(None, request.accept_mimetypes)
-    if chosen.extension != "html":
-        return redirect(url_for("catalog.catalog", extension=chosen.extension), code=303)
+    if chosen.name != "html":
+        return redirect(url_for("catalog.catalog", extension=chosen.name), code=303)
     from service.web.pages import home_page
 
     here = site()

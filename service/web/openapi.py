@@ -7,22 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.formats import GRAPH_FORMATS, LINKED_FORMATS
+
 PROBLEM = {
     "description": "Problem details (RFC 9457)",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 EXTRA_PATHS: dict[str, dict[str, Any]] = {}  # registered by other surfaces (the query API)
 EXTRA_SCHEMAS: dict[str, dict[str, Any]] = {}
-LINKED_FORMATS = ["jsonld", "ttl", "nt", "rdf", "html"]
 TEXT = {"schema": {"type": "string"}}
 HTML = {"text/html": TEXT}
 CSV = {"text/csv": TEXT}
 XLSX = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": TEXT}
-RDF_CONTENT = {
-    "application/ld+json": {"schema": {"type": "object"}},
-    "text/turtle": TEXT,
-    "application/n-triples": TEXT,
-    "application/rdf+xml": TEXT,
+RDF_CONTENT = {  # JSON-LD is an object, the other graph formats text
+    f.media_type: {"schema": {"type": "object"}} if f.name == "jsonld" else TEXT
+    for f in GRAPH_FORMATS
 }
 
 
@@ -86,7 +85,7 @@ def integer(name: str, description: str, maximum: int | None = None) -> dict[str
 
 SLUG = path_parameter("slug", "Data package name, e.g. luoyang-sfq-zwfwzx-2024-budget")
 TABLE = path_parameter("name", "Table (resource) name, e.g. expenditure")
-FORMAT = path_parameter("format", "The representation", enum=LINKED_FORMATS)
+FORMAT = path_parameter("format", "The representation", enum=[f.name for f in LINKED_FORMATS])
 PAGE = integer("page", "Page number, from 1")
 
 
@@ -163,7 +162,7 @@ def catalog_paths() -> dict[str, Any]:
         "/catalog.{format}": operation(
             "The DCAT-AP 3 catalog in the format its suffix names",
             {**RDF_CONTENT, **HTML},
-            [path_parameter("format", "The representation", enum=LINKED_FORMATS), *paging],
+            [FORMAT, *paging],
             (400, 404),
         ),
     }

@@ -13,6 +13,7 @@ from flask import render_template
 from markupsafe import Markup
 from pyoxigraph import NamedNode, Triple
 
+from service.formats import GRAPH_FORMATS
 from service.web.charts import functional_tree, headline
 from service.web.linked import html_view
 from service.web.pages_audit import audit
@@ -38,12 +39,7 @@ CATEGORY_LABELS = {
     "benefit": "效益 benefit",
     "satisfaction": "满意度 satisfaction",
 }
-RDF_FORMATS = [
-    ("jsonld", "JSON-LD", "application/ld+json"),
-    ("ttl", "Turtle", "text/turtle"),
-    ("nt", "N-Triples", "application/n-triples"),
-    ("rdf", "RDF/XML", "application/rdf+xml"),
-]
+RDF_FORMATS = [(f.name, f.label, f.media_type) for f in GRAPH_FORMATS]
 
 
 def _dataset_slug(iri: str) -> str | None:

@@ -15,6 +15,7 @@ from service.web.errors import ApiError
 from service.web.facets import Dimension, apply, link, selections
 from service.web.http import conditional
 from service.web.linked import html_view
+from service.web.negotiation import negotiate
 from service.web.pages_common import (
     ROW_TYPE_LABELS,
     Column,
@@ -193,7 +194,7 @@ def table_route(slug: str, name: str) -> Response:
     from service.web import linked
 
     path = f"dataset/{slug}/table/{name}"
-    if "." in name or linked.negotiate(None, request.accept_mimetypes).extension != "html":
+    if "." in name or negotiate(None, request.accept_mimetypes).name != "html":
         return linked.resource(path)
     iri = linked.iri_for(path)
     body = render_table(slug, name, iri)

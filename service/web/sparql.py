@@ -9,46 +9,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from service.query.runner import FORMS, Answer, Formats, QueryRunner, runner_for
+from service.formats import GRAPH_FORMS, QUERY_FORMS, for_form, media_types, named
+from service.query.runner import Answer, Formats, QueryRunner, runner_for
 from service.query.safety import Refusal
 from service.web.errors import problem, wants_html
 from service.web.site import site
 
 bp = Blueprint("sparql", __name__)
-SOLUTION_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "text/html": "html",
-}
-GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-    "text/html": "html",
-}
-FORMAT_NAMES = {
-    "json": "json",
-    "xml": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "html": "html",
-    "ttl": "ttl",
-    "turtle": "ttl",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "rdf": "rdf",
-    "rdfxml": "rdf",
-    "xml-rdf": "rdf",
-}
 EXAMPLES = [
     (
         "按功能分类汇总支出 Spending by functional class",
@@ -165,7 +132,7 @@ def _formats() -> Formats:
     """The format for each query form, or why the client accepts none: the form is known
     only once the query process has parsed the query."""
     found: Formats = {}
-    for form in FORMS:
+    for form in QUERY_FORMS:
         try:
             found[form] = _format(form)
         except Refusal as refusal:
@@ -174,20 +141,21 @@ def _formats() -> Formats:
 
 
 def _format(form: str) -> str:
+    """The format of the registry (service/formats.py) that `format=` names, else the best
+    for Accept among those the form can be answered in (its default when any will do)."""
+    offered = for_form(form)
+    by_type = media_types(offered)
     wanted = request.values.get("format")
-    graph = form in ("construct", "describe")
-    table = GRAPH_TYPES if graph else SOLUTION_TYPES
     if wanted:
-        name = FORMAT_NAMES.get(wanted) or table.get(wanted)
-        if name is None or name not in table.values() or (form == "ask" and name in ("csv", "tsv")):
+        chosen = named(wanted) or by_type.get(wanted)
+        if chosen is None or chosen not in offered:
             raise Refusal(406, "not-acceptable", f"format {wanted!r} is not available for {form}")
-        return name
-    offered = [m for m in table if not (form == "ask" and table[m] in ("csv", "tsv"))]
+        return chosen.name
     accept = request.accept_mimetypes
-    best = accept.best_match(offered) if list(accept.values()) else None
+    best = accept.best_match(list(by_type)) if list(accept.values()) else None
     if best is None and list(accept.values()) and not accept.find("*/*") >= 0:
-        raise Refusal(406, "not-acceptable", "acceptable: " + ", ".join(offered))
-    return table.get(best, "ttl" if graph else "json") if best else ("ttl" if graph else "json")
+        raise Refusal(406, "not-acceptable", "acceptable: " + ", ".join(by_type))
+    return by_type[best].name if best else offered[0].name
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -267,7 +235,7 @@ def _html(query: str, answer: Answer) -> Response:
     """The query page, the query as asked and its answer (a table, a yes/no or Turtle)."""
     result: dict[str, Any]
     form = answer.form
-    if form in ("construct", "describe"):
+    if form in GRAPH_FORMS:
         result = {
             "kind": "graph",
             "text": answer.body.decode("utf-8"),

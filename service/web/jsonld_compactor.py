@@ -1,41 +1,21 @@
-"""Output formats as a small registry (Datasette style): extension ↔ media type ↔ renderer."""
+"""JSON-LD as the service writes it: compacted with the published @context, directly from
+the triples (`Compactor`), or by pyld when the context uses what the compactor leaves to it."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
-from werkzeug.datastructures import MIMEAccept
 
-from service.rdf.terms import PREFIXES
 from service.vocab import VOCAB_DIR
 from service.web.errors import ApiError
 
 
-@dataclass(frozen=True)
-class Format:
-    extension: str
-    media_type: str
-    render: Callable[[list[Triple], str], bytes] | None  # None: rendered by the HTML pages
-
-
-def _oxigraph(
-    rdf_format: RdfFormat, prefixes: bool = False
-) -> Callable[[list[Triple], str], bytes]:
-    def render(triples: list[Triple], base: str) -> bytes:
-        if prefixes:
-            return serialize(triples, format=rdf_format, prefixes={**PREFIXES, "site": base})
-        return serialize(triples, format=rdf_format)
-
-    return render
-
-
 @cache
 def context() -> dict[str, Any]:
+    """The published @context (vocab/context.jsonld), read once."""
     return json.loads((VOCAB_DIR / "context.jsonld").read_text(encoding="utf-8"))
 
 
@@ -45,16 +25,17 @@ def render_jsonld(triples: list[Triple], base: str) -> bytes:
     The context is our own, so its terms are read once and the document is compacted
     directly from the triples (~1 s for a 130k-triple catalog page, where pyld took ~10 s).
     A context using features that direct compaction does not handle is compacted by pyld."""
-    compactor = _compactor()
-    if compactor is not None:
+    direct = compactor()
+    if direct is not None:
         try:
-            return compactor.document(triples, f"{base}context.jsonld")
-        except _Unsupported:
+            return direct.document(triples, f"{base}context.jsonld")
+        except Unsupported:
             pass
-    return _pyld_compacted(triples, base)
+    return pyld_compacted(triples, base)
 
 
-def _pyld_compacted(triples: list[Triple], base: str) -> bytes:
+def pyld_compacted(triples: list[Triple], base: str) -> bytes:
+    """The document as pyld compacts it: the fallback, and what the tests compare to."""
     from pyld import jsonld
 
     expanded = json.loads(serialize(triples, format=RdfFormat.JSON_LD))
@@ -68,7 +49,7 @@ def _no_fetch(url: str, options: dict | None = None) -> dict:
     raise ApiError(500, "remote-context", f"refusing to fetch {url}")
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
     """The context or a term in the data needs a JSON-LD feature the compactor leaves to pyld."""
 
 
@@ -78,7 +59,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 GEN_DELIMS = tuple(":/?#[]@")
 
 
-class _Compactor:
+class Compactor:
     """JSON-LD 1.1 compaction of RDF for a context of prefixes, the @id/@type aliases and
     term definitions with @id, @type (@id or a datatype) and @container @language.
 
@@ -94,7 +75,7 @@ class _Compactor:
         for name, value in definitions.items():
             if name.startswith("@"):
                 if name != "@version":
-                    raise _Unsupported(name)  # @vocab, @base, @language… change expansion
+                    raise Unsupported(name)  # @vocab, @base, @language… change expansion
             elif isinstance(value, str) and value.startswith("@"):
                 if value in self.aliases and self.aliases[value] == value:
                     self.aliases[value] = name
@@ -105,7 +86,7 @@ class _Compactor:
             ):
                 expanded[name] = value
             else:
-                raise _Unsupported(name)
+                raise Unsupported(name)
         self.terms = set(definitions)
         # prefixes: simple terms whose IRI ends with a gen-delim (JSON-LD 1.1 §4.2.2)
         absolute = {n: v for n, v in simple.items() if ":" in v and not self._is_compact(v, simple)}
@@ -122,7 +103,7 @@ class _Compactor:
                 return absolute[prefix] + suffix
             if colon:
                 return value
-            raise _Unsupported(value)
+            raise Unsupported(value)
 
         self.class_term: dict[str, str] = {}
         for name, value in sorted(simple.items()):
@@ -135,7 +116,7 @@ class _Compactor:
         self.code_term: dict[str, tuple[str, str]] = {}  # predicate → (term, code base)
         for name, definition in sorted(expanded.items()):
             if "@id" not in definition:
-                raise _Unsupported(name)
+                raise Unsupported(name)
             iri = expand(definition["@id"])
             kind = definition.get("@type")
             if "@context" in definition:  # a code term: its values are codes of one scheme
@@ -143,7 +124,7 @@ class _Compactor:
                 continue
             container = definition.get("@container")
             if container is not None and (container != "@language" or kind is not None):
-                raise _Unsupported(name)
+                raise Unsupported(name)
             if container == "@language":
                 self.language_term.setdefault(iri, name)
             elif kind == "@id":
@@ -151,7 +132,7 @@ class _Compactor:
             elif kind is None:
                 self.plain_term.setdefault(iri, name)
             elif kind.startswith("@"):
-                raise _Unsupported(name)  # @vocab, @json, @none
+                raise Unsupported(name)  # @vocab, @json, @none
             else:
                 self.typed_term.setdefault((iri, expand(kind)), name)
         for name, value in simple.items():
@@ -176,7 +157,7 @@ class _Compactor:
                     found = candidate
                     break
         if found == value and value.partition(":")[0] in self.prefixes:
-            raise _Unsupported(value)  # the IRI would read as a compact IRI
+            raise Unsupported(value)  # the IRI would read as a compact IRI
         return found
 
     def code(self, value: str, base: str) -> str:
@@ -223,7 +204,7 @@ class _Compactor:
                     key = self.plain_term.get(p) or self.vocab(p)
                     value = {id_key: self.iri(term)}
             else:
-                raise _Unsupported("triple term")
+                raise Unsupported("triple term")
             if key is None:  # a language map
                 key, language, text = value
                 languages = properties.setdefault(key, {})
@@ -251,7 +232,7 @@ class _Compactor:
 
     def _literal(self, p: str, literal: Literal) -> tuple[str | None, Any]:
         if getattr(literal, "direction", None):
-            raise _Unsupported("directional literal")
+            raise Unsupported("directional literal")
         language = literal.language
         if language:
             term = self.language_term.get(p)
@@ -285,7 +266,7 @@ class _Compactor:
             elif isinstance(subject, BlankNode):
                 nodes.append((f"_:{value}", group))
             else:
-                raise _Unsupported("triple term as subject")
+                raise Unsupported("triple term as subject")
         nodes.sort(key=lambda item: item[0])
         compacted = [self.node(self.iri(name), group) for name, group in nodes]
         if len(compacted) == 1:
@@ -319,68 +300,9 @@ def _added(present: Any, value: Any) -> Any:
 
 
 @cache
-def _compactor() -> _Compactor | None:
+def compactor() -> Compactor | None:
+    """The compactor of the published context, or None when it needs pyld."""
     try:
-        return _Compactor(context()["@context"])
-    except _Unsupported:
+        return Compactor(context()["@context"])
+    except Unsupported:
         return None
-
-
-FORMATS: dict[str, Format] = {
-    "html": Format("html", "text/html", None),
-    "jsonld": Format("jsonld", "application/ld+json", render_jsonld),
-    "ttl": Format("ttl", "text/turtle", _oxigraph(RdfFormat.TURTLE, prefixes=True)),
-    "nt": Format("nt", "application/n-triples", _oxigraph(RdfFormat.N_TRIPLES)),
-    "rdf": Format("rdf", "application/rdf+xml", _oxigraph(RdfFormat.RDF_XML, prefixes=True)),
-}
-ALIASES = {  # media types clients send for one of ours (JSON-LD is JSON, RDF/XML is XML…)
-    "application/json": "jsonld",
-    "application/xml": "rdf",
-    "text/xml": "rdf",
-    "text/plain": "nt",
-    "application/x-turtle": "ttl",
-    "text/n3": "ttl",  # Turtle is N3
-    "application/xhtml+xml": "html",
-}
-
-
-def plain_accept(accept: Any) -> MIMEAccept:
-    """The client's Accept without media type parameters: `text/turtle; charset=utf-8` or
-    JSON-LD's `profile=…compacted` must match what is offered (werkzeug matches parameters
-    exactly). A JSON-LD profile is a preference (JSON-LD 1.1 §9): the answer is compacted."""
-    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in accept])
-
-
-def negotiate(extension: str | None, accept: Any, allowed: Iterable[str] | None = None) -> Format:
-    """The format an extension names, else the best match for Accept, else 406: every
-    Accept header gets a representation or a problem document."""
-    names = list(allowed or FORMATS)
-    if extension:
-        if extension not in names:
-            raise ApiError(
-                404,
-                "unknown-format",
-                f"no .{extension} rendering here; try " + ", ".join(f".{n}" for n in names),
-            )
-        return FORMATS[extension]
-    by_type = {FORMATS[n].media_type: n for n in names}
-    by_type.update({alias: name for alias, name in ALIASES.items() if name in names})
-    if not accept or not list(accept.values()):
-        return FORMATS[names[0]]
-    best = plain_accept(accept).best_match(list(by_type))
-    if best is None:
-        raise ApiError(
-            406,
-            "not-acceptable",
-            "none of "
-            + ", ".join(FORMATS[n].media_type for n in names)
-            + " is acceptable to this client",
-        )
-    return FORMATS[by_type[best]]
-
-
-def split_extension(path: str) -> tuple[str, str | None]:
-    stem, dot, extension = path.rpartition(".")
-    if dot and extension in FORMATS and "/" not in extension:
-        return stem, extension
-    return path, None
