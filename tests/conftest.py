@@ -157,3 +157,29 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
     yield base
     process.terminate()
     process.wait(timeout=10)
+
+
+DECOY_GRAPH = "http://127.0.0.1:9/decoy"  # a graph the service must never see
+
+
+@pytest.fixture(scope="session")
+def virtuoso(built_var: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A private Virtuoso on loopback holding the seed's build in its named graph, and one
+    decoy triple in another graph. Without Virtuoso a test is skipped, except under CI=true,
+    where it fails: .ci/run installs it, and a missing server must not pass silently."""
+    from service import virtuoso as vt
+
+    if not vt.available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Virtuoso (apt-get install virtuoso-opensource)")
+        pytest.skip("no Virtuoso here (apt-get install virtuoso-opensource)")
+    instance = vt.start(tmp_path_factory.mktemp("virtuoso"), buffers=20_000)
+    try:
+        instance.load(sorted((built_var / "rdf").glob("*.nt")))
+        instance.sql(
+            f"SPARQL INSERT DATA {{ GRAPH <{DECOY_GRAPH}> {{ <{DECOY_GRAPH}#s> "
+            f"<https://w3id.org/budgetpub/def#amount> 1485300.00 }} }};"
+        )
+        yield instance
+    finally:
+        instance.stop()

@@ -1,5 +1,5 @@
-"""SPARQL 1.1 Protocol and the aggregate API, the same tests against the embedded store and
-a real `oxigraph serve` on loopback; safety (read-only, no outbound requests, time limit)."""
+"""SPARQL 1.1 Protocol and the aggregate API, the same tests against the embedded store, a
+real `oxigraph serve` and a private Virtuoso (tests/conftest.py) on loopback; safety (read-only, no outbound requests, time limit)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def remote_store(built_var: Path, tmp_path_factory: pytest.TempPathFactory):
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session", params=["embedded", "remote", "virtuoso"])
 def backend_app(request, built_var: Path):
     from service import create_app
 
@@ -99,6 +99,8 @@ def backend_app(request, built_var: Path):
     }
     if request.param == "remote":
         config["STORE_URL"] = request.getfixturevalue("remote_store")
+    if request.param == "virtuoso":  # the same tests against Virtuoso, scoped to its graph
+        config["STORE_URL"] = request.getfixturevalue("virtuoso").store_url()
     app = create_app(config)
     yield app
     runner = app.extensions.get("budgetpub-runner")

@@ -9,8 +9,8 @@ the spec says, the expanded text is what is judged and what runs, and a text tha
 holds anything escape-like after that (which rdflib would expand a second time) is refused.
 
 Three locks, any one of which refuses: a lexical tripwire on the expanded text (SERVICE or
-FROM followed by an IRI, a prefixed name or a variable, wherever it stands: strings
-included, so no parser's reading matters), rdflib's parse tree, and underneath both the
+FROM followed by an IRI, a prefixed name or a variable, and Virtuoso's bif:/sql: function
+IRIs, wherever they stand: strings included, so no parser's reading matters), rdflib's parse tree, and underneath both the
 sandbox of the process that runs the query (service/sandbox.py: it cannot connect).
 
 Parsing fails closed: what rdflib's SPARQL 1.1 parser cannot read is refused as malformed,
@@ -49,6 +49,13 @@ _TRIPWIRES = (
         "from-forbidden",
         "FROM and FROM NAMED are refused: the endpoint queries its own data only, "
         "with no external graphs",
+    ),
+    (  # Virtuoso calls an IRI in these schemes as its own SQL function or procedure, and
+        # <bif:http_get>("…") fetches a URL from an anonymous SPARQL query (service/virtuoso.py)
+        re.compile(r"(?<![\w.\-])(?:bif|sql):", re.IGNORECASE),
+        "service-forbidden",
+        "bif: and sql: IRIs are refused: they call the store's own functions, which can make "
+        "outbound requests",
     ),
 )
 
