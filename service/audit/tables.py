@@ -5,135 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from service.audit.checks import Check, compare, rounding_tolerance, total
+from service.ingest.layouts import BASIC_PARTS, LAYOUTS, Identity
 from service.ingest.model import Row, Table
 
-_BASIC_PARTS = ("basic_personnel", "basic_public")
-_EXPENDITURE_IDENTITIES = (
-    (
-        "total",
-        (
-            "basic_total",
-            "project_total",
-            "business_operating_expenditure",
-            "remittance_to_superior",
-            "subsidy_to_subordinates",
-        ),
-    ),
-    ("basic_total", _BASIC_PARTS),
-    (
-        "basic_total",
-        (
-            "basic_personnel_wages",
-            "basic_personnel_household",
-            "basic_public_goods_services",
-            "basic_public_capital",
-        ),
-    ),
-    ("project_total", ("project_operating", "project_specific")),
-)
-ROW_IDENTITIES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "expenditure": _EXPENDITURE_IDENTITIES,
-    "general_budget_expenditure": _EXPENDITURE_IDENTITIES,
-    "government_fund_expenditure": _EXPENDITURE_IDENTITIES,
-    "state_capital_expenditure": _EXPENDITURE_IDENTITIES,
-    "income": (
-        ("total", ("current_total", "carry_over_total")),
-        (
-            "current_total",
-            (
-                "general_public_budget",
-                "government_fund",
-                "state_capital",
-                "fiscal_special_account",
-                "business_income",
-                "business_operating_income",
-                "superior_subsidy",
-                "subordinate_remittance",
-                "other_income",
-            ),
-        ),
-        (
-            "carry_over_total",
-            (
-                "carry_over_general_public_budget",
-                "carry_over_government_fund",
-                "carry_over_state_capital",
-                "carry_over_fiscal_special_account",
-                "carry_over_unit_funds",
-            ),
-        ),
-    ),
-    "general_budget_basic_expenditure": (("total", ("personnel", "public")),),
-    "economic_classification_summary": (
-        (
-            "total",
-            (
-                "general_public_budget",
-                "government_fund",
-                "state_capital",
-                "carry_over",
-                "fiscal_special_account",
-                "business_income",
-                "superior_subsidy",
-                "subordinate_remittance",
-                "business_operating_income",
-                "other_income",
-            ),
-        ),
-    ),
-    "three_public_expenses": (
-        ("total", ("overseas_travel", "vehicles_total", "official_reception")),
-        ("vehicles_total", ("vehicle_purchase", "vehicle_operation")),
-    ),
-    "operating_expenses": (
-        (
-            "total",
-            (
-                "general_public_budget_total",
-                "government_fund_total",
-                "state_capital",
-                "fiscal_special_account",
-                "unit_funds_total",
-                "carry_over_fiscal",
-                "carry_over_fiscal_special_account",
-                "carry_over_unit_funds",
-            ),
-        ),
-        (
-            "general_public_budget_total",
-            (
-                "fiscal_appropriation",
-                "administrative_fees",
-                "special_revenue",
-                "state_asset_income",
-                "other_general_public_budget",
-                "general_bonds",
-            ),
-        ),
-        ("government_fund_total", ("government_fund_budget", "special_bonds")),
-    ),
-    "project_expenditure": (
-        (
-            "total",
-            (
-                "general_public_budget",
-                "government_fund",
-                "state_capital",
-                "carry_over_general_public_budget",
-                "carry_over_government_fund",
-                "carry_over_state_capital",
-                "fiscal_special_account",
-                "unit_funds",
-            ),
-        ),
-    ),
-    "project_performance": (
-        ("total", ("government_budget", "fiscal_special_account", "unit_funds")),
-    ),
-    "fiscal_summary_expenditure": (
-        ("total", ("general_public_budget", "government_fund", "state_capital")),
-    ),
-}
+
+def _row_identities_by_resource() -> dict[str, tuple[Identity, ...]]:
+    """Each resource's row identities, as its table kind declares them (service.ingest.layouts):
+    a kind's identities hold in its main resource, the side of a two-sided table that has the
+    identity's total column."""
+    found: dict[str, tuple[Identity, ...]] = {}
+    for layout in LAYOUTS:
+        sides = [(layout.resources[0], layout.columns)] if layout.resources else []
+        if layout.right_columns:
+            sides.append((layout.resources[1], layout.right_columns))
+        for resource, columns in sides:
+            names = {column.name for column in columns}
+            own = tuple(i for i in layout.identities if i[0] in names)
+            found[resource] = found.get(resource, ()) + tuple(
+                i for i in own if i not in found.get(resource, ())
+            )
+    return {resource: identities for resource, identities in found.items() if identities}
+
+
+ROW_IDENTITIES = _row_identities_by_resource()
 CODE_FIELDS = ("functional_code", "economic_departmental_code")
 
 
@@ -221,7 +115,7 @@ def _expand(table: Table, parts: tuple[str, ...], depth: int = 0) -> list[str]:
 
 
 def _complete(table: Table, part: str, depth: int) -> list[str]:
-    for target, own in [*ROW_IDENTITIES.get(table.resource, ()), ("basic_total", _BASIC_PARTS)]:
+    for target, own in [*ROW_IDENTITIES.get(table.resource, ()), ("basic_total", BASIC_PARTS)]:
         if target != part:
             continue
         inner = [p if p in table.fields else _complete(table, p, depth + 1) for p in own]

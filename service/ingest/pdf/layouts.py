@@ -1,82 +1,11 @@
 """The Shanghai version of the template: its table titles, and how its header labels map to fields.
 
 Field names are the seed's wherever a column means the same thing, so packages from two
-provinces combine; the two tables whose columns differ get their own kinds (Layouts), known to
-the package writer by kind but never matched by the text reader (their title pattern is empty).
+provinces combine; the tables whose columns differ have their own kinds, declared with every
+other kind in service.ingest.layouts.
 """
 
 from __future__ import annotations
-
-import re
-
-from service.ingest.layouts import (
-    BASIC_COLUMNS,
-    EXPENDITURE_COLUMNS,
-    REGIONAL_FUNCTIONAL_COLUMNS,
-    THREE_PUBLIC_COLUMNS,
-    Layout,
-    amount,
-)
-
-_NEVER = re.compile(r"(?!)")
-
-INCOME_BY_FUNCTION = Layout(
-    "income_by_function",
-    "收入预算总表",
-    "Income budget by functional classification",
-    _NEVER,
-    "pdf",
-    (
-        amount("total", "合计", fund_source="all"),
-        amount("fiscal_appropriation", "财政拨款收入", fund_source="fiscal-appropriation"),
-        amount("business_income", "事业收入", fund_source="business-income"),
-        amount(
-            "business_operating_income", "事业单位经营收入", fund_source="business-operating-income"
-        ),
-        amount("other_income", "其他收入", fund_source="other-income"),
-    ),
-    resources=("income",),
-)
-THREE_PUBLIC_OPERATING = Layout(
-    "three_public_operating",
-    "“三公”经费和机关运行经费预算表",
-    "'Three public' expenses and institutional running costs",
-    _NEVER,
-    "pdf",
-    (
-        *THREE_PUBLIC_COLUMNS,
-        amount("operating_costs", "机关运行经费预算数", "机关运行经费", expenditure_type="public"),
-    ),
-    fund_source="general-public-budget",
-    resources=("three_public_expenses",),
-)
-FISCAL_APPROPRIATION_EXPENDITURE = Layout(
-    "fiscal_appropriation_expenditure",
-    "财政拨款支出表",
-    "Fiscal appropriation expenditure by function",
-    _NEVER,
-    "pdf",
-    tuple(EXPENDITURE_COLUMNS),
-    fund_source="fiscal-appropriation",
-    resources=("fiscal_appropriation_expenditure",),
-    extra_columns=REGIONAL_FUNCTIONAL_COLUMNS,
-)
-FISCAL_APPROPRIATION_BASIC = Layout(
-    "fiscal_appropriation_basic",
-    "财政拨款基本支出表",
-    "Fiscal appropriation basic expenditure by economic classification",
-    _NEVER,
-    "pdf",
-    tuple(BASIC_COLUMNS),
-    fund_source="fiscal-appropriation",
-    resources=("fiscal_appropriation_basic",),
-)
-PDF_LAYOUTS: tuple[Layout, ...] = (
-    INCOME_BY_FUNCTION,
-    THREE_PUBLIC_OPERATING,
-    FISCAL_APPROPRIATION_EXPENDITURE,
-    FISCAL_APPROPRIATION_BASIC,
-)
 
 # title (year, 部门/单位 and quotes removed) → (table kind, builder, resources)
 TITLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
