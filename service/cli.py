@@ -10,8 +10,8 @@ from service.pipeline import Outcome
 
 
 def _print_outcome(outcome: Outcome, verbose: bool) -> None:
-    if not outcome.ok:
-        print(f"FAILED {outcome.file}\n  {outcome.error}")
+    if outcome.error is not None:
+        print(f"FAILED {outcome.file}\n  {outcome.error} [{outcome.error.type}]")
         return
     counts = outcome.counts()
     print(

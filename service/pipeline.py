@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.audit import Check, run_audit, summary
-from service.errors import InputError, PackageClash, PackageError
+from service.errors import PackageClash, PackageError, Problem
 from service.ingest import read_document
 from service.ingest.model import Document, ReaderWarning
 from service.package.writer import write_package
@@ -14,18 +14,23 @@ from service.package.writer import write_package
 
 @dataclass
 class Outcome:
+    """What became of one document: its package, tables, rows and audit, or the error (as
+    data: type, message, where) that kept it from being written."""
+
     file: str
     package: Path | None = None
     tables: int = 0
     rows: int = 0
     checks: list[Check] = field(default_factory=list)
-    error: str | None = None
+    error: Problem | None = None
 
     @property
     def ok(self) -> bool:
+        """Whether the package was written (warnings and failing checks allowed)."""
         return self.error is None
 
     def counts(self) -> dict[str, int]:
+        """The audit's checks counted by status (pass, rounding, warn, fail)."""
         return summary(self.checks)
 
 
@@ -44,7 +49,8 @@ def _is_pdf(path: Path) -> bool:
 
 
 def ingest_file(path: Path, out_root: Path, *, validate: bool | str = True) -> Outcome:
-    """Never raises for a bad document: the error is in the outcome and nothing is written."""
+    """Read, audit and package one document. Never raises for a bad document: the error is
+    in the outcome, as data, and nothing is written."""
     outcome = Outcome(str(path))
     try:
         try:
@@ -58,10 +64,6 @@ def ingest_file(path: Path, out_root: Path, *, validate: bool | str = True) -> O
                 ReaderWarning("typed-reading-failed", f"tables kept as printed because {error}")
             )
             _ingest(document, outcome, out_root, validate)
-    except (InputError, PackageError) as error:
-        outcome.error = str(error)
-    except MemoryError:
-        outcome.error = f"{path}: the document needs more memory than there is to read it"
-    except Exception as error:  # a reader bug on one document must not stop the others
-        outcome.error = f"{path}: could not be read ({type(error).__name__}: {error})"
+    except Exception as error:  # one document's error, even a reader bug, stops no other
+        outcome.error = Problem.of(error, str(path))
     return outcome

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.errors import Problem
 from service.package.writer import slugify
 from service.pipeline import Outcome, ingest_file
 
@@ -107,7 +108,11 @@ def ingest_many(
         if path in clashes:
             results[index] = Outcome(
                 str(path),
-                error=f"{path}: same package name {package_slug(path)!r} as {clashes[path]}",
+                error=Problem(
+                    "package-clash",
+                    f"same package name {package_slug(path)!r} as {clashes[path]}",
+                    str(path),
+                ),
             )
         else:
             todo.append((index, path))

@@ -7,9 +7,10 @@ so the summary stays readable. Which validation ran is always said, never implie
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.corpus.combine import combine
@@ -23,6 +24,9 @@ FRICTIONLESS_UP_TO = 20  # documents; above this `auto` uses the fast schema che
 
 @dataclass
 class Summary:
+    """What an ingest run did, counted: documents by fate, failures by error type, and the
+    tables, rows, warnings and failing checks of the packages written."""
+
     documents: int = 0
     written: int = 0
     unchanged: int = 0
@@ -31,13 +35,15 @@ class Summary:
     rows: int = 0
     warnings: int = 0
     failing_checks: int = 0
+    failure_types: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: Result) -> None:
         self.documents += 1
         if isinstance(result, Skipped):
             self.unchanged += 1
-        elif not result.ok:
+        elif result.error is not None:
             self.failed += 1
+            self.failure_types[result.error.type] += 1
         else:
             self.written += 1
             self.tables += result.tables
@@ -118,6 +124,10 @@ def run_ingest(
         f"{summary.failed} failed"
     )
     print(summary.line())
+    if summary.failure_types:
+        print(
+            "failed: " + ", ".join(f"{n} {kind}" for kind, n in summary.failure_types.most_common())
+        )
     print(
         "validated with: "
         + (

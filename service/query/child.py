@@ -25,8 +25,9 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from service.errors import Refusal
 from service.formats import FORMATS, GRAPH_FORMS, sparql_default
-from service.query.safety import Refusal, check
+from service.query.safety import check
 
 STACK = 256 * 1024 * 1024  # the query thread's stack: rdflib's parser recurses deeply
 RECURSION = 100_000

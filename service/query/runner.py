@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from service.errors import Refusal
 from service.formats import GRAPH_FORMS, QUERY_FORMS
 from service.query.child import receive, send
-from service.query.safety import Refusal
 from service.query.slots import Slots, default_directory
 
 IDLE = 2  # query processes a runner keeps waiting

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from service.errors import Refusal
+
 FORMS = {
     "SelectQuery": "select",
     "AskQuery": "ask",
@@ -58,14 +60,6 @@ _TRIPWIRES = (
         "outbound requests",
     ),
 )
-
-
-@dataclass
-class Refusal(Exception):
-    status: int
-    kind: str
-    detail: str
-    retry_after: int | None = None  # seconds, for a 503 that is worth retrying
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from service.query.safety import Refusal
+from service.errors import Refusal
 
 POLL = 0.02  # seconds between looks for a free slot while queued
 

@@ -16,13 +16,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from service.errors import Refusal
 from service.query import cubes, facts_index
 from service.query.runner import every_form
-from service.query.safety import Refusal
 from service.web.api_index import index, index_failed, opened
 from service.web.api_openapi import document
 from service.web.api_paging import csv_text, links, paging, with_links
-from service.web.errors import ApiError
 from service.web.negotiation import plain_accept
 from service.web.site import site
 from service.web.sparql import runner
@@ -36,10 +35,7 @@ CACHED_PAGE_SIZE = 1000  # aggregates answered from the index are kept up to thi
 
 def select(query: str) -> list[dict[str, str]]:
     """Run a SELECT through the query runner (time limit, either backend) → plain rows."""
-    try:
-        answer = runner().run(query, every_form("json", "nt"), max_length=API_QUERY_LENGTH)
-    except Refusal as refusal:
-        raise ApiError(refusal.status, refusal.kind, refusal.detail) from None
+    answer = runner().run(query, every_form("json", "nt"), max_length=API_QUERY_LENGTH)
     data = json.loads(answer.body)
     return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
 
@@ -131,8 +127,8 @@ def _model(name: str, title: str | None, columns: set[str], rows: set[str]) -> d
     }
 
 
-def _unknown(name: str) -> ApiError:
-    return ApiError(404, "unknown-cube", f"no cube {name!r}; see /api/3/cubes")
+def _unknown(name: str) -> Refusal:
+    return Refusal(404, "unknown-cube", f"no cube {name!r}; see /api/3/cubes")
 
 
 @lru_cache(maxsize=64)
@@ -151,7 +147,7 @@ def cuts_for(cube: dict[str, Any]) -> dict[str, list[str]]:
     try:
         cuts = cubes.parse_cuts(request.args.get("cut"))
     except cubes.BadRequest as error:
-        raise ApiError(400, "bad-cut", str(error)) from None
+        raise Refusal(400, "bad-cut", str(error)) from None
     return {**{k: v for k, v in cube["default_cut"].items() if k not in cuts}, **cuts}
 
 
@@ -161,14 +157,14 @@ def output_format() -> str:
     wanted = request.args.get("format")
     if wanted is not None:
         if wanted not in ("json", "csv"):
-            raise ApiError(406, "not-acceptable", "format is json or csv")
+            raise Refusal(406, "not-acceptable", "format is json or csv")
         return wanted
     accept = plain_accept(request.accept_mimetypes)
     if not list(accept.values()):
         return "json"
     best = accept.best_match(["application/json", "text/csv"])
     if best is None:
-        raise ApiError(406, "not-acceptable", "the API answers application/json or text/csv")
+        raise Refusal(406, "not-acceptable", "the API answers application/json or text/csv")
     return "csv" if best == "text/csv" else "json"
 
 
@@ -230,7 +226,7 @@ def aggregate(name: str) -> Response:
         dims = cubes.drilldowns(request.args.get("drilldown"))
         order = cubes.parse_order(request.args.get("order"), {*dims, *cubes.AGGREGATES})
     except cubes.BadRequest as error:
-        raise ApiError(400, "bad-parameter", str(error)) from None
+        raise Refusal(400, "bad-parameter", str(error)) from None
     cuts = cuts_for(cube)
     groups = _groups(name, dims, cuts, order, size, (page - 1) * size)
     rows = groups.rows

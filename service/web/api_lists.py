@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
+from service.errors import Refusal
 from service.query import cubes, facts_index
 from service.web.api import (
     MAX_PAGE_SIZE,
@@ -25,7 +26,6 @@ from service.web.api import (
 )
 from service.web.api_index import index, opened
 from service.web.api_paging import Paging, links, paging, streamed_csv, with_links
-from service.web.errors import ApiError
 
 LABELLED = [name for name, d in cubes.DIMENSIONS.items() if d.labelled]
 FACT_FIELDS = [
@@ -118,7 +118,7 @@ def facts(name: str) -> Response:
     try:
         order = cubes.parse_order(request.args.get("order"), set(cubes.DIMENSIONS))
     except cubes.BadRequest as error:
-        raise ApiError(400, "bad-parameter", str(error)) from None
+        raise Refusal(400, "bad-parameter", str(error)) from None
     cuts = cuts_for(cube)
     total = _fact_count(name, cuts)
     found = links(paged, total)
@@ -149,13 +149,13 @@ def _member_rows(
 @bp.get("/cubes/<name>/members/<dimension>")
 def members(name: str, dimension: str) -> Response:
     if dimension not in cubes.DIMENSIONS:
-        raise ApiError(404, "unknown-dimension", f"no dimension {dimension!r}")
+        raise Refusal(404, "unknown-dimension", f"no dimension {dimension!r}")
     cube = cube_for(name)
     paged = paging(MAX_PAGE_SIZE)
     size = paged.size or MAX_PAGE_SIZE
     direction = request.args.get("order", "asc").rpartition(":")[2] or "asc"
     if direction not in ("asc", "desc"):
-        raise ApiError(400, "bad-parameter", "order is asc or desc")
+        raise Refusal(400, "bad-parameter", "order is asc or desc")
     cuts = {k: v for k, v in cuts_for(cube).items() if k != dimension}
     rows, total = _member_rows(name, dimension, cuts, direction, size, paged.offset)
     names = labels_for(dimension, [r.get(f"{dimension}_key") or "" for r in rows])

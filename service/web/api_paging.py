@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from flask import Response, request, stream_with_context
 
-from service.web.errors import ApiError, positive
+from service.errors import Refusal
+from service.web.errors import positive
 from service.web.site import site
 
 DEFAULT_PAGE_SIZE = 100
@@ -39,13 +40,13 @@ def paging(maximum: int, *, allow_all: bool = False) -> Paging:
     args = request.args
     if args.get("pagesize") == ALL:
         if not (allow_all and args.get("format") == "csv"):
-            raise ApiError(
+            raise Refusal(
                 400,
                 "bad-parameter",
                 f"pagesize=all is for format=csv exports; JSON pages hold up to {maximum} rows",
             )
         if args.get("page") not in (None, "1"):
-            raise ApiError(400, "bad-parameter", "pagesize=all is one page: page=1")
+            raise Refusal(400, "bad-parameter", "pagesize=all is one page: page=1")
         return Paging(1, None)
     return Paging(
         positive(args, "page", 1, 10**6),

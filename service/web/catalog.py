@@ -33,10 +33,11 @@ import pyoxigraph
 from flask import Blueprint, Flask, Response, current_app, request
 from pyoxigraph import Triple
 
+from service.errors import Refusal
 from service.vocab import VOCAB_DIR
 from service.web import catalog_pages, jsonld_compactor, negotiation
 from service.web.catalog_pages import DEFAULT_PAGE_SIZE, page_triples, render_page
-from service.web.errors import ApiError, positive
+from service.web.errors import positive
 from service.web.http import conditional
 from service.web.negotiation import negotiate
 from service.web.site import Site, site
@@ -302,7 +303,7 @@ def catalog(extension: str | None = None) -> Response:
     slugs = tuple(sorted(here.packages()))
     pages = max(1, -(-len(slugs) // size))
     if page > pages:
-        raise ApiError(404, "no-such-page", f"the catalog has {pages} page(s) of {size}")
+        raise Refusal(404, "no-such-page", f"the catalog has {pages} page(s) of {size}")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     rendered = _cached(here, app, chosen.name, page, size, slugs)
     if isinstance(rendered, bytes):

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 
 from service.corpus.combine import PREFIX
+from service.errors import Refusal
 from service.web import sheets
-from service.web.errors import ApiError
 from service.web.exports import send
 from service.web.http import conditional
 from service.web.site import site
@@ -108,7 +108,7 @@ def _rows_in(path: str, modified_ns: int) -> int:
 def _download(kind: str, form: str) -> Response:
     parts = kinds().get(kind)
     if not parts:
-        raise ApiError(404, "unknown-table-kind", f"no combined table of kind {kind!r}")
+        raise Refusal(404, "unknown-table-kind", f"no combined table of kind {kind!r}")
     fields = _fields(parts)
     resource = {"name": kind, "schema": {"fields": fields}}
     columns = sheets.resource_columns(resource)

@@ -16,8 +16,8 @@ from typing import Any
 from flask import Blueprint, Response, request, send_file, stream_with_context
 from werkzeug.security import safe_join
 
+from service.errors import Refusal
 from service.web import sheets
-from service.web.errors import ApiError
 from service.web.http import conditional, etag_for
 from service.web.site import site
 
@@ -28,16 +28,14 @@ def _package(slug: str) -> tuple[Path, dict[str, Any]]:
     here = site()
     descriptor = here.descriptor(slug)
     if descriptor is None:
-        raise ApiError(404, "unknown-dataset", f"no data package named {slug!r}")
+        raise Refusal(404, "unknown-dataset", f"no data package named {slug!r}")
     return here.packages_dir / slug, descriptor
 
 
 def _resource(descriptor: dict[str, Any], name: str) -> dict[str, Any]:
     resource = next((r for r in descriptor["resources"] if r["name"] == name), None)
     if resource is None or resource.get("format") != "csv":
-        raise ApiError(
-            404, "unknown-table", f"package {descriptor['name']!r} has no table {name!r}"
-        )
+        raise Refusal(404, "unknown-table", f"package {descriptor['name']!r} has no table {name!r}")
     return resource
 
 
@@ -68,7 +66,7 @@ def package_file(slug: str, path: str) -> Response:
     folder, descriptor = _package(slug)
     target = safe_join(str(folder), path)
     if target is None or not Path(target).is_file():
-        raise ApiError(404, "unknown-file", f"package {slug!r} has no file {path!r}")
+        raise Refusal(404, "unknown-file", f"package {slug!r} has no file {path!r}")
     resource = next((r for r in descriptor["resources"] if r.get("path") == path), None)
     if path == "datapackage.json":
         return _file_response(Path(target), "application/json", None)

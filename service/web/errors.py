@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from service.errors import Refusal
+
 PROBLEM = "application/problem+json"
 GUNICORN_KINDS = {  # the statuses gunicorn answers itself, before the app sees a request
     400: "bad-request",
@@ -22,15 +24,6 @@ GUNICORN_KINDS = {  # the statuses gunicorn answers itself, before the app sees 
 }
 
 
-class ApiError(HTTPException):
-    """An error a handler raises on purpose, with a short type slug and a message for people."""
-
-    def __init__(self, status: int, kind: str, detail: str):
-        super().__init__(description=detail)
-        self.code = status
-        self.kind = kind
-
-
 def positive(args: Any, name: str, default: int, maximum: int) -> int:
     """An integer query parameter from 1 to maximum (default when absent); anything else is
     a 400 that names the parameter and the range."""
@@ -38,21 +31,26 @@ def positive(args: Any, name: str, default: int, maximum: int) -> int:
     if raw is None:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ApiError(400, "bad-parameter", f"{name} must be an integer from 1 to {maximum}")
+        raise Refusal(400, "bad-parameter", f"{name} must be an integer from 1 to {maximum}")
     return int(raw)
 
 
 def problem(status: int, kind: str, title: str, detail: str) -> Response:
-    body = {
-        "type": f"https://w3id.org/budgetpub/errors/{kind}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-    }
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    """An RFC 9457 problem document, whoever asked."""
+    return refused(Refusal(status, kind, detail), title)
+
+
+def refused(refusal: Refusal, title: str | None = None) -> Response:
+    """A Refusal as its problem document (problem+json), with Retry-After when a 503 is
+    worth retrying."""
+    body = {**refusal.to_problem(request.path), "title": title or refusal.title}
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=refusal.status, mimetype=PROBLEM
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-store"
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
     return response
 
 
@@ -91,9 +89,19 @@ def answer(status: int, kind: str, title: str, detail: str) -> Response:
 
 
 def register(app: Flask) -> None:
+    """Every error in the one shape: Refusals raised on purpose, werkzeug's HTTP errors
+    (routing, methods, body size) and anything unexpected (a 500 that says nothing more)."""
+
+    @app.errorhandler(Refusal)
+    def refusal(error: Refusal) -> Response:
+        response = answer(error.status, error.kind, error.title, error.detail)
+        if error.retry_after:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
-        kind = getattr(error, "kind", None) or (error.name or "error").lower().replace(" ", "-")
+        kind = (error.name or "error").lower().replace(" ", "-")
         response = answer(error.code or 500, kind, error.name or "Error", error.description or "")
         if error.code == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)

@@ -153,16 +153,16 @@ def datasets_xlsx() -> Response:
 
 def _aggregate(name: str, form: str) -> Response:
     """An aggregate of the API (its drilldown, cut and order) with every cell, not a page."""
+    from service.errors import Refusal
     from service.query import cubes
     from service.web import api
-    from service.web.errors import ApiError
 
     cube = api.cube_for(name)
     try:
         dims = cubes.drilldowns(request.args.get("drilldown"))
         order = cubes.parse_order(request.args.get("order"), {*dims, *cubes.AGGREGATES})
     except cubes.BadRequest as error:
-        raise ApiError(400, "bad-parameter", str(error)) from None
+        raise Refusal(400, "bad-parameter", str(error)) from None
     cuts = api.cuts_for(cube)
     columns: list[sheets.SheetColumn] = []
     for dim in dims:

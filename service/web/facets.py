@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from service.web.errors import ApiError
+from service.errors import Refusal
 
 T = TypeVar("T")
 MAX_VALUE_LENGTH = 200
@@ -47,7 +47,7 @@ def selections(args: Mapping[str, str], dimensions: Sequence[Dimension]) -> dict
     for dimension in dimensions:
         value = args.get(dimension.param, "")
         if len(value) > MAX_VALUE_LENGTH or any(ord(ch) < 32 for ch in value):
-            raise ApiError(400, "bad-parameter", f"{dimension.param} is not a valid value")
+            raise Refusal(400, "bad-parameter", f"{dimension.param} is not a valid value")
         if value:
             chosen[dimension.param] = value
     return chosen

@@ -9,8 +9,8 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
+from service.errors import Refusal
 from service.vocab import VOCAB_DIR
-from service.web.errors import ApiError
 
 
 @cache
@@ -46,7 +46,7 @@ def pyld_compacted(triples: list[Triple], base: str) -> bytes:
 
 def _no_fetch(url: str, options: dict | None = None) -> dict:
     """The service never fetches anything: only its own context resolves."""
-    raise ApiError(500, "remote-context", f"refusing to fetch {url}")
+    raise Refusal(500, "remote-context", f"refusing to fetch {url}")
 
 
 class Unsupported(Exception):

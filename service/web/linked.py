@@ -13,10 +13,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, redirect, request, url_for
 from pyoxigraph import Triple
 
+from service.errors import Refusal
 from service.formats import FORMATS, Format
 from service.vocab import CODE
 from service.web import describe as describing
-from service.web.errors import ApiError
 from service.web.http import conditional
 from service.web.negotiation import negotiate, render, split_extension
 from service.web.site import site
@@ -76,14 +76,14 @@ def respond(iri: str, chosen: Format) -> Response:
     if chosen.name == "html":
         triples = triples_for(iri)
         if not triples:
-            raise ApiError(404, "unknown-iri", f"nothing is known about <{iri}>")
+            raise Refusal(404, "unknown-iri", f"nothing is known about <{iri}>")
         view = next((v for matches, v in HTML_VIEWS if matches(iri)), None)
         body = view(iri, triples) if view else generic_page(iri, triples)
         response = Response(body, mimetype="text/html")
     else:
         body, found = _rendered(version, iri, chosen.name, here.base_url)
         if not found:
-            raise ApiError(404, "unknown-iri", f"nothing is known about <{iri}>")
+            raise Refusal(404, "unknown-iri", f"nothing is known about <{iri}>")
         response = Response(body, mimetype=chosen.media_type)
     response.headers["Link"] = f'<{iri}>; rel="canonical"'
     return conditional(

@@ -10,9 +10,9 @@ from typing import Any
 from pyoxigraph import Triple, serialize
 from werkzeug.datastructures import MIMEAccept
 
+from service.errors import Refusal
 from service.formats import FORMATS, LINKED_FORMATS, Format, media_types
 from service.rdf.terms import PREFIXES
-from service.web.errors import ApiError
 from service.web.jsonld_compactor import render_jsonld
 
 LINKED = tuple(f.name for f in FORMATS.values() if f in LINKED_FORMATS)  # registry order
@@ -41,7 +41,7 @@ def negotiate(extension: str | None, accept: Any, allowed: Iterable[str] | None 
     names = list(allowed or LINKED)
     if extension:
         if extension not in names:
-            raise ApiError(
+            raise Refusal(
                 404,
                 "unknown-format",
                 f"no .{extension} rendering here; try " + ", ".join(f".{n}" for n in names),
@@ -52,7 +52,7 @@ def negotiate(extension: str | None, accept: Any, allowed: Iterable[str] | None 
         return FORMATS[names[0]]
     best = plain_accept(accept).best_match(list(by_type))
     if best is None:
-        raise ApiError(
+        raise Refusal(
             406,
             "not-acceptable",
             "none of "

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
+from service.errors import Refusal
 from service.web import (  # noqa: F401  (each registers its HTML view)
     pages_concept,
     pages_dataset,
@@ -20,7 +21,7 @@ from service.web import (  # noqa: F401  (each registers its HTML view)
     pages_table,
     pages_vocab,
 )
-from service.web.errors import ApiError, positive
+from service.web.errors import positive
 from service.web.facets import Dimension, apply, selections
 from service.web.pages_audit import STATUS_LABELS
 from service.web.pages_common import local_url, short, term
@@ -120,7 +121,7 @@ def home_page(args: Any) -> str:
     chosen = view["packages"]
     pages = max(1, -(-len(chosen) // HOME_PAGE_SIZE))
     if number > pages:
-        raise ApiError(404, "no-such-page", f"the list has {pages} page(s) of {HOME_PAGE_SIZE}")
+        raise Refusal(404, "no-such-page", f"the list has {pages} page(s) of {HOME_PAGE_SIZE}")
     start = (number - 1) * HOME_PAGE_SIZE
     filters = view["kept"]
 

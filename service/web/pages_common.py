@@ -18,10 +18,10 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from service.errors import Refusal
 from service.rdf.terms import PREFIXES
 from service.vocab import CODE
 from service.web.describe import ONTOLOGY
-from service.web.errors import ApiError
 from service.web.site import site
 
 PRINTED_COLUMN = re.compile(r"c\d+")  # a column of a table kept as printed: c01, c02…
@@ -254,7 +254,7 @@ def read_table(slug: str, resource: dict[str, Any]) -> Table:
 def package(slug: str) -> dict[str, Any]:
     descriptor = site().descriptor(slug)
     if descriptor is None:
-        raise ApiError(404, "unknown-dataset", f"no data package named {slug!r}")
+        raise Refusal(404, "unknown-dataset", f"no data package named {slug!r}")
     return descriptor
 
 

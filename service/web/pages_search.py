@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from service.errors import Refusal
 from service.query import search_index
 from service.web import sheets
-from service.web.errors import ApiError, positive
+from service.web.errors import positive
 from service.web.exports import send, with_filter
 from service.web.facets import Facet, link
 from service.web.http import conditional
@@ -52,7 +53,7 @@ def index() -> sqlite3.Connection | None:
 def query_of(args: Any) -> str:
     query = " ".join(args.get("q", "").split())
     if len(query) > MAX_QUERY or any(ord(ch) < 32 for ch in query):
-        raise ApiError(400, "bad-parameter", f"q must be at most {MAX_QUERY} characters of text")
+        raise Refusal(400, "bad-parameter", f"q must be at most {MAX_QUERY} characters of text")
     return query
 
 
@@ -136,13 +137,11 @@ def search() -> Response:
     number = positive(request.args, "page", 1, 1_000_000) if request.args.get("page") else 1
     db = index()
     if db is None:
-        raise ApiError(
-            503, "no-search-index", "this build has no search index: run budgetpub build"
-        )
+        raise Refusal(503, "no-search-index", "this build has no search index: run budgetpub build")
     total = search_index.count(db, query, chosen) if query or chosen else 0
     pages = max(1, -(-total // PAGE_SIZE))
     if number > pages:
-        raise ApiError(404, "no-such-page", f"the search has {pages} page(s) of {PAGE_SIZE}")
+        raise Refusal(404, "no-such-page", f"the search has {pages} page(s) of {PAGE_SIZE}")
     found = (
         [
             shown_row(r)
@@ -204,11 +203,9 @@ def _export(form: str) -> Response:
     chosen = chosen_of(request.args)
     db = index()
     if db is None:
-        raise ApiError(
-            503, "no-search-index", "this build has no search index: run budgetpub build"
-        )
+        raise Refusal(503, "no-search-index", "this build has no search index: run budgetpub build")
     if not query and not chosen:
-        raise ApiError(400, "missing-query", "give q= (words to search for) or a facet")
+        raise Refusal(400, "missing-query", "give q= (words to search for) or a facet")
 
     def records() -> Any:
         for r in search_index.rows(db, query, chosen):

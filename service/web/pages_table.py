@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlencode
 from flask import Blueprint, Response, render_template, request
 from pyoxigraph import Triple
 
-from service.web.errors import ApiError
+from service.errors import Refusal
 from service.web.facets import Dimension, apply, link, selections
 from service.web.http import conditional
 from service.web.linked import html_view
@@ -73,9 +73,9 @@ def sort_choice(table: Table, args: Any) -> tuple[str | None, str]:
     field = args.get("sort") or None
     order = args.get("order") or "asc"
     if field is not None and field not in {c.name for c in table.columns}:
-        raise ApiError(400, "bad-parameter", f"sort must name a column of {table.name!r}")
+        raise Refusal(400, "bad-parameter", f"sort must name a column of {table.name!r}")
     if order not in ORDERS:
-        raise ApiError(400, "bad-parameter", "order must be asc or desc")
+        raise Refusal(400, "bad-parameter", "order must be asc or desc")
     return field, order
 
 
@@ -156,7 +156,7 @@ def view(slug: str, name: str, args: Any) -> dict[str, Any]:
     descriptor = package(slug)
     resource = resource_named(descriptor, name)
     if resource is None:
-        raise ApiError(404, "unknown-table", f"package {slug!r} has no table {name!r}")
+        raise Refusal(404, "unknown-table", f"package {slug!r} has no table {name!r}")
     table = read_table(slug, resource)
     field, order = sort_choice(table, args)
     dimensions = row_dimensions(table, slug, descriptor)

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
+from service.errors import Refusal
 from service.formats import GRAPH_FORMS, QUERY_FORMS, for_form, media_types, named
 from service.query.runner import Answer, Formats, QueryRunner, runner_for
-from service.query.safety import Refusal
-from service.web.errors import problem, wants_html
+from service.web.errors import refused, wants_html
 from service.web.site import site
 
 bp = Blueprint("sparql", __name__)
@@ -198,15 +198,6 @@ def sparql() -> Response:
         response.headers["Warning"] = f'199 - "results truncated at {answer.rows} rows"'
     response.headers["Budgetpub-Store"] = site().version()
     response.vary.add("Accept")
-    return response
-
-
-def refused(refusal: Refusal) -> Response:
-    response = problem(
-        refusal.status, refusal.kind, refusal.kind.replace("-", " ").title(), refusal.detail
-    )
-    if refusal.retry_after:
-        response.headers["Retry-After"] = str(refusal.retry_after)
     return response
 
 
