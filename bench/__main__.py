@@ -108,6 +108,12 @@ def _corpus() -> None:
     bench_corpus()  # 1,000 documents; writes BENCHMARKS.md
 
 
+def _virtuoso() -> None:
+    from bench.virtuoso import bench_virtuoso
+
+    bench_virtuoso()  # the corpus again, served embedded and from a private Virtuoso
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "ingest": bench_ingest,
     "query": _query,
@@ -117,6 +123,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "pdf": bench_pdf,
     "fuzz": _fuzz,
     "corpus": _corpus,
+    "virtuoso": _virtuoso,
 }
 
 

@@ -1,0 +1,119 @@
+"""/sparql GROUP BY latency with Virtuoso as the shared store beside the embedded store, on
+the corpus of bench/corpus.py (BUDGETPUB_BENCH_DOCUMENTS synthetic documents, 1,000 by
+default): ingest, build, bulk-load the build into a private Virtuoso (service/virtuoso.py),
+then `budgetpub serve` twice on the same build, embedded and with BUDGETPUB_STORE_URL on
+Virtuoso, and the same queries over HTTP, sequentially. Prints rows for BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.__main__ import ROOT
+from bench.corpus import DOCUMENTS, Results, build, built_line, get, ingest, last_line, percentiles
+from bench.corpus import QUERY as THREE_PUBLIC
+from bench.query import QUERY as BY_CLASS
+from service.net import free_port, stop, wait_until_answers
+
+# every observation of the store, grouped: the query the issue's figures were for
+EVERY_OBSERVATION = """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+SELECT ?kind (SUM(?amount) AS ?total) (COUNT(?obs) AS ?n) WHERE {
+  ?obs qb:dataSet ?table ; bp:amount ?amount . ?table bp:tableKind ?kind .
+} GROUP BY ?kind ORDER BY ?kind"""
+QUERIES = {
+    "every observation by table kind": EVERY_OBSERVATION,
+    "expenditure by functional class (bench/query.py)": BY_CLASS,
+    "三公 by year (bench/corpus.py)": THREE_PUBLIC,
+}
+REPEAT = int(os.environ.get("BUDGETPUB_BENCH_REPEAT", "30"))
+BUFFERS = int(os.environ.get("BUDGETPUB_BENCH_VIRTUOSO_BUFFERS", "340000"))  # ~2.7 GB
+TIMEOUT = "120"  # seconds a query may take: the embedded store's GROUP BY must finish
+
+
+def serve(var: Path, packages: Path, base: str, store_url: str | None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
+    env |= {"BUDGETPUB_BASE_URL": base, "BUDGETPUB_SPARQL_TIMEOUT": TIMEOUT}
+    if store_url:
+        env["BUDGETPUB_STORE_URL"] = store_url
+    port = urllib.parse.urlsplit(base).port
+    command = ["serve", "--port", str(port), "--workers", "2"]
+    command += ["--data", str(var), "--packages", str(packages)]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", *command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until_answers(f"{base}healthz", 180, server)
+    return server
+
+
+def measure(base: str, label: str, results: Results, answers: dict[str, bytes]) -> None:
+    """Each query: warm-up twice (both workers), then REPEAT timed GETs."""
+    for name, query in QUERIES.items():
+        url = f"{base}sparql?" + urllib.parse.urlencode({"query": query, "format": "csv"})
+        with urllib.request.urlopen(url, timeout=300) as response:
+            body = response.read()
+        answers.setdefault(name, body)
+        same = "same answer as embedded" if answers[name] == body else "ANSWER DIFFERS"
+        get(url)
+        times = [get(url) for _ in range(REPEAT)]
+        results.append(f"| /sparql GROUP BY, {name}, {label} | {percentiles(times)} | {same} |")
+
+
+def bench_virtuoso() -> None:
+    from service import virtuoso
+    from service.synthetic import generate_corpus
+
+    if not virtuoso.available():
+        print("virtuoso: not installed (apt-get install virtuoso-opensource); skipped")
+        return
+    results = Results()
+    base = f"http://127.0.0.1:{free_port()}/"
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BUDGETPUB_BENCH_DIR")) as folder:
+        root = Path(folder)
+        generate_corpus(DOCUMENTS, root / "docs", error_share=0.05, seed=2024, years=(2023, 2024))
+        seconds, out = ingest(root)
+        print(f"ingest {seconds:.1f} s: {last_line(out, 'summary:')}", flush=True)
+        seconds, out = build(root / "packages", root / "var", base)
+        built = built_line(out)
+        results.append(f"| build, {DOCUMENTS} documents | {seconds:.1f} s | {built} |")
+        dumps = sorted((root / "var" / "rdf").glob("*.nt"))
+        instance = virtuoso.start(root / "virtuoso", buffers=BUFFERS)
+        try:
+            started = time.perf_counter()
+            instance.load(dumps, loaders=2)
+            took = time.perf_counter() - started
+            triples = len(virtuoso_store(instance))
+            results.append(
+                f"| Virtuoso bulk load ({len(dumps)} dumps, 2 rdf_loader_run, "
+                f"NumberOfBuffers {BUFFERS}) | {took:.1f} s | {triples:,} triples in the graph |"
+            )
+            answers: dict[str, bytes] = {}
+            for label, store_url in (
+                ("embedded store", None),
+                ("Virtuoso", instance.store_url()),
+            ):
+                server = serve(root / "var", root / "packages", base, store_url)
+                try:
+                    measure(base, f"{DOCUMENTS} documents, {label}", results, answers)
+                finally:
+                    stop(server, 30)
+        finally:
+            instance.stop()
+    print("\n".join(results))
+
+
+def virtuoso_store(instance: Any) -> Any:
+    from service.query.backend import RemoteStore
+
+    return RemoteStore(instance.store_url(), timeout=600)
