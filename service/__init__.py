@@ -1,6 +1,9 @@
 """budgetpub: government budget disclosures as open data.
 
-`create_app` is the Flask application factory (gunicorn runs `service:create_app()`).
+`create_app` is the Flask application factory (gunicorn runs `service:create_app()`): it
+reads the configuration once (environment variables, then `test_config`) and wires every
+surface explicitly: error handlers, the site, the SPARQL endpoint, the blueprints, the HTML
+page of each kind of resource and the paths each surface adds to /openapi.json.
 """
 
 from __future__ import annotations
@@ -14,63 +17,87 @@ from flask import Flask
 __version__ = "0.1.0"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def configuration() -> dict[str, Any]:
+    """The service's settings from the environment (BUDGETPUB_*), with their defaults."""
     from service.rdf.terms import base_url
+
+    env = os.environ.get
+    return {
+        "DATA_DIR": env("BUDGETPUB_DATA", "var"),
+        "PACKAGES_DIR": env("BUDGETPUB_PACKAGES", "datapackages"),
+        "BASE_URL": base_url(),
+        "STORE_URL": env("BUDGETPUB_STORE_URL") or None,
+        "SPARQL_TIMEOUT": float(env("BUDGETPUB_SPARQL_TIMEOUT", "10")),
+        "SPARQL_MAX_ROWS": int(env("BUDGETPUB_SPARQL_MAX_ROWS", "10000")),
+        "SPARQL_MAX_LENGTH": int(env("BUDGETPUB_SPARQL_MAX_LENGTH", "20000")),
+        "SPARQL_MAX_MEMORY": int(env("BUDGETPUB_SPARQL_MAX_MEMORY", "2048")),
+        "SPARQL_SLOTS": int(env("BUDGETPUB_SPARQL_SLOTS", str(os.cpu_count() or 2))),
+        "SPARQL_QUEUE": int(env("BUDGETPUB_SPARQL_QUEUE", "32")),
+        "SPARQL_SLOTS_DIR": env("BUDGETPUB_SPARQL_SLOTS_DIR") or None,
+        "CATALOG_CACHE": env("BUDGETPUB_CATALOG_CACHE") or None,
+        "CATALOG_WARM": None,  # None: on unless BUDGETPUB_CATALOG_WARM=0 or TESTING
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies: a 20,000-character query < 80 KB
+        "JSON_AS_ASCII": False,
+    }
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The WSGI application: `test_config` overrides the environment's settings."""
     from service.web import (
         api,
+        api_lists,
+        api_openapi,
         catalog,
+        corpus_downloads,
         downloads,
         errors,
         exports,
         http,
         linked,
         meta,
+        openapi,
+        pages,
+        pages_search,
+        pages_table,
         site,
         sparql,
     )
 
     app = Flask(__name__)
-    app.config.from_mapping(
-        DATA_DIR=os.environ.get("BUDGETPUB_DATA", "var"),
-        PACKAGES_DIR=os.environ.get("BUDGETPUB_PACKAGES", "datapackages"),
-        BASE_URL=base_url(),
-        STORE_URL=os.environ.get("BUDGETPUB_STORE_URL") or None,
-        SPARQL_TIMEOUT=float(os.environ.get("BUDGETPUB_SPARQL_TIMEOUT", "10")),
-        SPARQL_MAX_ROWS=int(os.environ.get("BUDGETPUB_SPARQL_MAX_ROWS", "10000")),
-        SPARQL_MAX_LENGTH=int(os.environ.get("BUDGETPUB_SPARQL_MAX_LENGTH", "20000")),
-        SPARQL_MAX_MEMORY=int(os.environ.get("BUDGETPUB_SPARQL_MAX_MEMORY", "2048")),
-        SPARQL_SLOTS=int(os.environ.get("BUDGETPUB_SPARQL_SLOTS", str(os.cpu_count() or 2))),
-        SPARQL_QUEUE=int(os.environ.get("BUDGETPUB_SPARQL_QUEUE", "32")),
-        SPARQL_SLOTS_DIR=os.environ.get("BUDGETPUB_SPARQL_SLOTS_DIR") or None,
-        MAX_CONTENT_LENGTH=1024 * 1024,  # request bodies: a 20,000-character query is < 80 KB
-        JSON_AS_ASCII=False,
-    )
+    app.config.from_mapping(configuration())
     if test_config:
         app.config.update(test_config)
+    if app.config["CATALOG_WARM"] is None:
+        warm = os.environ.get("BUDGETPUB_CATALOG_WARM", "1") != "0"
+        app.config["CATALOG_WARM"] = warm and not app.testing
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     errors.register(app)
     if "gunicorn" in sys.modules:  # served by gunicorn: its own errors in the one shape too
         errors.answer_gunicorn_errors_as_problems()
     http.init_app(app)
     site.init_app(app)
-    from service.web import (
-        corpus_downloads,
-        pages,  # noqa: F401  (registers the HTML views)
-        pages_search,
-        pages_table,
-    )
-
     sparql.init_app(app)
     for blueprint in (
         meta.bp,
         api.bp,
+        api_lists.bp,
         catalog.bp,
         downloads.bp,
         pages_table.bp,
         pages_search.bp,
         corpus_downloads.bp,
         exports.bp,
-        linked.bp,
     ):
         app.register_blueprint(blueprint)
+    linked.init_app(app, pages.html_views())  # last: its /<path:path> takes what is left
+    openapi.init_app(
+        app,
+        paths={
+            **api_openapi.api_paths(api.MAX_PAGE_SIZE),
+            **exports.openapi_paths(),
+            **pages_search.openapi_paths(),
+            **corpus_downloads.openapi_paths(),
+        },
+        schemas=api_openapi.schemas(),
+    )
     return app

@@ -137,8 +137,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from service.web.worker import REQUEST_LINE
 
-    os.environ["BUDGETPUB_DATA"] = str(data)
-    os.environ["BUDGETPUB_PACKAGES"] = str(args.packages)
+    # the folders reach the factory as its configuration, not through our environment
+    config = {"DATA_DIR": str(data), "PACKAGES_DIR": str(args.packages)}
     command = [
         sys.executable,
         "-m",
@@ -159,7 +159,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "-",
         "--timeout",
         str(args.timeout),
-        "service:create_app()",
+        f"service:create_app({config!r})",
     ]
     if args.store_process:  # one store process for every worker (service/store_process.py)
         from service.store_process import run_beside

@@ -20,7 +20,6 @@ from service.errors import Refusal
 from service.query import cubes, facts_index
 from service.query.runner import every_form
 from service.web.api_index import index, index_failed, opened
-from service.web.api_openapi import document
 from service.web.api_paging import csv_text, links, paging, with_links
 from service.web.negotiation import plain_accept
 from service.web.site import site
@@ -261,8 +260,3 @@ def aggregate(name: str) -> Response:
         [*fields, "amount.sum", "_count"],
     )
     return with_links(response, found, groups.cells)
-
-
-document(MAX_PAGE_SIZE)
-
-from service.web import api_lists  # noqa: E402, F401  (the facts and members routes, on bp)

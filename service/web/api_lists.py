@@ -7,16 +7,16 @@ in the same order, labels included."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from service.errors import Refusal
 from service.query import cubes, facts_index
 from service.web.api import (
     MAX_PAGE_SIZE,
-    bp,
     cube_for,
     cuts_for,
     labels_for,
@@ -24,9 +24,11 @@ from service.web.api import (
     respond,
     select,
 )
-from service.web.api_index import index, opened
+from service.web.api_index import index, index_failed, opened
 from service.web.api_paging import Paging, links, paging, streamed_csv, with_links
 
+bp = Blueprint("api_lists", __name__, url_prefix="/api/3")
+bp.register_error_handler(sqlite3.DatabaseError, index_failed)
 LABELLED = [name for name, d in cubes.DIMENSIONS.items() if d.labelled]
 FACT_FIELDS = [
     "id",

@@ -10,8 +10,6 @@ from service.formats import FORMATS
 from service.query import cubes
 from service.web.openapi import (
     CSV,
-    EXTRA_PATHS,
-    EXTRA_SCHEMAS,
     PAGE,
     PROBLEM,
     integer,
@@ -153,7 +151,8 @@ def _json_or_csv(schema: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}, **CSV}
 
 
-def document(max_page_size: int) -> None:
+def api_paths(max_page_size: int) -> dict[str, Any]:
+    """The aggregate API's and /sparql's paths (create_app adds them to /openapi.json)."""
     cube = path_parameter("name", "Cube: a table kind across datasets, e.g. expenditure")
     drilldown = query_parameter("drilldown", "Dimensions to group by, separated by |")
     cut = query_parameter("cut", "Filters dimension:value (values separated by ;), joined by |")
@@ -173,53 +172,50 @@ def document(max_page_size: int) -> None:
     }
     errors = (400, 404, 406, 503)
     dimension = path_parameter("dimension", "A dimension", enum=list(cubes.DIMENSIONS))
-    EXTRA_SCHEMAS.update(schemas())
-    EXTRA_PATHS.update(
-        {
-            "/api/3/cubes": operation(
-                "List the cubes",
-                {"application/json": {"schema": {"$ref": "#/components/schemas/Cubes"}}},
-                errors=(503,),
-            ),
-            "/api/3/cubes/{name}/model": operation(
-                "A cube's dimensions, measures and default cut",
-                {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}},
-                [cube],
-                (404, 503),
-            ),
-            "/api/3/cubes/{name}/aggregate": operation(
-                "Sum and count, drilled down and cut; paged with links",
-                _json_or_csv("Aggregate"),
-                [cube, drilldown, cut, order, PAGE, size, output],
-                errors,
-                PAGE_HEADERS,
-            ),
-            "/api/3/cubes/{name}/members/{dimension}": operation(
-                "The values of a dimension with their labels and counts; paged with a total",
-                _json_or_csv("Members"),
-                [
-                    cube,
-                    dimension,
-                    cut,
-                    query_parameter("order", "asc or desc", enum=["asc", "desc"]),
-                    PAGE,
-                    size,
-                    output,
-                ],
-                errors,
-                PAGE_HEADERS,
-            ),
-            "/api/3/cubes/{name}/facts": operation(
-                "Individual facts with labels; paged with a total and links, or every fact "
-                "as streamed CSV (format=csv&pagesize=all)",
-                _json_or_csv("Facts"),
-                [cube, cut, order, PAGE, size_or_all, output],
-                errors,
-                PAGE_HEADERS,
-            ),
-            "/sparql": _sparql(),
-        }
-    )
+    return {
+        "/api/3/cubes": operation(
+            "List the cubes",
+            {"application/json": {"schema": {"$ref": "#/components/schemas/Cubes"}}},
+            errors=(503,),
+        ),
+        "/api/3/cubes/{name}/model": operation(
+            "A cube's dimensions, measures and default cut",
+            {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}},
+            [cube],
+            (404, 503),
+        ),
+        "/api/3/cubes/{name}/aggregate": operation(
+            "Sum and count, drilled down and cut; paged with links",
+            _json_or_csv("Aggregate"),
+            [cube, drilldown, cut, order, PAGE, size, output],
+            errors,
+            PAGE_HEADERS,
+        ),
+        "/api/3/cubes/{name}/members/{dimension}": operation(
+            "The values of a dimension with their labels and counts; paged with a total",
+            _json_or_csv("Members"),
+            [
+                cube,
+                dimension,
+                cut,
+                query_parameter("order", "asc or desc", enum=["asc", "desc"]),
+                PAGE,
+                size,
+                output,
+            ],
+            errors,
+            PAGE_HEADERS,
+        ),
+        "/api/3/cubes/{name}/facts": operation(
+            "Individual facts with labels; paged with a total and links, or every fact "
+            "as streamed CSV (format=csv&pagesize=all)",
+            _json_or_csv("Facts"),
+            [cube, cut, order, PAGE, size_or_all, output],
+            errors,
+            PAGE_HEADERS,
+        ),
+        "/sparql": _sparql(),
+    }
 
 
 def _sparql() -> dict[str, Any]:

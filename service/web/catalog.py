@@ -74,7 +74,7 @@ def _page_name(base: str, slugs: tuple[str, ...], extension: str, page: int, siz
 
 
 def _cache_root(app: Flask) -> Path:
-    configured = app.config.get("CATALOG_CACHE") or os.environ.get("BUDGETPUB_CATALOG_CACHE")
+    configured = app.config.get("CATALOG_CACHE")
     return Path(configured) if configured else Path(app.config["DATA_DIR"]) / "cache" / "catalog"
 
 
@@ -138,7 +138,7 @@ def _cached(
     try:
         with _locked(path):
             if not path.is_file():
-                _write(path, _render(here, app, extension, page, size, slugs))
+                _write(path, render_listing(here, app, extension, page, size, slugs))
         return path
     except OSError as error:
         log.warning("catalog page kept in memory: cannot write %s (%s)", path, error)
@@ -150,10 +150,10 @@ def _in_memory(
     version: str, base: str, extension: str, page: int, size: int, slugs: tuple[str, ...]
 ) -> bytes:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return _render(site(), app, extension, page, size, slugs)
+    return render_listing(site(), app, extension, page, size, slugs)
 
 
-def _render(
+def render_listing(
     here: Site, app: Flask, extension: str, page: int, size: int, slugs: tuple[str, ...]
 ) -> bytes:
     """A page rendered in a child process (config CATALOG_CHILD; on unless testing): at 1,000
@@ -164,7 +164,7 @@ def _render(
     wanted = app.config.get("CATALOG_CHILD")
     if wanted if wanted is not None else not app.testing:
         config = json.dumps(_child_config(app))
-        command = [sys.executable, "-m", "service.web.catalog", config]
+        command = [sys.executable, "-m", "service.web.catalog_child", config]
         command += [extension, str(page), str(size), version]
         try:
             run = subprocess.run(command, capture_output=True, check=False)
@@ -241,7 +241,7 @@ def _warm_quietly(app: Flask, version: str) -> None:
     leaves ~65 MiB in a worker's heap at 1,000 packages, which a child gives back on exit."""
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "service.web.catalog", json.dumps(_child_config(app))],
+            [sys.executable, "-m", "service.web.catalog_child", json.dumps(_child_config(app))],
             capture_output=True,
             text=True,
             check=False,
@@ -257,13 +257,9 @@ def _warm_quietly(app: Flask, version: str) -> None:
 @bp.before_app_request
 def _start_warming() -> None:
     """On a worker's first request, and on the first after each new build, render the
-    catalog's pages in a background thread (BUDGETPUB_CATALOG_WARM=0 or CATALOG_WARM=False
-    turns it off; off by default under TESTING)."""
+    catalog's pages in a background thread (config CATALOG_WARM, which create_app sets)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    wanted = app.config.get("CATALOG_WARM")
-    if wanted is None:
-        wanted = os.environ.get("BUDGETPUB_CATALOG_WARM", "1") != "0" and not app.testing
-    if not wanted:
+    if not app.config.get("CATALOG_WARM"):
         return
     try:
         here = site()
@@ -325,28 +321,3 @@ def catalog(extension: str | None = None) -> Response:
         response = Response(gzip.decompress(zipped), mimetype=chosen.media_type)
         tag += " identity"
     return conditional(response, tag_source=tag, modified=here.modified(), vary_accept=True)
-
-
-def _child(arguments: list[str]) -> int:
-    """CONFIG: warm every page, print how many; CONFIG EXT PAGE SIZE BUILD: one page's body
-    on stdout, or exit 3 when the current build is not BUILD."""
-    from service import create_app
-
-    app = create_app({**json.loads(arguments[0]), "CATALOG_WARM": False, "CATALOG_CHILD": False})
-    if len(arguments) == 1:
-        print(warm(app))
-        return 0
-    extension, page, size, version = arguments[1:5]
-    with app.app_context():
-        here = site()
-        here.store()
-        if here.version() != version:
-            return CHILD_OTHER_BUILD
-        slugs = tuple(sorted(here.packages()))
-        body = _render(here, app, extension, int(page), int(size), slugs)
-    sys.stdout.buffer.write(body)
-    return 0
-
-
-if __name__ == "__main__":  # the children _warm_quietly and _render start
-    sys.exit(_child(sys.argv[1:]))

@@ -147,16 +147,21 @@ def kind_xlsx(name: str) -> Response:
     return _download(name, "xlsx")
 
 
-def _document() -> None:
-    from service.web.openapi import EXTRA_PATHS, PROBLEM, _get, _path
+def openapi_paths() -> dict[str, Any]:
+    """The downloads' paths for /openapi.json (create_app adds them)."""
+    from service.web.openapi import PROBLEM, export_operation, path_parameter
+
+    paths: dict[str, Any] = {}
 
     for suffix, media in (("csv", "text/csv"), ("excel.csv", "text/csv"), ("xlsx", sheets.XLSX)):
-        EXTRA_PATHS[f"/downloads/{{name}}.{suffix}"] = _get(
+        paths[f"/downloads/{{name}}.{suffix}"] = export_operation(
             f"One table kind, every department and every year, as {suffix}",
             {media: {"schema": {"type": "string"}}},
-            [_path("name", "Table kind (resource name): expenditure, three_public_expenses…")],
+            [
+                path_parameter(
+                    "name", "Table kind (resource name): expenditure, three_public_expenses…"
+                )
+            ],
             {"404": PROBLEM},
         )
-
-
-_document()
+    return paths

@@ -230,12 +230,18 @@ def aggregate_xlsx(name: str) -> Response:
 # --- OpenAPI: the exports are CSV endpoints too --------------------------------------------
 
 
-def _document() -> None:
-    from service.web.openapi import EXTRA_PATHS, PROBLEM, _get, _path
+def openapi_paths() -> dict[str, Any]:
+    """The exports' paths for /openapi.json (create_app adds them)."""
+    from service.web.openapi import PROBLEM, export_operation, path_parameter
+
+    paths: dict[str, Any] = {}
 
     csv_content = {"text/csv": {"schema": {"type": "string"}}}
     xlsx_content = {sheets.XLSX: {"schema": {"type": "string", "format": "binary"}}}
-    table = [_path("slug", "Dataset (package) name"), _path("name", "Table (resource) name")]
+    table = [
+        path_parameter("slug", "Dataset (package) name"),
+        path_parameter("name", "Table (resource) name"),
+    ]
     facets = [
         {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
         for n in ("row_type", "functional_class", "economic_class", "department", "sort", "order")
@@ -249,14 +255,14 @@ def _document() -> None:
         ),
         ("xlsx", "A table's view as xlsx", xlsx_content),
     ):
-        EXTRA_PATHS[f"/export/table/{{slug}}/{{name}}.{suffix}"] = _get(
+        paths[f"/export/table/{{slug}}/{{name}}.{suffix}"] = export_operation(
             summary, content, table + facets, {"400": PROBLEM}
         )
-        EXTRA_PATHS[f"/export/aggregate/{{name}}.{suffix}"] = _get(
+        paths[f"/export/aggregate/{{name}}.{suffix}"] = export_operation(
             f"Every cell of an aggregate (drilldown, cut, order as the API), as {suffix}",
             content,
             [
-                _path("name", "Cube (table kind)"),
+                path_parameter("name", "Cube (table kind)"),
                 *(
                     {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
                     for n in ("drilldown", "cut", "order")
@@ -264,7 +270,7 @@ def _document() -> None:
             ],
             {"400": PROBLEM},
         )
-        EXTRA_PATHS[f"/export/datasets.{suffix}"] = _get(
+        paths[f"/export/datasets.{suffix}"] = export_operation(
             f"The list of datasets (home page facets and search), every page, as {suffix}",
             content,
             [
@@ -273,6 +279,4 @@ def _document() -> None:
             ],
             {"400": PROBLEM},
         )
-
-
-_document()
+    return paths

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
 from pyoxigraph import Triple
 
 from service.errors import Refusal
@@ -23,15 +23,14 @@ from service.web.site import site
 
 bp = Blueprint("linked", __name__)
 HtmlView = Callable[[str, list[Triple]], str]
-HTML_VIEWS: list[tuple[Callable[[str], bool], HtmlView]] = []  # filled by pages.py
+HtmlViews = list[tuple[Callable[[str], bool], HtmlView]]
 
 
-def html_view(matches: Callable[[str], bool]) -> Callable[[HtmlView], HtmlView]:
-    def register(view: HtmlView) -> HtmlView:
-        HTML_VIEWS.append((matches, view))
-        return view
-
-    return register
+def init_app(app: Flask, views: HtmlViews) -> None:
+    """Serve linked data, drawing an IRI's page with the first of `views` whose test
+    matches it (service/web/pages.py lists them), else the generic resource page."""
+    app.extensions["budgetpub-html-views"] = list(views)
+    app.register_blueprint(bp)
 
 
 def iri_for(path: str) -> str:
@@ -77,7 +76,8 @@ def respond(iri: str, chosen: Format) -> Response:
         triples = triples_for(iri)
         if not triples:
             raise Refusal(404, "unknown-iri", f"nothing is known about <{iri}>")
-        view = next((v for matches, v in HTML_VIEWS if matches(iri)), None)
+        views: HtmlViews = current_app.extensions["budgetpub-html-views"]
+        view = next((v for matches, v in views if matches(iri)), None)
         body = view(iri, triples) if view else generic_page(iri, triples)
         response = Response(body, mimetype="text/html")
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from service.vocab import VOCAB_DIR
 from service.web.api_index import facts_index_state
@@ -37,7 +37,8 @@ def healthz() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    body = openapi_document(site().base_url)
+    paths, schemas = current_app.extensions["budgetpub-openapi"]
+    body = openapi_document(site().base_url, paths, schemas)
     response = jsonify(body)
     return conditional(response, vary_accept=False)
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+
 from service.formats import GRAPH_FORMATS, LINKED_FORMATS
 
 PROBLEM = {
     "description": "Problem details (RFC 9457)",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
-EXTRA_PATHS: dict[str, dict[str, Any]] = {}  # registered by other surfaces (the query API)
-EXTRA_SCHEMAS: dict[str, dict[str, Any]] = {}
 TEXT = {"schema": {"type": "string"}}
 HTML = {"text/html": TEXT}
 CSV = {"text/csv": TEXT}
@@ -41,7 +41,7 @@ def operation(
     return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
 
 
-def _get(
+def export_operation(
     summary: str,
     content: dict[str, Any],
     parameters: list[dict[str, Any]] | None = None,
@@ -52,10 +52,6 @@ def _get(
     found = operation(summary, content, parameters, (404, 406))
     found["get"]["responses"].update(extra or {})
     return found
-
-
-def _path(name: str, description: str) -> dict[str, Any]:
-    return path_parameter(name, description)
 
 
 def path_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
@@ -235,7 +231,16 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def openapi_document(base_url: str) -> dict[str, Any]:
+def init_app(app: Flask, paths: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Keep the paths and schemas the other surfaces describe (the query API, the exports,
+    search, the downloads), which create_app gathers, for /openapi.json."""
+    app.extensions["budgetpub-openapi"] = (paths, schemas)
+
+
+def openapi_document(
+    base_url: str, extra_paths: dict[str, Any], extra_schemas: dict[str, Any]
+) -> dict[str, Any]:
+    """The whole description: this module's paths and schemas, and the others' extras."""
     paths: dict[str, Any] = {
         "/healthz": operation(
             "Health of the service and its store",
@@ -253,7 +258,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         **file_paths(),
         **linked_paths(),
     }
-    paths.update(EXTRA_PATHS)
+    paths.update(extra_paths)
     return {
         "openapi": "3.0.3",
         "info": {
@@ -265,5 +270,5 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         },
         "servers": [{"url": base_url.rstrip("/")}],
         "paths": paths,
-        "components": {"schemas": {**SCHEMAS, **EXTRA_SCHEMAS}},
+        "components": {"schemas": {**SCHEMAS, **extra_schemas}},
     }

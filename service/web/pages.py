@@ -1,8 +1,8 @@
 """Pages for people: Chinese first with English labels, server-rendered, no JavaScript needed.
 
-Specific pages (dataset, table, concept and code list, vocabulary) live in pages_*.py and
-register themselves with linked.html_view when imported here; anything else gets the generic
-resource page, a readable table of the IRI's triples.
+Specific pages (dataset, table, concept and code list, department, vocabulary) live in
+pages_*.py; `html_views()` lists them for create_app, which hands them to linked.init_app.
+Anything else gets the generic resource page, a readable table of the IRI's triples.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.errors import Refusal
-from service.web import (  # noqa: F401  (each registers its HTML view)
+from service.web import (
     pages_concept,
     pages_dataset,
     pages_department,
@@ -23,6 +23,7 @@ from service.web import (  # noqa: F401  (each registers its HTML view)
 )
 from service.web.errors import positive
 from service.web.facets import Dimension, apply, selections
+from service.web.linked import HtmlViews
 from service.web.pages_audit import STATUS_LABELS
 from service.web.pages_common import local_url, short, term
 from service.web.pages_search import preview
@@ -31,6 +32,19 @@ from service.web.site import PackageSummary, site
 
 __all__ = ["home_page", "local_url", "resource_page", "short", "term"]
 HOME_PAGE_SIZE = 50
+
+
+def html_views() -> HtmlViews:
+    """The page of each kind of resource, by the test its IRI passes; the first match
+    draws it."""
+    return [
+        (pages_dataset.is_dataset, pages_dataset.dataset_page),
+        (pages_concept.is_concept, pages_concept.concept_page),
+        (pages_concept.is_scheme, pages_concept.scheme_page),
+        (pages_department.is_department, pages_department.department_page),
+        (pages_table.is_table, pages_table.table_page),
+        (pages_vocab.is_vocabulary, pages_vocab.vocabulary_page),
+    ]
 
 
 def resource_page(iri: str, triples: list[Triple]) -> str:

@@ -17,7 +17,6 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from service.vocab import CODE
 from service.web.charts import code_chart
-from service.web.linked import html_view
 from service.web.pages_common import (
     ROW_TYPE_LABELS,
     exact,
@@ -274,7 +273,6 @@ def totals(found: list[Amount]) -> list[dict[str, Any]]:
     return rows
 
 
-@html_view(is_concept)
 def concept_page(iri: str, triples: list[Triple]) -> str:
     scheme_iri = first(triples, iri, SKOS + "inScheme") or iri.rsplit("/", 1)[0]
     labels = language_values(triples, iri, SKOS + "prefLabel")
@@ -316,7 +314,6 @@ def concept_page(iri: str, triples: list[Triple]) -> str:
     )
 
 
-@html_view(is_scheme)
 def scheme_page(iri: str, triples: list[Triple]) -> str:
     """A code list as a tree: top concepts, then their narrower concepts under them."""
     concepts: dict[str, dict[str, Any]] = {}

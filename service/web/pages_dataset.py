@@ -15,7 +15,6 @@ from pyoxigraph import NamedNode, Triple
 
 from service.formats import GRAPH_FORMATS
 from service.web.charts import functional_tree, headline
-from service.web.linked import html_view
 from service.web.pages_audit import audit
 from service.web.pages_combined import combined_page, is_combined
 from service.web.pages_common import (
@@ -264,7 +263,6 @@ def script_json(document: dict[str, Any]) -> Markup:
     return Markup(text)
 
 
-@html_view(is_dataset)
 def dataset_page(iri: str, triples: list[Triple]) -> str:
     slug = _dataset_slug(iri)
     assert slug is not None

@@ -10,7 +10,6 @@ from flask import render_template
 from pyoxigraph import Triple
 
 from service.web.charts import department_series, series_chart
-from service.web.linked import html_view
 from service.web.pages_dataset import script_json
 from service.web.site import site
 
@@ -27,7 +26,6 @@ def is_department(iri: str) -> bool:
     return _department(iri) is not None
 
 
-@html_view(is_department)
 def department_page(iri: str, triples: list[Triple]) -> str:
     department = _department(iri)
     assert department is not None

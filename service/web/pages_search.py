@@ -245,20 +245,21 @@ def export_xlsx() -> Response:
     return _export("xlsx")
 
 
-def _document() -> None:
-    from service.web.openapi import EXTRA_PATHS, PROBLEM, _get
+def openapi_paths() -> dict[str, Any]:
+    """The search export's paths for /openapi.json (create_app adds them)."""
+    from service.web.openapi import PROBLEM, export_operation
+
+    paths: dict[str, Any] = {}
 
     query = [
         {"name": n, "in": "query", "required": n == "q", "schema": {"type": "string"}}
         for n in ("q", *(name for name, _ in FACETS))
     ]
     for suffix, media in (("csv", "text/csv"), ("excel.csv", "text/csv"), ("xlsx", sheets.XLSX)):
-        EXTRA_PATHS[f"/export/search.{suffix}"] = _get(
+        paths[f"/export/search.{suffix}"] = export_operation(
             f"Every row of every table matching a search, as {suffix}",
             {media: {"schema": {"type": "string"}}},
             query,
             {"400": PROBLEM, "503": PROBLEM},
         )
-
-
-_document()
+    return paths

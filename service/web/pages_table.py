@@ -14,7 +14,6 @@ from pyoxigraph import Triple
 from service.errors import Refusal
 from service.web.facets import Dimension, apply, link, selections
 from service.web.http import conditional
-from service.web.linked import html_view
 from service.web.negotiation import negotiate
 from service.web.pages_common import (
     ROW_TYPE_LABELS,
@@ -179,7 +178,6 @@ def view(slug: str, name: str, args: Any) -> dict[str, Any]:
     }
 
 
-@html_view(is_table)
 def table_page(iri: str, triples: list[Triple]) -> str:
     found = _table_path(iri)
     assert found is not None

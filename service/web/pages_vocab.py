@@ -11,7 +11,6 @@ from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.web.describe import ONTOLOGY
-from service.web.linked import html_view
 from service.web.pages_common import local_url, short
 from service.web.site import site
 
@@ -178,6 +177,5 @@ def code_lists() -> list[dict[str, Any]]:
     return found
 
 
-@html_view(is_vocabulary)
 def vocabulary_page(iri: str, triples: list[Triple]) -> str:
     return render_template("vocabulary.html", iri=iri, v=vocabulary(triples), schemes=code_lists())

@@ -4,7 +4,6 @@ read-only and safe (see service.query.safety), with an HTML query page for peopl
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -253,10 +252,5 @@ def _html(query: str, answer: Answer) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SPARQL_TIMEOUT", 10)
-    app.config.setdefault("SPARQL_MAX_ROWS", 10000)
-    app.config.setdefault("SPARQL_MAX_LENGTH", 20000)
-    app.config.setdefault("SPARQL_MAX_MEMORY", 2048)
-    app.config.setdefault("SPARQL_SLOTS", os.cpu_count() or 2)
-    app.config.setdefault("SPARQL_QUEUE", 32)
+    """Serve /sparql; its limits are the app's SPARQL_* settings (create_app reads them)."""
     app.register_blueprint(bp)
