@@ -1,7 +1,7 @@
 """A check is data: id, status, expected, found, where.
 
-Statuses: pass; rounding (off by no more than one unit of the last published digit, which is
-what printing rounded amounts does); warn; fail.
+Statuses: pass; rounding (off by no more than printing rounded amounts can explain: one unit of
+the last published digit for a sum of one or two amounts, (n + 1) / 2 units for n); warn; fail.
 """
 
 from __future__ import annotations
@@ -85,13 +85,22 @@ def compare(
     )
 
 
-def rounding_tolerance(table: object) -> Decimal:
-    """One unit of the last digit the table prints, in yuan (0.01 万元 → 100)."""
+def rounding_tolerance(table: object, parts: int = 1) -> Decimal:
+    """What printing rounded amounts can explain, in yuan: each of `parts` printed amounts and
+    the printed total are off by at most half a unit of the last printed digit, so their
+    difference by at most (parts + 1) / 2 units – one unit (0.01 万元 → 100) for one or two
+    parts, more for a long column."""
     decimals = getattr(table, "decimals", None)
     unit = getattr(table, "unit", "")
     if decimals is None or unit not in UNIT_FACTORS:
         return ZERO
-    return Decimal(1).scaleb(-decimals) * UNIT_FACTORS[unit]
+    units = max(1, (parts + 1) // 2)
+    return Decimal(units).scaleb(-decimals) * UNIT_FACTORS[unit]
+
+
+def count(values: Iterable[Decimal | None]) -> int:
+    """How many printed (non-blank) amounts a sum adds."""
+    return sum(1 for v in values if v is not None)
 
 
 def rounded(value: Decimal, places: int) -> Decimal:

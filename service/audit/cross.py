@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from service.audit.checks import ZERO, Check, compare, rounding_tolerance, total
+from service.audit.checks import ZERO, Check, compare, count, rounding_tolerance, total
 from service.ingest.model import Document, Row, Table
 
 
@@ -41,53 +41,9 @@ def two_sided(document: Document) -> Iterator[Check | None]:
         if income is None or spend is None:
             continue
         for table, field in ((income, "amount"), (spend, amount)):
-            grouped = any(row["row_type"] == "subtotal" for row in table.rows)
-            current = _by_code(table, "current-year") if grouped else _current_total(table)
-            carry_code = "carry-over" if table is income else "year-end-carry-over"
-            carry = _by_code(table, carry_code)
-            if grouped:
-                groups = [row for row in table.rows if row["row_type"] == "subtotal"]
-                for group in groups:
-                    members = _members(table, group)
-                    yield compare(
-                        f"{table.resource}:group:{group['item_code']}",
-                        group.get(field),
-                        total(r.get(field) for r in members),
-                        table.resource,
-                        group["source_line"],
-                        f"{group['item']} = Σ items",
-                        tolerance=rounding_tolerance(table),
-                    )
-            else:
-                items = [r for r in table.rows if r["row_type"] == "item" and r is not carry]
-                yield compare(
-                    f"{table.resource}:current-year",
-                    _get(current, field),
-                    total(r.get(field) for r in items),
-                    table.resource,
-                    _line(current),
-                    f"{table.title} 本年合计 = Σ items",
-                    tolerance=rounding_tolerance(table),
-                )
-            grand = _by_code(table, "grand-total") or _by_code(table, "total")
-            if grouped and table is spend:
-                yield compare(
-                    f"{table.resource}:grand-total",
-                    _get(grand, field),
-                    total([_get(current, field), _get(carry, field)]),
-                    table.resource,
-                    _line(grand),
-                    "支出合计 = 本年支出 + 年终结转结余",
-                )
-            else:
-                yield compare(
-                    f"{table.resource}:grand-total",
-                    _get(grand, field),
-                    total([_get(current, field), _get(carry, field)]),
-                    table.resource,
-                    _line(grand),
-                    f"{table.title} 总计 = 本年合计 + 结转结余",
-                )
+            yield from _side(
+                table, field, "carry-over" if table is income else "year-end-carry-over"
+            )
         income_grand = _by_code(income, "grand-total") or _by_code(income, "total")
         spend_grand = _by_code(spend, "grand-total") or _by_code(spend, "total")
         yield compare(
@@ -98,6 +54,75 @@ def two_sided(document: Document) -> Iterator[Check | None]:
             _line(spend_grand),
             "收入总计 = 支出总计",
         )
+
+
+def _side(table: Table, field: str, carry_code: str) -> Iterator[Check | None]:
+    """One side: its groups or its 本年合计 add up, and 总计 = 本年合计 + 结转结余. A side that
+    prints no 本年合计 line (一、财政拨款 and 二、上年结转结余 as its items) adds up to 总计."""
+    grouped = any(row["row_type"] == "subtotal" for row in table.rows)
+    current = _by_code(table, "current-year") if grouped else _current_total(table)
+    carry = _by_code(table, carry_code)
+    grand = _by_code(table, "grand-total") or _by_code(table, "total")
+    if grouped:
+        for group in [row for row in table.rows if row["row_type"] == "subtotal"]:
+            values = [r.get(field) for r in _members(table, group)]
+            yield compare(
+                f"{table.resource}:group:{group['item_code']}",
+                group.get(field),
+                total(values),
+                table.resource,
+                group["source_line"],
+                f"{group['item']} = Σ items",
+                tolerance=rounding_tolerance(table, count(values)),
+            )
+    elif current is not None:
+        values = [r.get(field) for r in _current_items(table, current, carry)]
+        yield compare(
+            f"{table.resource}:current-year",
+            _get(current, field),
+            total(values),
+            table.resource,
+            _line(current),
+            f"{table.title} 本年合计 = Σ items",
+            tolerance=rounding_tolerance(table, count(values)),
+        )
+    if current is None and not grouped:
+        values = [r.get(field) for r in table.rows if r["row_type"] == "item"]
+        what = f"{table.title} 总计 = Σ items"
+    else:
+        values = [_get(current, field), _get(carry, field)]
+        what = (
+            "支出合计 = 本年支出 + 年终结转结余"
+            if grouped and carry_code == "year-end-carry-over"
+            else f"{table.title} 总计 = 本年合计 + 结转结余"
+        )
+    yield compare(
+        f"{table.resource}:grand-total",
+        _get(grand, field),
+        total(values),
+        table.resource,
+        _line(grand),
+        what,
+        tolerance=rounding_tolerance(table, count(values)),
+    )
+
+
+def _current_items(table: Table, current: Row, carry: Row | None) -> list[Row]:
+    """The items 本年合计 adds up: those printed above it, or, when it heads the side (一、本年
+    支出合计 first), those below it, up to the carry-over line; a carry-over's own breakdown
+    (上年结转结余 → 一、一般公共预算拨款 …) is never among them."""
+    rows = table.rows
+    at = rows.index(current)
+    above = [r for r in rows[:at] if r["row_type"] == "item" and r is not carry]
+    if above and (carry is None or rows.index(carry) > at):
+        return above
+    found = []
+    for row in rows[at + 1 :]:
+        if row is carry or row["row_type"] in ("total", "subtotal"):
+            break
+        if row["row_type"] == "item":
+            found.append(row)
+    return found or above
 
 
 def _members(table: Table, group: Row) -> list[Row]:
@@ -147,7 +172,7 @@ def _by_function(
             summary,
             line["source_line"],
             f"{what} {line['item']} = Σ {code} rows of {of}",
-            tolerance=rounding_tolerance(rows),
+            tolerance=rounding_tolerance(rows, count(r.get("total") for r in items)),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from service.audit.checks import Check, compare, rounding_tolerance, total
+from service.audit.checks import Check, compare, count, rounding_tolerance, total
 from service.ingest.layouts import BASIC_PARTS, LAYOUTS, Identity
 from service.ingest.model import Row, Table
 
@@ -66,7 +66,7 @@ def _column_totals(table: Table) -> Iterator[Check | None]:
             table.resource,
             total_row["source_line"],
             f"{table.title} {name} 合计 = Σ rows",
-            tolerance=rounding_tolerance(table),
+            tolerance=rounding_tolerance(table, count(row.get(name) for row in parts)),
         )
         for dept in departments if parts and parts[0]["row_type"] != "department" else []:
             yield compare(
@@ -97,7 +97,7 @@ def _subtotals(table: Table) -> Iterator[Check | None]:
                 table.resource,
                 row["source_line"],
                 f"{table.title} {code} subtotal {name} = Σ items",
-                tolerance=rounding_tolerance(table),
+                tolerance=rounding_tolerance(table, count(c.get(name) for c in children)),
             )
 
 
@@ -139,7 +139,7 @@ def _row_identities(table: Table) -> Iterator[Check | None]:
                 table.resource,
                 row["source_line"],
                 f"{table.title} line {row['source_line']}: {target} = {' + '.join(present)}",
-                tolerance=rounding_tolerance(table),
+                tolerance=rounding_tolerance(table, count(row.get(p) for p in present)),
             )
 
 
