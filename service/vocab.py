@@ -43,8 +43,11 @@ SCHEMES = (
     "budget-phase",
     "operation-character",
     "row-type",
+    "analysis",
 )
-_PREF_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_PREF_LABEL = pyoxigraph.NamedNode(f"{_SKOS}prefLabel")
+_DEFINITION = pyoxigraph.NamedNode(f"{_SKOS}definition")
 
 
 def concept_iri(scheme: str, code: str | None) -> str:
@@ -54,13 +57,23 @@ def concept_iri(scheme: str, code: str | None) -> str:
 @cache
 def labels(scheme: str) -> dict[str, dict[str, str]]:
     """code → {"zh": …, "en": …} for every concept the vocabulary defines in a scheme."""
+    return _texts(scheme, _PREF_LABEL)
+
+
+@cache
+def definitions(scheme: str) -> dict[str, dict[str, str]]:
+    """code → {"zh": …, "en": …}: the skos:definition of each concept of a scheme."""
+    return _texts(scheme, _DEFINITION)
+
+
+def _texts(scheme: str, predicate: pyoxigraph.NamedNode) -> dict[str, dict[str, str]]:
     path = VOCAB_DIR / "codelists" / f"{scheme}.ttl"
     prefix = f"{CODE}{scheme}/"
     found: dict[str, dict[str, str]] = {}
     with path.open("rb") as handle:
         for quad in pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE):
             subject = quad.subject
-            if quad.predicate != _PREF_LABEL or not isinstance(subject, pyoxigraph.NamedNode):
+            if quad.predicate != predicate or not isinstance(subject, pyoxigraph.NamedNode):
                 continue
             if not subject.value.startswith(prefix):
                 continue

@@ -233,8 +233,8 @@ def _seed_copy(tmp_path: Path) -> Path:
 def _set_amount(package: Path, line: int, amount: str) -> None:
     path = package / "data" / "facts.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    head, _, _ = lines[line - 1].rpartition(",")
-    lines[line - 1] = f"{head},{amount}"
+    head, _, analysis = lines[line - 1].rsplit(",", 2)  # …,amount,analysis (a bare name)
+    lines[line - 1] = f"{head},{amount},{analysis}"
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

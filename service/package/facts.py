@@ -1,7 +1,9 @@
 """The cube in one long table: one fact per published amount, every dimension coded.
 
 This is what the Fiscal Data Package model and the RDF Data Cube describe, and what a yearly
-corpus concatenates. Totals stay in (row_type says which), so sums must filter on row_type.
+corpus concatenates. Totals stay in (row_type says which), so a sum of every fact counts
+money many times; the leaf amounts of each analysis dataset (analysis.py) name it in
+`analysis`, and the facts of one analysis add up to its published total.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from service.ingest.layouts import Column, layout_by_kind
 from service.ingest.model import Document, Row, Table
+from service.package import analysis
 from service.package.schemas import PROJECT_CODE, ROW_TYPES, columns_by_name, plain_schema
 
 THREE_PUBLIC_ECONOMIC = {
@@ -35,6 +38,7 @@ FIELDS = [
     "fund_source",
     "project_code",
     "amount",
+    "analysis",
 ]
 
 
@@ -98,12 +102,26 @@ def _refine(table: Table, row: Row, fact: Row) -> None:
         fact["expenditure_type"] = "basic"
 
 
-def document_facts(document: Document) -> list[Row]:
+def typed_tables(document: Document) -> list[Table]:
+    """The tables with coded dimensions (a table kept as printed has none)."""
+    return [table for table in document.tables.values() if table.kind != "generic"]
+
+
+def analysed_facts(document: Document) -> tuple[list[Row], list[analysis.Selection]]:
+    """Every fact, each leaf naming its analysis data set, and those data sets."""
     facts: list[Row] = []
-    for table in document.tables.values():
-        if table.kind != "generic":  # a table kept as printed has no coded dimensions
-            facts.extend(table_facts(document, table))
-    return facts
+    for table in typed_tables(document):
+        facts.extend(table_facts(document, table))
+    chosen = analysis.select({t.resource: (t.fields, t.rows) for t in typed_tables(document)})
+    chosen = analysis.coded(chosen, facts)
+    leaves = analysis.membership(chosen)
+    for fact in facts:
+        fact["analysis"] = leaves.get((fact["table"], int(fact["source_line"]), fact["column"]))
+    return facts, chosen
+
+
+def document_facts(document: Document) -> list[Row]:
+    return analysed_facts(document)[0]
 
 
 def facts_schema() -> dict[str, Any]:
@@ -197,10 +215,18 @@ def facts_schema() -> dict[str, Any]:
             ),
             ("project_code", "项目编码", "string", "Project.", {"pattern": PROJECT_CODE}),
             ("amount", "金额（元）", "number", "Amount in CNY yuan, exact.", {"required": True}),
+            (
+                "analysis",
+                "分析数据集",
+                "string",
+                "The analysis dataset this amount is a leaf of (the descriptor's facts "
+                "resource lists them): the amounts of one add up to its published total.",
+                {"enum": [a.name for a in analysis.ANALYSES]},
+            ),
         ],
         ["table", "source_line", "column"],
     )
-    schema["fields"][-1]["unit"] = "CNY"
+    next(f for f in schema["fields"] if f["name"] == "amount")["unit"] = "CNY"
     schema["foreignKeys"] = [
         fk("functional_code", "functional_classification"),
         fk("economic_departmental_code", "economic_classification_departmental"),

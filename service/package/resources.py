@@ -8,8 +8,8 @@ from typing import Any
 from service.ingest.cells import to_yuan
 from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Document, Row, Table
-from service.package import codelists
-from service.package.facts import document_facts, facts_schema
+from service.package import analysis, codelists
+from service.package.facts import analysed_facts, facts_schema
 from service.package.schemas import PROJECT_CODE, plain_schema, table_schema
 
 FOREIGN_KEYS = {
@@ -357,7 +357,7 @@ def narrative_resources(document: Document) -> list[dict[str, Any]]:
 
 
 def all_resources(document: Document) -> list[dict[str, Any]]:
-    facts = document_facts(document)
+    facts, analyses = analysed_facts(document)
     resources = [
         data_table(table)
         for table in document.tables.values()
@@ -372,9 +372,11 @@ def all_resources(document: Document) -> list[dict[str, Any]]:
             "name": "facts",
             "title": "预算数据（长表）",
             "description": "One row per published amount with every dimension coded: "
-            "the cube the Fiscal Data Package model and the RDF describe.",
+            "the cube the Fiscal Data Package model and the RDF describe. Totals and "
+            "overlapping columns are in it too: sum the rows of one analysis dataset.",
             "rows": facts,
             "schema": facts_schema(),
+            "analyses": analysis.describe(analyses),
         }
     )
     return resources

@@ -125,7 +125,7 @@ def descriptor(
             "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\r\n"}},
             "schema": resource["schema"],
         }
-        for extra in ("publishedUnit", "sourceLine", "notes"):
+        for extra in ("publishedUnit", "sourceLine", "notes", "analyses"):
             if resource.get(extra):
                 entry[extra] = resource[extra]
         described.append(entry)

@@ -55,6 +55,11 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 CURRENCY = Namespace("http://publications.europa.eu/resource/authority/currency/")
 YUAN = CURRENCY.CNY  # amounts are in yuan: the unit of every amount, multiplier 10^0
+OBEU_DIMENSION = Namespace("http://data.openbudgets.eu/ontology/dsd/dimension/")
+OBEU_MEASURE = Namespace("http://data.openbudgets.eu/ontology/dsd/measure/")
+OBEU_ATTRIBUTE = Namespace("http://data.openbudgets.eu/ontology/dsd/attribute/")
+OBEU_CODELIST = Namespace("http://data.openbudgets.eu/resource/codelist/")
+YEAR = Namespace("http://reference.data.gov.uk/id/year/")  # the year IRIs OpenBudgets.eu uses
 
 PREFIXES = {
     "bp": str(_BP),
@@ -71,6 +76,9 @@ PREFIXES = {
     "prov": PROV.base,
     "vcard": VCARD.base,
     "sdmx-attribute": SDMX_ATTRIBUTE.base,
+    "obeu-dimension": OBEU_DIMENSION.base,
+    "obeu-measure": OBEU_MEASURE.base,
+    "obeu-attribute": OBEU_ATTRIBUTE.base,
 }
 
 
@@ -133,6 +141,15 @@ class Minter:
     def observation(self, slug: str, resource: str, row_key: str, column: str) -> NamedNode:
         return self.node(
             f"dataset/{slug}/table/{resource}/obs/{quote(row_key, safe='-_.')}/{column}"
+        )
+
+    def analysis(self, slug: str, name: str) -> NamedNode:
+        return self.node(f"dataset/{slug}/analysis/{name}")
+
+    def analysis_observation(self, slug: str, name: str, row_key: str, column: str) -> NamedNode:
+        """An analysis observation, named as the published cell it repeats."""
+        return self.node(
+            f"dataset/{slug}/analysis/{name}/obs/{quote(row_key, safe='-_.')}/{column}"
         )
 
     def organization(self, name: str) -> NamedNode:

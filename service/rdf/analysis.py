@@ -1,0 +1,167 @@
+"""Analysis data sets: the leaf amounts of one question, whose plain SUM is the published total.
+
+The package says which facts are the leaves of which analysis (facts.csv `analysis`, and the
+facts resource's `analyses` list with the published total); here each becomes a qb:DataSet
+in OpenBudgets.eu's terms (vocab/analysis.ttl): the department, year, budget phase and
+operation character attached to the data set with OpenBudgets.eu's own values, one
+observation per leaf with obeu-measure:amount, its classification codes, and
+prov:wasDerivedFrom the published cell it repeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode, Triple
+
+from service import vocab
+from service.package.analysis import BY_NAME
+from service.rdf.cube import cube_tables, row_keys
+from service.rdf.source import PackageData, Row
+from service.rdf.terms import (
+    BP,
+    CODE,
+    DCT,
+    OBEU_ATTRIBUTE,
+    OBEU_CODELIST,
+    OBEU_DIMENSION,
+    OBEU_MEASURE,
+    ORG,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SDMX_ATTRIBUTE,
+    YEAR,
+    YUAN,
+    Minter,
+    concept,
+    decimal,
+    integer,
+    text,
+    zh,
+)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    prop: NamedNode
+    field: str  # the facts.csv column its code is in
+    scheme: str
+
+
+BY_FIELD = {
+    d.field: d
+    for d in (
+        Dimension(BP.functionalClassification, "functional_code", "functional"),
+        Dimension(
+            BP.economicClassificationDepartmental,
+            "economic_departmental_code",
+            "economic-departmental",
+        ),
+        Dimension(BP.expenditureType, "expenditure_type", "expenditure-type"),
+        Dimension(BP.fundSource, "fund_source", "fund-source"),
+    )
+}
+# what a whole data set covers (all funds, basic expenditure…), as the structures
+# bp:dsd-<kind> in vocab/analysis.ttl attach them to the data set; each observation has
+# the codes its kind names (service/package/analysis.py), the dimensions of its own
+SCOPE: dict[str, tuple[str, ...]] = {
+    "expenditure-by-function": ("fund_source",),
+    "expenditure-by-economic-class": ("fund_source", "expenditure_type"),
+    "revenue-by-source": (),
+    "three-public-expenses": ("fund_source",),
+}
+OPERATION = {"expenditure": "expenditure", "revenue": "revenue"}
+
+
+def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    facts = data.resource("facts") or {}
+    leaves: dict[str, list[Row]] = {}
+    for fact in data.tables.get("facts", []):
+        if fact.get("analysis"):
+            leaves.setdefault(fact["analysis"], []).append(fact)
+    tables = set(cube_tables(data.descriptor))
+    keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in tables}
+    for entry in facts.get("analyses", []):
+        name = entry["name"]
+        if name in SCOPE and entry["table"] in tables and leaves.get(name):
+            yield from _dataset(data, minter, entry, leaves[name], keys[entry["table"]])
+
+
+def _dataset(
+    data: PackageData, minter: Minter, entry: dict, leaves: list[Row], keys: dict[str, str]
+) -> Iterator[Triple]:
+    slug, name, table = data.slug, entry["name"], entry["table"]
+    node = minter.analysis(slug, name)
+    dataset = minter.dataset(slug)
+    department = data.descriptor["department"]
+    by_unit = any(fact["row_type"] == "unit" for fact in leaves)
+    own = [BY_FIELD[field] for field in BY_NAME[name].codes]
+    scope = [BY_FIELD[field] for field in SCOPE[name]]
+    year = YEAR[str(data.descriptor["fiscalYear"])]
+    names = vocab.labels("analysis").get(name, {})
+    yield Triple(dataset, BP.analysis, node)
+    yield Triple(node, RDF.type, QB.DataSet)
+    yield Triple(node, RDF.type, BP.AnalysisDataSet)
+    yield Triple(node, QB.structure, BP[f"dsd-{name}" + ("-by-unit" if by_unit else "")])
+    yield Triple(node, BP.analysisKind, CODE[f"analysis/{name}"])
+    for language, label in sorted(names.items()):
+        yield Triple(node, RDFS.label, text(label, language))
+    yield Triple(node, DCT.isPartOf, dataset)
+    yield Triple(node, PROV.wasDerivedFrom, minter.table(slug, table))
+    yield Triple(node, OBEU_DIMENSION.organization, minter.organization(department))
+    yield Triple(node, OBEU_DIMENSION.fiscalYear, year)
+    yield Triple(node, OBEU_DIMENSION.budgetPhase, OBEU_CODELIST["budget-phase/approved"])
+    yield Triple(
+        node,
+        OBEU_DIMENSION.operationCharacter,
+        OBEU_CODELIST[f"operation-character/{OPERATION[entry['operationCharacter']]}"],
+    )
+    for dimension in scope:  # what the whole data set covers (all funds, basic expenditure…)
+        values = {fact.get(dimension.field) or "all" for fact in leaves}
+        yield Triple(node, dimension.prop, concept(dimension.scheme, min(values)))
+    # the year and currency IRIs are their owners' (data.gov.uk's intervals, the EU's currency
+    # authority): used, never described here
+    yield Triple(node, OBEU_ATTRIBUTE.currency, YUAN)
+    yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)
+    yield Triple(node, SDMX_ATTRIBUTE.unitMult, integer(0))
+    total = entry.get("total")
+    if total and str(total["line"]) in keys:
+        cell = minter.observation(slug, table, keys[str(total["line"])], total["column"])
+        yield Triple(node, BP.publishedTotal, cell)
+    units: dict[NamedNode, str] = {}
+    rows = {row["source_line"]: row for row in data.tables.get(table, [])}
+    for fact in leaves:
+        key = keys.get(fact["source_line"], f"line{fact['source_line']}")
+        obs = minter.analysis_observation(slug, name, key, fact["column"])
+        yield Triple(obs, RDF.type, QB.Observation)
+        yield Triple(obs, QB.dataSet, node)
+        for dimension in own:
+            yield Triple(obs, dimension.prop, concept(dimension.scheme, fact.get(dimension.field)))
+        if by_unit:
+            row = rows.get(fact["source_line"], {})
+            unit = _unit(minter, department, row, fact)
+            units.setdefault(unit, row.get("name") or fact.get("unit_code") or department)
+            yield Triple(obs, BP.unit, unit)
+        yield Triple(obs, OBEU_MEASURE.amount, decimal(fact["amount"]))
+        yield Triple(obs, PROV.wasDerivedFrom, minter.observation(slug, table, key, fact["column"]))
+    org = minter.organization(department)
+    for unit, label in units.items():
+        if unit != org:
+            yield Triple(unit, RDF.type, ORG.OrganizationalUnit)
+            yield Triple(unit, ORG.unitOf, org)
+            yield Triple(unit, RDFS.label, zh(label))
+
+
+def _unit(minter: Minter, department: str, row: Row, fact: Row) -> NamedNode:
+    """The unit a leaf row is of: by its code, else by its printed name."""
+    if fact.get("unit_code"):
+        return minter.unit(department, fact["unit_code"])
+    if row.get("name"):
+        return minter.node(
+            f"organization/{quote(department, safe='')}/unit/{quote(row['name'], safe='')}"
+        )
+    return minter.organization(department)
