@@ -114,6 +114,12 @@ def _virtuoso() -> None:
     bench_virtuoso()  # the corpus again, served embedded and from a private Virtuoso
 
 
+def _pdf_backends() -> None:
+    from bench.pdf_backends import DEFAULT, main
+
+    main(sorted(DEFAULT))  # the real corpus beside the repository, when there is one
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "ingest": bench_ingest,
     "query": _query,
@@ -124,6 +130,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "fuzz": _fuzz,
     "corpus": _corpus,
     "virtuoso": _virtuoso,
+    "pdf-backends": _pdf_backends,
 }
 
 
