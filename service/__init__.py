@@ -89,7 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exports.bp,
     ):
         app.register_blueprint(blueprint)
-    linked.init_app(app, pages.html_views())  # last: its /<path:path> takes what is left
+    linked.init_app(app, pages.html_pages())  # last: its /<path:path> takes what is left
     openapi.init_app(
         app,
         paths={

@@ -11,25 +11,21 @@ what packages share); otherwise every dump is bulk-loaded afresh.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pyoxigraph import Quad, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 
 from service import store as stores
+from service.corpus.convert import Converted, convert_packages
+from service.dumps import dump
 from service.errors import PackageError
 from service.query import facts_index, search_index
 from service.rdf import catalog_triples
 from service.rdf.released import release_dates
 from service.rdf.series import Yearly, combined_dataset, series
-from service.rdf.terms import PREFIXES, Minter, base_url
-
-if TYPE_CHECKING:
-    from service.corpus.convert import Converted
+from service.rdf.terms import Minter, base_url
 from service.vocab import VOCAB_DIR
 
 
@@ -51,35 +47,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def dump_ntriples(path: Path, triples: list[Triple]) -> Path:
-    """N-Triples: what the store loads, written atomically."""
-    write_atomic(path, serialize(triples, format=RdfFormat.N_TRIPLES))
-    return path
-
-
-def dump_turtle(path: Path, triples: list[Triple]) -> Path:
-    """Turtle: what people read, written atomically."""
-    write_atomic(path, serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES))
-    return path
-
-
-def dump(rdf_dir: Path, name: str, triples: list[Triple]) -> Path:
-    dump_turtle(rdf_dir / f"{name}.ttl", triples)
-    return dump_ntriples(rdf_dir / f"{name}.nt", triples)
 
 
 def vocabulary_triples() -> list[Triple]:
@@ -115,8 +82,6 @@ def build(
 ) -> BuildResult:
     """Unchanged packages keep their dumps (service/corpus/convert.py); the catalog, the
     series and the store are made again from every dump."""
-    from service.corpus.convert import convert_packages
-
     minter = Minter(base or base_url())
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
@@ -240,8 +205,6 @@ def load_store(
 def _same_shared(previous: Path, shared: set[Triple]) -> bool:
     """Whether a build holds these shared triples (catalog, series, vocabulary…) and has
     its facts index: then a build of unchanged packages has nothing to do."""
-    from service.query import facts_index
-
     if not (previous / facts_index.FILENAME).is_file():
         return False
     return read_triples(sorted((previous / "dumps" / "common").glob("*.nt"))) == shared

@@ -117,7 +117,7 @@ def owns(slug: str, base: str):
 
 def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     """Convert and dump one package, then record what the dumps were made from."""
-    from service.build import dump_ntriples, dump_turtle, write_atomic
+    from service.dumps import dump_ntriples, dump_turtle, write_atomic
     from service.rdf import load_package, package_triples
     from service.rdf.terms import Minter
 

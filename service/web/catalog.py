@@ -35,7 +35,7 @@ from pyoxigraph import Triple
 
 from service.errors import Refusal
 from service.vocab import VOCAB_DIR
-from service.web import catalog_pages, jsonld_compactor, negotiation
+from service.web import catalog_pages, jsonld_compactor, linked, negotiation
 from service.web.catalog_pages import DEFAULT_PAGE_SIZE, page_triples, render_page
 from service.web.errors import positive
 from service.web.http import conditional
@@ -290,9 +290,7 @@ def catalog(extension: str | None = None) -> Response:
     size = positive(request.args, "pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     here = site()
     if chosen.name == "html":
-        from service.web.pages import home_page
-
-        body = home_page(request.args)
+        body = linked.pages().home(request.args)
         return conditional(
             Response(body, mimetype="text/html"), tag_source=body.encode(), vary_accept=True
         )

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template
 from service.corpus.combine import PREFIX
 from service.errors import Refusal
 from service.web import sheets
-from service.web.exports import send
+from service.web.attachments import send
 from service.web.http import conditional
 from service.web.site import site
 

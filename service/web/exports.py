@@ -5,58 +5,18 @@ selection in the file name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, request
 
 from service.web import sheets
+from service.web.attachments import send, with_filter
 from service.web.downloads import about, table_filename
 from service.web.facets import filter_words
 
 bp = Blueprint("exports", __name__)
 FORMATS = ("csv", "excel.csv", "xlsx")
-
-
-def send(
-    columns: Sequence[sheets.SheetColumn],
-    rows: Iterable[Sequence[str]],
-    filename: str,
-    ascii_name: str,
-    form: str,
-    info: Sequence[tuple[str, str]] = (),
-) -> Response:
-    """One view as a file: CSV streamed as it is written; xlsx written to a temporary file
-    (write-only, constant memory) and streamed from it."""
-    if form == "xlsx":
-        target = sheets.temporary_xlsx()
-        try:
-            sheets.write_xlsx(target, columns, rows, info)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
-        response.headers["Content-Length"] = str(target.stat().st_size)
-        extension = "xlsx"
-    else:
-        excel = form == "excel.csv"
-        response = Response(
-            stream_with_context(sheets.csv_chunks(columns, rows, excel=excel)),
-            mimetype="text/csv",
-        )
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-        extension = "csv"
-    suffix = "excel.csv" if form == "excel.csv" else extension
-    response.headers["Content-Disposition"] = sheets.attachment(
-        f"{filename}.{extension}", f"{ascii_name}.{suffix}"
-    )
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-def with_filter(stem: str, chosen: dict[str, str]) -> str:
-    words = filter_words(chosen)
-    return sheets.safe_name(f"{stem}_{words}" if words else stem)
 
 
 def _table(slug: str, name: str, form: str) -> Response:

@@ -6,7 +6,8 @@ Accept. HTML goes to the page registered for that kind of resource (see pages.py
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -26,11 +27,26 @@ HtmlView = Callable[[str, list[Triple]], str]
 HtmlViews = list[tuple[Callable[[str], bool], HtmlView]]
 
 
-def init_app(app: Flask, views: HtmlViews) -> None:
-    """Serve linked data, drawing an IRI's page with the first of `views` whose test
-    matches it (service/web/pages.py lists them), else the generic resource page."""
-    app.extensions["budgetpub-html-views"] = list(views)
+@dataclass(frozen=True)
+class Pages:
+    """The pages for people (service/web/pages.py): the page of each kind of resource, by the
+    test its IRI passes (the first match draws it), the generic resource page for any other,
+    and the home page (the list of datasets, drawn from the query string)."""
+
+    views: HtmlViews
+    generic: HtmlView
+    home: Callable[[Mapping[str, str]], str]
+
+
+def init_app(app: Flask, drawn_by: Pages) -> None:
+    """Serve linked data, with the pages that draw its HTML."""
+    app.extensions["budgetpub-pages"] = drawn_by
     app.register_blueprint(bp)
+
+
+def pages() -> Pages:
+    """The app's pages for people (create_app hands them to init_app)."""
+    return current_app.extensions["budgetpub-pages"]
 
 
 def iri_for(path: str) -> str:
@@ -76,9 +92,9 @@ def respond(iri: str, chosen: Format) -> Response:
         triples = triples_for(iri)
         if not triples:
             raise Refusal(404, "unknown-iri", f"nothing is known about <{iri}>")
-        views: HtmlViews = current_app.extensions["budgetpub-html-views"]
-        view = next((v for matches, v in views if matches(iri)), None)
-        body = view(iri, triples) if view else generic_page(iri, triples)
+        drawn_by = pages()
+        view = next((v for matches, v in drawn_by.views if matches(iri)), drawn_by.generic)
+        body = view(iri, triples)
         response = Response(body, mimetype="text/html")
     else:
         body, found = _rendered(version, iri, chosen.name, here.base_url)
@@ -93,12 +109,6 @@ def respond(iri: str, chosen: Format) -> Response:
         modified=here.modified(),
         vary_accept=True,
     )
-
-
-def generic_page(iri: str, triples: list[Triple]) -> str:
-    from service.web.pages import resource_page
-
-    return resource_page(iri, triples)
 
 
 @bp.get("/def")
@@ -119,10 +129,8 @@ def home() -> Response:
     chosen = negotiate(None, request.accept_mimetypes)
     if chosen.name != "html":
         return redirect(url_for("catalog.catalog", extension=chosen.name), code=303)
-    from service.web.pages import home_page
-
     here = site()
-    body = home_page(request.args)
+    body = pages().home(request.args)
     return conditional(
         Response(body, mimetype="text/html"),
         tag_source=body.encode(),

@@ -1,7 +1,7 @@
 """Pages for people: Chinese first with English labels, server-rendered, no JavaScript needed.
 
 Specific pages (dataset, table, concept and code list, department, vocabulary) live in
-pages_*.py; `html_views()` lists them for create_app, which hands them to linked.init_app.
+pages_*.py; `html_pages()` lists them for create_app, which hands them to linked.init_app.
 Anything else gets the generic resource page, a readable table of the IRI's triples.
 """
 
@@ -23,7 +23,7 @@ from service.web import (
 )
 from service.web.errors import positive
 from service.web.facets import Dimension, apply, selections
-from service.web.linked import HtmlViews
+from service.web.linked import Pages
 from service.web.pages_audit import STATUS_LABELS
 from service.web.pages_common import local_url, short, term
 from service.web.pages_search import preview
@@ -34,10 +34,10 @@ __all__ = ["home_page", "local_url", "resource_page", "short", "term"]
 HOME_PAGE_SIZE = 50
 
 
-def html_views() -> HtmlViews:
-    """The page of each kind of resource, by the test its IRI passes; the first match
-    draws it."""
-    return [
+def html_pages() -> Pages:
+    """The pages linked data is drawn with: the page of each kind of resource, by the test
+    its IRI passes (the first match draws it), the generic page and the home page."""
+    views = [
         (pages_dataset.is_dataset, pages_dataset.dataset_page),
         (pages_concept.is_concept, pages_concept.concept_page),
         (pages_concept.is_scheme, pages_concept.scheme_page),
@@ -45,6 +45,7 @@ def html_views() -> HtmlViews:
         (pages_table.is_table, pages_table.table_page),
         (pages_vocab.is_vocabulary, pages_vocab.vocabulary_page),
     ]
+    return Pages(views, resource_page, home_page)
 
 
 def resource_page(iri: str, triples: list[Triple]) -> str:

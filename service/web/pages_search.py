@@ -15,8 +15,8 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from service.errors import Refusal
 from service.query import search_index
 from service.web import sheets
+from service.web.attachments import send, with_filter
 from service.web.errors import positive
-from service.web.exports import send, with_filter
 from service.web.facets import Facet, link
 from service.web.http import conditional
 from service.web.pages_common import ROW_TYPE_LABELS, grouped, in_unit

@@ -1,0 +1,54 @@
+"""A view as a file to download: CSV (or CSV for Excel) streamed as it is written, or xlsx,
+with a file name that says the selection. The exports, search and corpus downloads send
+their files through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from flask import Response, stream_with_context
+
+from service.web import sheets
+from service.web.facets import filter_words
+
+
+def send(
+    columns: Sequence[sheets.SheetColumn],
+    rows: Iterable[Sequence[str]],
+    filename: str,
+    ascii_name: str,
+    form: str,
+    info: Sequence[tuple[str, str]] = (),
+) -> Response:
+    """One view as a file: CSV streamed as it is written; xlsx written to a temporary file
+    (write-only, constant memory) and streamed from it."""
+    if form == "xlsx":
+        target = sheets.temporary_xlsx()
+        try:
+            sheets.write_xlsx(target, columns, rows, info)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
+        response.headers["Content-Length"] = str(target.stat().st_size)
+        extension = "xlsx"
+    else:
+        excel = form == "excel.csv"
+        response = Response(
+            stream_with_context(sheets.csv_chunks(columns, rows, excel=excel)),
+            mimetype="text/csv",
+        )
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        extension = "csv"
+    suffix = "excel.csv" if form == "excel.csv" else extension
+    response.headers["Content-Disposition"] = sheets.attachment(
+        f"{filename}.{extension}", f"{ascii_name}.{suffix}"
+    )
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def with_filter(stem: str, chosen: dict[str, str]) -> str:
+    """A file name: the stem and the facets chosen, safe on every file system."""
+    words = filter_words(chosen)
+    return sheets.safe_name(f"{stem}_{words}" if words else stem)
