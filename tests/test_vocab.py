@@ -623,12 +623,10 @@ def test_measure_and_attributes(g):
 @pytest.mark.parametrize(
     "prop,parent",
     [
-        (BP.amount, OBEU_MEASURE.amount),
         (BP.amount, SDMX_MEASURE.obsValue),
         (BP.functionalClassification, OBEU_DIM.functionalClassification),
         (BP.economicClassificationDepartmental, OBEU_DIM.economicClassification),
-        (BP.economicClassificationGovernment, OBEU_DIM.economicClassification),
-        (BP.fiscalYear, OBEU_DIM.fiscalYear),
+        (BP.economicClassificationGovernment, OBEU_DIM.classification),
         (BP.fiscalYear, SDMX_DIM.refPeriod),
         (BP.budgetPhase, OBEU_DIM.budgetPhase),
         (BP.operationCharacter, OBEU_DIM.operationCharacter),
@@ -638,6 +636,18 @@ def test_measure_and_attributes(g):
 )
 def test_alignment(g, prop, parent):
     assert (prop, RDFS.subPropertyOf, parent) in g
+
+
+@pytest.mark.parametrize(
+    "prop,parent",
+    [
+        (BP.amount, OBEU_MEASURE.amount),  # published cells are no OBEU amounts
+        (BP.economicClassificationGovernment, OBEU_DIM.economicClassification),
+        (BP.fiscalYear, OBEU_DIM.fiscalYear),  # a literal under an object property
+    ],
+)
+def test_no_false_alignment(g, prop, parent):
+    assert (prop, RDFS.subPropertyOf, parent) not in g
 
 
 def test_external_terms_not_redefined(g):

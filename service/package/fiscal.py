@@ -1,4 +1,8 @@
-"""The Fiscal Data Package model, so OpenSpending-style tools read the facts resource."""
+"""The Fiscal Data Package model, so OpenSpending-style tools read the facts resource.
+
+The facts hold revenue and expenditure of the approved budget (预算, not 决算): the measure
+says `phase: approved`; its direction differs by row, so it is the operation_character
+dimension, never a `direction` that would call revenue expenditure."""
 
 from __future__ import annotations
 
@@ -23,13 +27,15 @@ def fiscal_model() -> dict[str, Any]:
 
     return {
         "measures": {
+            # one measure over revenue and expenditure: no `direction` is true of all of
+            # it, so none is claimed; each fact's is its operation_character
             "amount": {
                 "title": "金额",
                 "source": "amount",
                 "resource": "facts",
                 "currency": "CNY",
                 "factor": 1,
-                "direction": "expenditure",
+                "phase": "approved",  # 年初预算: the budget as approved, before revisions
             },
         },
         "dimensions": {
@@ -59,7 +65,10 @@ def fiscal_model() -> dict[str, Any]:
             ),
             "expenditure_type": classification("支出类型", "expenditure_type"),
             "fund_source": classification("资金来源", "fund_source"),
-            "operation_character": classification("收支", "operation_character"),
+            "operation_character": {
+                **classification("收支", "operation_character"),
+                "description": "The direction of each amount: expenditure or revenue.",
+            },
             "project": {
                 "title": "项目",
                 "dimensionType": "activity",
