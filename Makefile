@@ -48,9 +48,18 @@ run: check-port
 test: install-test
 	$(BIN)/python -m pytest -q
 
-lint: install-test
+# vulture: dead code (tools/vulture_whitelist.py names what it cannot see used)
+VULTURE_DECORATORS := @bp.get,@bp.route,@bp.post,@app.errorhandler,@bp.before_app_request,@bp.after_app_request,@app.before_request,@app.after_request
+
+$(VENV)/.installed-vulture: | $(BIN)/activate
+	$(BIN)/pip install --quiet 'vulture>=2.11'
+	@touch $@
+
+lint: install-test $(VENV)/.installed-vulture
 	$(BIN)/ruff check service tests bench tools
 	$(BIN)/ruff format --check service tests bench tools
+	$(BIN)/vulture service tests bench tools/vulture_whitelist.py --min-confidence 60 \
+		--ignore-decorators "$(VULTURE_DECORATORS)"
 
 format: install-test
 	$(BIN)/ruff format service tests bench tools

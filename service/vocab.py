@@ -50,10 +50,6 @@ _PREF_LABEL = pyoxigraph.NamedNode(f"{_SKOS}prefLabel")
 _DEFINITION = pyoxigraph.NamedNode(f"{_SKOS}definition")
 
 
-def concept_iri(scheme: str, code: str | None) -> str:
-    return f"{CODE}{scheme}/{code or '_none'}"
-
-
 @cache
 def labels(scheme: str) -> dict[str, dict[str, str]]:
     """code → {"zh": …, "en": …} for every concept the vocabulary defines in a scheme."""

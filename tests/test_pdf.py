@@ -15,7 +15,6 @@ import pypdfium2
 import pytest
 
 from service.audit import run_audit
-from service.errors import InputError
 from service.ingest import read_document
 from service.ingest.model import Document
 from service.package.writer import write_package
@@ -175,12 +174,6 @@ def _pages(tmp_path: Path, indices: list[int], name: str = "cut.pdf") -> Path:
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def _error(path: Path) -> InputError:
-    with pytest.raises(InputError) as raised:
-        read_document(path)
-    return raised.value
 
 
 def test_pages_out_of_the_template_are_kept_and_said(tmp_path: Path) -> None:

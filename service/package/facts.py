@@ -120,10 +120,6 @@ def analysed_facts(document: Document) -> tuple[list[Row], list[analysis.Selecti
     return facts, chosen
 
 
-def document_facts(document: Document) -> list[Row]:
-    return analysed_facts(document)[0]
-
-
 def facts_schema() -> dict[str, Any]:
     def fk(field: str, resource: str) -> dict[str, Any]:
         return {"fields": [field], "reference": {"resource": resource, "fields": ["code"]}}

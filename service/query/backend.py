@@ -95,7 +95,7 @@ def endpoints(url: str) -> tuple[str, str]:
 
 class RemoteStore:
     def __init__(self, url: str, timeout: float = 30.0):
-        self.query_url, self.gsp_url = endpoints(url)
+        self.query_url = endpoints(url)[0]
         self.scope = scope(url)
         self.timeout = timeout
         self.seconds: float | None = None  # limits asked of a store process (limits())

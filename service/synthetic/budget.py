@@ -14,7 +14,6 @@ from service.synthetic import catalog
 
 ZERO = Decimal(0)
 WAN = Decimal(10000)
-GROUPS = ("wages", "household", "goods", "capital")  # 301, 303, 302, 310
 GROUP_OF_CLASS = {"301": "wages", "303": "household", "302": "goods", "310": "capital"}
 BASIC_RANGES = {
     "301": (20000, 600000),

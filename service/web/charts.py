@@ -24,7 +24,6 @@ from service.web.pages_common import (
 )
 from service.web.site import PackageSummary, site
 
-ECHARTS = "vendor/echarts-5.6.0/echarts.min.js"
 UNIT_FACTOR = {"元": 1, "千元": 1000, "万元": 10000, "亿元": 100000000}
 
 

@@ -54,7 +54,6 @@ class Unsupported(Exception):
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 GEN_DELIMS = tuple(":/?#[]@")
 

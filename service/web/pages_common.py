@@ -27,7 +27,6 @@ from service.web.site import site
 PRINTED_COLUMN = re.compile(r"c\d+")  # a column of a table kept as printed: c01, c02…
 # Powers of ten from yuan to each unit a document may print.
 UNIT_EXPONENT = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
-UNIT_EN = {"元": "yuan", "千元": "thousand yuan", "万元": "10,000 yuan", "亿元": "100 million yuan"}
 ROW_TYPE_LABELS = {
     "total": "合计 total",
     "subtotal": "小计 subtotal",

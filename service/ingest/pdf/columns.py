@@ -86,7 +86,6 @@ THREE_PUBLIC: tuple[Rule, ...] = (
     Rule("total", ("三公",)),
 )
 
-LEADING_CODE = re.compile(r"编码|代码|^类$|^款$|^项$|科目$")
 _YEAR = re.compile(r"(20\d{2})年")
 _NOISE = re.compile(r"^(其中[:：]?|\d+|栏次|\*+)$")
 _UNIT_SUFFIX = re.compile(r"[(（](万元|元|千元)[)）]$")

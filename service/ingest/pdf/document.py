@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from decimal import Decimal
 from typing import Any
@@ -227,6 +226,3 @@ def _renumber(
         if part:
             part_of[page.number] = f"{part} p.{local}"
         pages.append(page)
-
-
-ReadPdf = Callable[[list[Part], str], Document]

@@ -107,11 +107,6 @@ def _row_box(bbox: Box, cells: list[Box | None]) -> Box:
     return (bbox[0], top, bbox[2], bottom)
 
 
-def is_pdf(data: bytes) -> bool:
-    """Recognised by content: a PDF starts with %PDF (a few bytes of junk are allowed)."""
-    return b"%PDF-" in data[:1024]
-
-
 def open_pdf(data: bytes, file: str) -> Any:
     """A broken PDF is a binary file we cannot read, as for the text reader."""
     import pdfplumber
