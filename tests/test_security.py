@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from service.errors import Refusal
 from service.query.runner import Backend, QueryRunner, every_form
-from service.query.safety import Refusal, check
+from service.query.safety import check
 
 
 class Listener:
