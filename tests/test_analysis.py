@@ -22,6 +22,7 @@ from service.ingest import read_document
 from service.package.analysis import ANALYSES, split_columns
 from service.package.writer import write_package
 from service.rdf.integrity import normalise, violations
+from service.web.sparql import AN, EXAMPLES
 from tests.conftest import PACKAGES, ROOT, load_dumps
 
 REAL = ROOT / "tests" / "fixtures" / "real"
@@ -207,3 +208,30 @@ def test_data_cube_integrity_of_real_and_committed_packages(store: Store) -> Non
     copy.bulk_extend(store)
     normalise(copy)
     assert violations(copy) == []
+
+
+def test_sparql_examples_sum_the_analysis_data_sets(store: Store) -> None:
+    """The /sparql page's examples run, and their sums are the published totals: spending by
+    class adds up to every document's total expenditure, revenue by source to its revenue."""
+    answers = {title: list(store.query(query)) for title, query in EXAMPLES}
+    empty = [title for title, rows in answers.items() if not rows]
+    assert empty == [EXAMPLES[5][0]]  # no project here caps its cost above its budget
+    published = {
+        kind: sum(
+            Decimal(row["total"].value)
+            for row in store.query(
+                f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
+                SELECT ?total WHERE {{ ?ds bp:analysisKind <{AN}{kind}> ;
+                  bp:publishedTotal/bp:amount ?total }}"""
+            )
+        )
+        for kind in ("expenditure-by-function", "revenue-by-source")
+    }
+    by_class, _, by_source, beside, _, _, _ = answers.values()
+    assert sum(Decimal(r["total"].value) for r in by_class) == published["expenditure-by-function"]
+    off = {k: Decimal(v) for k, v in DIFFERENCES.items() if k[1] == "revenue-by-source"}
+    revenue = sum(Decimal(r["total"].value) for r in by_source)
+    assert revenue + sum(off.values()) == published["revenue-by-source"]
+    assert len(beside) >= 30
+    mismatched = [r for r in beside if Decimal(r["sum"].value) != Decimal(r["published"].value)]
+    assert len(mismatched) == len(DIFFERENCES)

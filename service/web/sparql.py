@@ -15,42 +15,70 @@ from service.web.errors import refused, wants_html
 from service.web.site import site
 
 bp = Blueprint("sparql", __name__)
+# Sums are made on the analysis data sets (bp:AnalysisDataSet): their amounts are leaves,
+# so a plain SUM is the published total; the published tables hold totals beside parts.
+AN = "https://w3id.org/budgetpub/code/analysis/"
 EXAMPLES = [
     (
         "按功能分类汇总支出 Spending by functional class",
-        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+        f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?class ?label (SUM(?amount) AS ?total) WHERE {
-  ?table bp:tableKind "expenditure" .
-  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ;
-       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ;
-       bp:functionalClassification ?f ; bp:amount ?amount .
+PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
+SELECT ?class ?label (SUM(?amount) AS ?total) WHERE {{
+  ?ds bp:analysisKind <{AN}expenditure-by-function> .
+  ?obs qb:dataSet ?ds ; bp:functionalClassification ?f ; obeu-measure:amount ?amount .
   ?f skos:notation ?code .
   BIND(SUBSTR(?code, 1, 3) AS ?class)
   BIND(IRI(CONCAT("https://w3id.org/budgetpub/code/functional/", ?class)) AS ?concept)
-  OPTIONAL { ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
-}
+  OPTIONAL {{ ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }}
+}}
 GROUP BY ?class ?label
 ORDER BY DESC(?total)""",
     ),
     (
         "按经济分类汇总支出 Spending by economic class",
-        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+        f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?class ?label (SUM(?amount) AS ?total) WHERE {
-  ?table bp:tableKind "economic_classification_summary" .
-  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ;
-       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ;
-       bp:economicClassificationDepartmental ?e ; bp:amount ?amount .
+PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
+SELECT ?class ?label (SUM(?amount) AS ?total) WHERE {{
+  ?ds bp:analysisKind <{AN}expenditure-by-economic-class> .
+  ?obs qb:dataSet ?ds ; bp:economicClassificationDepartmental ?e ;
+       obeu-measure:amount ?amount .
   ?e skos:notation ?code .
   BIND(SUBSTR(?code, 1, 3) AS ?class)
   BIND(IRI(CONCAT("https://w3id.org/budgetpub/code/economic-departmental/", ?class)) AS ?concept)
-  OPTIONAL { ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
-}
+  OPTIONAL {{ ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }}
+}}
 GROUP BY ?class ?label
 ORDER BY DESC(?total)""",
+    ),
+    (
+        "收入来源 Where the money comes from",
+        f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
+SELECT ?source ?label (SUM(?amount) AS ?total) WHERE {{
+  ?ds bp:analysisKind <{AN}revenue-by-source> .
+  ?obs qb:dataSet ?ds ; bp:fundSource ?source ; obeu-measure:amount ?amount .
+  OPTIONAL {{ ?source skos:prefLabel ?label FILTER(LANG(?label) = "zh") }}
+}}
+GROUP BY ?source ?label
+ORDER BY DESC(?total)""",
+    ),
+    (
+        "分析数据集之和与公布的合计 Each analysis data set's sum beside its published total",
+        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
+SELECT ?ds (SUM(?amount) AS ?sum) (SAMPLE(?printed) AS ?published) WHERE {
+  ?ds a bp:AnalysisDataSet ; bp:publishedTotal/bp:amount ?printed .
+  ?obs qb:dataSet ?ds ; obeu-measure:amount ?amount .
+}
+GROUP BY ?ds
+ORDER BY ?ds""",
     ),
     (
         "项目及其绩效目标 Projects and their targets",
@@ -83,19 +111,19 @@ SELECT ?code ?project ?budget ?cap WHERE {
     ),
     (
         "各部门一般公共服务支出 Departments' general public services spending",
-        """PREFIX bp: <https://w3id.org/budgetpub/def#>
+        f"""PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
-PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?department ?year (SUM(?amount) AS ?total) WHERE {
-  ?table bp:tableKind "expenditure" ; dct:isPartOf ?dataset .
-  ?dataset dct:publisher/rdfs:label ?department ; bp:fiscalYear ?year .
-  ?obs qb:dataSet ?table ; bp:sourceColumn "total" ;
-       bp:rowType <https://w3id.org/budgetpub/code/row-type/item> ;
-       bp:functionalClassification ?f ; bp:amount ?amount .
+PREFIX obeu-dimension: <http://data.openbudgets.eu/ontology/dsd/dimension/>
+PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
+SELECT ?department ?year (SUM(?amount) AS ?total) WHERE {{
+  ?ds bp:analysisKind <{AN}expenditure-by-function> ;
+      obeu-dimension:organization/rdfs:label ?department ; obeu-dimension:fiscalYear ?y .
+  BIND(STRAFTER(STR(?y), "/year/") AS ?year)
+  ?obs qb:dataSet ?ds ; bp:functionalClassification ?f ; obeu-measure:amount ?amount .
   ?f skos:notation ?code FILTER(STRSTARTS(?code, "201"))
-}
+}}
 GROUP BY ?department ?year
 ORDER BY DESC(?total)""",
     ),
