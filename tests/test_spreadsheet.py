@@ -60,6 +60,8 @@ def opened(client_module, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
         "printed.csv": f"/datapackages/{WANLI}/data/table_p31.excel.csv",
         "project.xlsx": f"/datapackages/{SEED_SLUG}/data/project_expenditure.xlsx",
         "summary.xlsx": f"/datapackages/{SEED_SLUG}/data/summary_income.xlsx",
+        "code.csv": "/export/code/functional/2010301.excel.csv",
+        "code.xlsx": "/export/code/economic-departmental/30101.xlsx",
     }
     for name, path in wanted.items():
         response = client_module.get(path)
@@ -135,3 +137,30 @@ def test_xlsx_opens_with_about_sheet_and_one_header_row(opened) -> None:
     summary = opened["summary.xlsx"]["数据 Data"]
     assert summary[0][-1] == "收入·金额（元）"  # the income side says income
     assert summary[1][2] == "一、一般公共预算" and summary[1][4] == 1485300
+
+
+def test_code_page_export_opens_with_codes_as_text(opened, client_module) -> None:
+    """The code page's every amount (2010301 行政运行 in the seed: 88.52 万元 in 合计 of the
+    支出预算表, line 238), as Calc reads the Excel CSV: the code stays 2010301 text, the amount
+    is the number of yuan, every amount the page counts is a row."""
+    rows = rows_of(opened["code.csv"])
+    header = rows[0]
+    assert header[:2] == ["数据集", "数据集标题"] and "金额（元）" in header
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["科目代码"] == "2010301" and isinstance(first["科目代码"], str)
+    assert first["行号"] == 238 and first["列"] == "total"
+    assert Decimal(str(first["金额（元）"])) == Decimal("885200")
+    assert first["公布单位"] == "万元" and Decimal(str(first["金额（公布单位）"])) == Decimal(
+        "88.52"
+    )
+    page = client_module.get("/code/functional/2010301").data.decode()
+    assert f"共 {len(rows) - 1} 个金额" in page
+
+
+def test_code_page_xlsx_holds_every_amount_under_the_code(opened) -> None:
+    """30101 基本工资 and nothing narrower: each row's code is 30101, amounts are numbers."""
+    rows = rows_of(opened["code.xlsx"])
+    header = rows[0]
+    body = [dict(zip(header, row, strict=True)) for row in rows[1:] if any(row)]
+    assert body and {row["科目代码"] for row in body} == {"30101"}
+    assert all(isinstance(row["金额（元）"], (int, float)) for row in body)

@@ -187,6 +187,63 @@ def aggregate_xlsx(name: str) -> Response:
     return _aggregate(name, "xlsx")
 
 
+CODE_COLUMNS = [
+    sheets.SheetColumn("dataset", "数据集"),
+    sheets.SheetColumn("dataset_title", "数据集标题"),
+    sheets.SheetColumn("table", "表"),
+    sheets.SheetColumn("table_title", "表名"),
+    sheets.SheetColumn("line", "行号", "integer"),
+    sheets.SheetColumn("name", "科目名称"),
+    sheets.SheetColumn("code", "科目代码"),
+    sheets.SheetColumn("column", "列"),
+    sheets.SheetColumn("column_title", "列名"),
+    sheets.SheetColumn("row_type", "行类型"),
+    sheets.SheetColumn("amount", "金额（元）", "number"),
+    sheets.SheetColumn("published", "金额（公布单位）", "number"),
+    sheets.SheetColumn("unit", "公布单位"),
+]
+
+
+def _code(scheme: str, notation: str, form: str) -> Response:
+    """Every amount a code page lists (the code and its narrower codes, every dataset), not
+    the first page of them."""
+    from service.errors import Refusal
+    from service.web.linked import iri_for, triples_for
+    from service.web.pages_common import exact
+    from service.web.pages_concept import amounts, is_concept
+
+    iri = iri_for(f"code/{scheme}/{notation}")
+    if not is_concept(iri) or not triples_for(iri):
+        raise Refusal(404, "not-found", f"no code {scheme}/{notation}")
+    found = amounts(iri)
+    rows = (
+        [
+            a.dataset, a.dataset_title, a.table, a.table_title, a.line, a.name, a.notation,
+            a.column, a.column_title, a.row_type, exact(a.yuan), a.shown.replace(",", ""), a.unit,
+        ]
+        for a in found
+    )  # fmt: skip
+    info = [("科目 Code", f"{scheme} {notation}"), ("金额 Amounts", str(len(found)))]
+    return send(
+        CODE_COLUMNS, rows, f"科目_{scheme}_{notation}", f"code_{scheme}_{notation}", form, info
+    )
+
+
+@bp.get("/export/code/<scheme>/<notation>.csv")
+def code_csv(scheme: str, notation: str) -> Response:
+    return _code(scheme, notation, "csv")
+
+
+@bp.get("/export/code/<scheme>/<notation>.excel.csv")
+def code_excel(scheme: str, notation: str) -> Response:
+    return _code(scheme, notation, "excel.csv")
+
+
+@bp.get("/export/code/<scheme>/<notation>.xlsx")
+def code_xlsx(scheme: str, notation: str) -> Response:
+    return _code(scheme, notation, "xlsx")
+
+
 # --- OpenAPI: the exports are CSV endpoints too --------------------------------------------
 
 
@@ -229,6 +286,15 @@ def openapi_paths() -> dict[str, Any]:
                 ),
             ],
             {"400": PROBLEM},
+        )
+        paths[f"/export/code/{{scheme}}/{{notation}}.{suffix}"] = export_operation(
+            f"Every amount under a code and its narrower codes, every dataset, as {suffix}",
+            content,
+            [
+                path_parameter("scheme", "Code list (functional, economic-government, …)"),
+                path_parameter("notation", "The code (2010301)"),
+            ],
+            {"404": PROBLEM},
         )
         paths[f"/export/datasets.{suffix}"] = export_operation(
             f"The list of datasets (home page facets and search), every page, as {suffix}",

@@ -26,6 +26,7 @@ from service.web.pages_common import (
     resource_named,
 )
 from service.web.pages_dataset import script_json
+from service.web.pages_table import exports
 from service.web.site import site
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -311,6 +312,7 @@ def concept_page(iri: str, triples: list[Triple]) -> str:
         row_types=ROW_TYPE_LABELS,
         chart=chart,
         chart_json=script_json(chart) if chart else None,
+        exports=exports(f"/export/code/{iri[len(str(CODE)) :]}", {}),
     )
 
 
