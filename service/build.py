@@ -46,10 +46,14 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
+        """Whether every package was converted."""
         return not self.failed
 
 
 def vocabulary_triples() -> list[Triple]:
+    """The triples of every Turtle file of the vocabulary (vocab/), which each build loads beside
+    the packages.
+    """
     triples: list[Triple] = []
     for path in sorted(VOCAB_DIR.rglob("*.ttl")):
         with path.open("rb") as handle:

@@ -25,6 +25,9 @@ def _print_outcome(outcome: Outcome, verbose: bool) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """`budgetpub ingest`: the documents found under the named files and folders read, audited and
+    packaged; the exit status.
+    """
     from service.corpus.documents import find_documents
 
     found = find_documents([Path(name) for name in args.files])
@@ -50,6 +53,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    """`budgetpub inspect`: what the reader makes of each named document, printed; 1 if one could
+    not be read.
+    """
     from service.errors import InputError
     from service.inspect import inspect
 
@@ -64,6 +70,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """`budgetpub build`: the packages converted into the RDF dumps, the store and the indexes; 1 on
+    failure, the previous store kept.
+    """
     from service.build import build
     from service.query.backend import RemoteError
 
@@ -174,6 +183,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command for each of ingest, inspect, build and serve, each naming
+    its handler.
+    """
     root = argparse.ArgumentParser(prog="budgetpub", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
     ingest = commands.add_parser("ingest", help="read documents, audit them, write data packages")
@@ -249,6 +261,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The `budgetpub` entry point: `argv` (default: sys.argv) parsed and handed to its command; the
+    exit status.
+    """
     args = parser().parse_args(argv)
     return args.handler(args)
 

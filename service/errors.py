@@ -36,6 +36,9 @@ class Problem:
         return f"{where}: {self.message}{tail}" if where else f"{self.message}{tail}"
 
     def to_dict(self) -> dict[str, Any]:
+        """The problem as data (type, message, file, line, expected), as outcomes and reports write
+        it.
+        """
         return asdict(self)
 
     @classmethod
@@ -70,6 +73,7 @@ class InputError(Exception):
         return str(Problem(self.type, self.message, self.file, self.line, self.expected))
 
     def to_dict(self) -> dict[str, Any]:
+        """The error as data (type, message, file, line, expected)."""
         return asdict(self)
 
 

@@ -15,6 +15,7 @@ from service.ingest.model import Document, Table
 
 
 def figures(table: Table) -> int:
+    """How many figures a table holds (its amounts, source lines left out)."""
     return sum(
         1
         for row in table.rows
@@ -24,6 +25,9 @@ def figures(table: Table) -> int:
 
 
 def table_line(table: Table, why: str | None) -> str:
+    """One table described in a line: title, kind, resource, typed or kept as printed (and why),
+    pages, unit, rows and figures.
+    """
     kind = table.recognised or (table.kind if table.kind != "generic" else None)
     read = f"kept as printed ({why})" if table.kind == "generic" else "typed"
     pages = (
@@ -71,4 +75,7 @@ def inspect_lines(document: Document) -> list[str]:
 
 
 def inspect(path: Path) -> list[str]:
+    """What `budgetpub inspect` prints for the document at `path`: its tables and what the reader
+    made of them, line by line.
+    """
     return inspect_lines(read_document(path))

@@ -12,6 +12,7 @@ import urllib.request
 
 
 def free_port() -> int:
+    """A TCP port free on the loopback interface now (for a private server to listen on)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

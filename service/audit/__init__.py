@@ -18,6 +18,11 @@ EXTRA_CHECKS = {"shanghai": shanghai.template_checks}
 
 
 def run_audit(document: Document) -> list[Check]:
+    """Every check of a read document (each table's own arithmetic, the two sides, tables against
+    each other, the prose's figures, what its template adds, the reader's and the contents'
+    checks), the ones that do not apply left out: what the package's audit resource and the CLI
+    report.
+    """
     found: list[Check | None] = []
     for table in document.tables.values():
         found.extend(check_table(table))
@@ -39,6 +44,9 @@ def run_audit(document: Document) -> list[Check]:
 
 
 def summary(checks: list[Check]) -> dict[str, int]:
+    """How many checks ended in each status (pass, warn, fail, …), every status named even when none
+    did.
+    """
     counts = Counter(check.status for check in checks)
     return {status: counts.get(status, 0) for status in STATUSES}
 

@@ -28,6 +28,9 @@ class Check:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The check as the audit resource writes it: its id, status, expected and found values,
+        where (table, line) and message.
+        """
         return {
             "id": self.id,
             "status": self.status,
@@ -104,6 +107,7 @@ def count(values: Iterable[Decimal | None]) -> int:
 
 
 def rounded(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimal places, as the documents round."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
@@ -112,4 +116,5 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def column(rows: list[Row], name: str) -> list[Decimal | None]:
+    """One column of `rows` (None where a row has no such value)."""
     return [row.get(name) for row in rows]

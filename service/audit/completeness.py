@@ -34,6 +34,10 @@ def present(document: Document) -> set[str]:
 
 
 def completeness_checks(document: Document) -> Iterator[Check]:
+    """A check for each table the contents list that the document does not print: a pass where the
+    contents call it empty, a warning otherwise (saying so where the document withholds content
+    as 涉密).
+    """
     have = present(document)
     withheld = "涉密" in document.text
     for listed in document.listed:

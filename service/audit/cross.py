@@ -177,6 +177,9 @@ def _by_function(
 
 
 def cross_tables(document: Document) -> Iterator[Check | None]:
+    """Checks that hold one table's figures to another's (the summary tables' totals by function
+    against the expenditure tables, and the like), one for each pair the document prints.
+    """
     yield from _by_function(
         document,
         "summary_expenditure",

@@ -39,6 +39,9 @@ SUBJECTS: tuple[tuple[str, str, str, str], ...] = (
 def table_value(
     document: Document, figure: NarrativeFigure
 ) -> tuple[Decimal | None, str, int | None] | None:
+    """The table figure a narrative figure speaks of: (value, resource, line), or None when the
+    document prints no table or column to hold it to.
+    """
     for keyword, resource, selector, column in SUBJECTS:
         if keyword not in figure.subject:
             continue
@@ -60,6 +63,9 @@ def table_value(
 
 
 def narrative(document: Document) -> Iterator[Check | None]:
+    """Checks that hold the figures the prose states (amounts, shares, growth) to the tables, for
+    the kinds of figure the document's template supports.
+    """
     declared = template(document.template)  # which checks its prose supports
     kinds = declared.narrative_checks
     by_line: dict[int, list[NarrativeFigure]] = {}

@@ -53,10 +53,12 @@ LEADING = [
 
 
 def combined_slug(year: int) -> str:
+    """The name of the package that combines every document of `year`."""
     return f"{PREFIX}{year}"
 
 
 def is_combined(name: str) -> bool:
+    """Whether a package's name is that of a combined year's package."""
     return name.startswith(PREFIX)
 
 

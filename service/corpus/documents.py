@@ -22,10 +22,14 @@ class Found:
 
 
 def is_document_folder(path: Path) -> bool:
+    """Whether `path` is a document split into parts: a folder holding PDF files."""
     return path.is_dir() and any(p.is_file() and p.suffix.lower() == ".pdf" for p in path.iterdir())
 
 
 def find_documents(paths: list[Path]) -> Found:
+    """The documents among `paths`: files as named, and a folder's files and document folders
+    (hidden entries left out); what was passed over is listed with the reason.
+    """
     found = Found()
     for path in paths:
         if not path.is_dir():

@@ -33,10 +33,12 @@ Result = Outcome | Skipped
 
 
 def package_slug(path: Path) -> str:
+    """The name of the package a document file or folder is written to."""
     return slugify(path.name if path.is_dir() else path.stem)
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in blocks: what tells whether a source changed."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

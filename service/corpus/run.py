@@ -38,6 +38,9 @@ class Summary:
     failure_types: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: Result) -> None:
+        """One document's result counted (written, unchanged or failed, and its tables, rows and
+        checks).
+        """
         self.documents += 1
         if isinstance(result, Skipped):
             self.unchanged += 1
@@ -53,6 +56,7 @@ class Summary:
             self.failing_checks += counts["fail"]
 
     def line(self) -> str:
+        """The summary line the CLI prints under the outcomes."""
         return (
             f"summary: {self.documents} documents ({self.written} written, "
             f"{self.unchanged} unchanged, {self.failed} failed), {self.tables} tables, "
@@ -61,6 +65,9 @@ class Summary:
 
 
 def validation_mode(requested: str, documents: int) -> bool | str:
+    """How packages are validated: with frictionless (True) when asked or, for `auto`, for a few
+    documents; else against the schemas alone ("schema").
+    """
     if requested == "frictionless" or (requested == "auto" and documents <= FRICTIONLESS_UP_TO):
         return True
     return "schema"
@@ -103,6 +110,10 @@ def run_ingest(
     combined: bool,
     print_outcome: Callable[[Outcome, bool], None],
 ) -> int:
+    """Ingest `files` into packages under `out` in parallel, printing each outcome with
+    `print_outcome` and a summary (failures counted by type); the exit status (1 when any
+    failed).
+    """
     mode = validation_mode(validate, len(files))
     bar = _progress(len(files), quiet)
     try:
@@ -155,6 +166,7 @@ class _NoBar:
         pass
 
     def close(self) -> None:
+        """Nothing to close."""
         pass
 
 

@@ -27,6 +27,9 @@ class TableKind:
     core: bool = False  # one of the tables every disclosure publishes
 
     def matches(self, key: str) -> bool:
+        """Whether a table's normalised title `key` has this kind's words (all of all_words, one of
+        any_words, none of none_words).
+        """
         return (
             all(word in key for word in self.all_words)
             and (not self.any_words or any(word in key for word in self.any_words))
@@ -233,6 +236,9 @@ def read_title(text: str) -> Title:
 
 
 def recognise(key: str) -> TableKind | None:
+    """The kind of table a normalised title names (the first in the catalogue that matches), or None
+    for a title that names no table.
+    """
     if "表" not in key:
         return None
     return next((kind for kind in KINDS if kind.matches(key)), None)

@@ -20,10 +20,14 @@ def normalise(text: str) -> str:
 
 
 def is_blank(cell: str) -> bool:
+    """Whether a printed cell holds nothing (blank, or a dash or the like that the documents print
+    for nothing).
+    """
     return cell.strip() in _BLANKS
 
 
 def looks_like_amount(cell: str) -> bool:
+    """Whether a printed cell is a number (thousands separators allowed)."""
     return bool(_NUMBER.match(cell.strip().replace(",", "")))
 
 

@@ -27,6 +27,9 @@ class Column:
 
 
 def amount(name: str, title: str, keyword: str | None = None, **facets: str | bool) -> Column:
+    """An amount column: its field name, its title and the keyword that finds it in a header (the
+    title by default), with its facets.
+    """
     return Column(name, title, "amount", keyword or title, **facets)  # type: ignore[arg-type]
 
 

@@ -382,6 +382,7 @@ LAYOUTS = tuple(
 
 
 def layout_by_kind(kind: str) -> Layout:
+    """The layout declared for a kind of table."""
     return next(layout for layout in LAYOUTS if layout.kind == kind)
 
 

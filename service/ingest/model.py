@@ -30,9 +30,11 @@ class Table:
     decimals: int | None = None  # digits printed after the point: the audit's rounding unit
 
     def items(self) -> list[Row]:
+        """The table's item rows (totals and headings left out)."""
         return [row for row in self.rows if row.get("row_type") == "item"]
 
     def first(self, row_type: str) -> Row | None:
+        """The table's first row of `row_type` (e.g. "total"), or None."""
         return next((row for row in self.rows if row.get("row_type") == row_type), None)
 
 

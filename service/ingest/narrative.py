@@ -84,6 +84,7 @@ def responsibilities(paras: list[Para]) -> tuple[list[str], str | None]:
 
 
 def glossary(paras: list[Para]) -> list[tuple[int, str, str]]:
+    """The entries of a document's 名词解释 (glossary) section: (line, term, explanation) in order."""
     entries = []
     inside = False
     for para in paras:
@@ -184,6 +185,7 @@ def _imply_prior_years(found: list[NarrativeFigure]) -> None:
 
 
 def document_year(title_lines: list[Line]) -> int | None:
+    """The fiscal year a document's title lines name, or None."""
     for line in title_lines:
         match = _YEAR.search(normalise(line.text))
         if match:

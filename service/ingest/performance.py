@@ -48,6 +48,10 @@ def _indicator(
 def build_project_performance(
     layout: Layout, section: Section, ctx: Context, indicators: list[Indicator]
 ) -> list[Table]:
+    """The project performance tables of a section (one row an indicator of a project), from its
+    header and data lines.
+    """
+
     def is_data(cells: list[str]) -> bool:
         return bool(cells and _DIGITS.match(normalise(cells[0])))
 

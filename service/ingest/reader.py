@@ -128,6 +128,9 @@ def _read_parts(folder: Path, typed: bool = True) -> Document:
 
 
 def read_text(data: bytes, file: str = "<memory>") -> Document:
+    """A text document (its bytes, `file` naming it in errors) read into a Document: department,
+    year, unit, narrative, its tables typed by their layouts; InputError when it is not one.
+    """
     text = decode(data, file)
     lines = text.split("\n")
     narrative_lines, sections = find_sections(lines, file)

@@ -65,14 +65,19 @@ class Context:
         self.unit = unit
 
     def error(self, type_: str, message: str, line: int | None, expected: str) -> InputError:
+        """An InputError at `line` of this document."""
         return InputError(type_, message, self.file, line, expected)
 
     def amount(self, cell: str, line: Line, column: Column) -> Any:
+        """A printed amount cell parsed and converted to yuan from the document's unit."""
         value = parse_amount(cell, file=self.file, line=line.number, column=column.title)
         return to_yuan(value, self.unit)
 
 
 def header_text(lines: Iterable[Line]) -> str:
+    """A table's header lines as one normalised string, which the layouts' column keywords are found
+    in.
+    """
     return "".join(normalise(line.text) for line in lines)
 
 
@@ -112,6 +117,9 @@ def fit(cells: list[str], width: int, ctx: Context, line: Line) -> list[str]:
 def split_header(
     section: Section, is_data: Callable[[list[str]], bool]
 ) -> tuple[list[Line], list[Line]]:
+    """A section's body split where the first data line (by `is_data`) starts: (header lines, data
+    lines).
+    """
     for index, line in enumerate(section.body):
         if is_data(line.cells):
             return section.body[:index], section.body[index:]
@@ -126,6 +134,9 @@ def new_table(
     columns: list[Column],
     leading: list[str],
 ) -> Table:
+    """An empty table of `layout` for a section: its resource, title, unit and the leading fields
+    before the amount columns.
+    """
     return Table(
         resource=resource,
         kind=layout.kind,
@@ -141,6 +152,7 @@ def new_table(
 def fill_amounts(
     row: Row, cells: list[str], columns: list[Column], ctx: Context, line: Line
 ) -> None:
+    """The amount cells of a data line parsed into `row`, one for each amount column."""
     for cell, column in zip(cells, columns, strict=True):
         if column.kind == "amount":
             row[column.name] = ctx.amount(cell, line, column)
@@ -163,6 +175,10 @@ def _any_amount(cells: list[str]) -> bool:
 
 
 def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 部门支出预算表 (or a sibling classified by function) read: one row a unit's or a
+    function's (类/款/项) amounts.
+    """
+
     def is_data(cells: list[str]) -> bool:
         cells = cells + [""] * 5
         return bool(
@@ -226,6 +242,8 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
 
 
 def build_coded(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 部门收入预算表 section read: one row a unit (unit code, name) with its income amounts."""
+
     def is_data(cells: list[str]) -> bool:
         return _any_amount(cells) or bool(cells and _DIGITS.match(cells[0]))
 
@@ -268,6 +286,10 @@ def build_coded(layout: Layout, section: Section, ctx: Context) -> list[Table]:
 
 
 def build_economic(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 一般公共预算基本支出预算表 read (economic codes printed joined): one row an economic
+    class's amounts.
+    """
+
     def is_data(cells: list[str]) -> bool:
         return normalise(cells[0]) == "合计" or bool(_DIGITS.match(cells[0]))
 
@@ -329,6 +351,10 @@ def _check_code(code: str, lengths: tuple[int, ...], ctx: Context, line: Line, w
 
 
 def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 支出经济分类汇总表 read (类 and 款 in separate columns): one row a departmental and
+    government economic class's amounts.
+    """
+
     def is_data(cells: list[str]) -> bool:
         cells = cells + [""] * 3
         return _any_amount(cells) or bool(_DIGITS.match(cells[0])) or normalise(cells[2]) == "合计"
@@ -393,6 +419,7 @@ def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list
 
 
 def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 三公经费表 read: one row of amounts, sometimes after a unit code and name."""
     header, data = split_header(section, _any_amount)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
     table = new_table(
@@ -437,6 +464,10 @@ def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
 
 
 def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 行政（事业）单位机构运转经费预算表 section read: one row a unit with its operating
+    expenses.
+    """
+
     def is_data(cells: list[str]) -> bool:
         return _any_amount(cells) or bool(cells and _DIGITS.match(normalise(cells[0])))
 
@@ -493,6 +524,7 @@ def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Tabl
 
 
 def build_projects(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """A 项目支出预算表 read: one row a project with its unit and amounts."""
     header, data = split_header(section, _any_amount)
     columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
     table = new_table(

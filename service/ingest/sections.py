@@ -24,6 +24,7 @@ class Line:
 
     @property
     def cells(self) -> list[str]:
+        """The line's tab-separated cells, stripped."""
         return [cell.strip() for cell in self.text.split("\t")]
 
 

@@ -29,6 +29,9 @@ _HEADER_WORDS = {"收入", "支出", "项目", "金额", "合计", "小计", "",
 
 
 def build_two_sided(layout: Layout, section: Section, ctx: Context) -> list[Table]:
+    """The two tables of a two-sided section (收入 on the left, 支出 on the right), read side by side;
+    InputError when the header has no 支出 side.
+    """
     first = section.body[0].cells
     try:
         split = next(i for i, cell in enumerate(first) if i and normalise(cell).startswith("支出"))

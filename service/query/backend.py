@@ -145,6 +145,10 @@ class RemoteStore:
         raise RemoteError(f"{self.query_url}: {detail}", 502, "store-incomplete", detail)
 
     def query(self, query: str, *, timeout: float | None = None, **_: Any) -> Any:
+        """A query sent to the remote store: SELECT and ASK answers as Oxigraph's query results,
+        graph answers as a list of triples (what the embedded store gives, so callers see one
+        interface).
+        """
         content_type, data = self._post(query, timeout)
         if content_type == "application/sparql-results+json":
             return parse_query_results(data, format=QueryResultsFormat.JSON)

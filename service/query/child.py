@@ -34,12 +34,14 @@ RECURSION = 100_000
 
 
 def send(stream: IO[bytes], message: Any) -> None:
+    """A message written to a query process's pipe: pickled, behind its length."""
     data = pickle.dumps(message)
     stream.write(struct.pack("!I", len(data)) + data)
     stream.flush()
 
 
 def receive(stream: IO[bytes]) -> Any:
+    """The next message from a query process's pipe; EOFError when the pipe closed mid-message."""
     header = stream.read(4)
     if len(header) < 4:
         raise EOFError

@@ -70,6 +70,7 @@ class Dimension:
 
     @property
     def labelled(self) -> bool:
+        """Whether the dimension's keys have labels to show (a code list's concepts, or projects)."""
         return self.scheme is not None or self.name == "project"
 
     def pattern(self, cut: list[str] | None = None) -> tuple[str, str]:
@@ -98,6 +99,9 @@ class Dimension:
         return bool(self.length) or (self.name == "project" and "" in values)
 
     def cut(self, values: list[str]) -> str:
+        """The SPARQL that keeps the observations whose key is one of `values`: a FILTER on the key,
+        or VALUES over the concepts or terms.
+        """
         n = f"?{self.name}"
         if self.filters(values):  # "" (no project, not applicable) is a key like any other
             options = ", ".join(literal(v) for v in values)
@@ -121,6 +125,9 @@ class Dimension:
             raise BadRequest(f"cut {self.name}:{value!r}: no backslash or control character")
 
     def concept(self, key: str) -> str | None:
+        """The IRI of the code list concept a key stands for, or None when the dimension has no code
+        list or the key is none of its codes.
+        """
         if not (self.scheme and key and CODE_VALUE.fullmatch(key)):
             return None
         return f"{CODE}{self.scheme}/{key}"
@@ -241,10 +248,14 @@ class BadRequest(ValueError):
 
 
 def parse_list(text: str | None) -> list[str]:
+    """The parts of a `|`-separated parameter (none for an absent one)."""
     return [part for part in (text or "").split("|") if part]
 
 
 def parse_cuts(text: str | None) -> dict[str, list[str]]:
+    """The cut= parameter (`dimension:value;value|…`) as {dimension: values}, each value validated;
+    BadRequest for an unknown dimension or a bad value.
+    """
     cuts: dict[str, list[str]] = {}
     for part in parse_list(text):
         name, sep, values = part.partition(":")
@@ -260,6 +271,9 @@ def parse_cuts(text: str | None) -> dict[str, list[str]]:
 
 
 def parse_order(text: str | None, allowed: set[str]) -> list[tuple[str, str]]:
+    """The order= parameter (`name:asc|name:desc|…`) as (name, direction) pairs; BadRequest for a
+    name not in `allowed`.
+    """
     order = []
     for part in parse_list(text):
         name, _, direction = part.partition(":")
@@ -273,6 +287,7 @@ def parse_order(text: str | None, allowed: set[str]) -> list[tuple[str, str]]:
 
 
 def drilldowns(text: str | None) -> list[str]:
+    """The drilldown= parameter as dimension names, each once; BadRequest for an unknown one."""
     names = parse_list(text)
     unknown = [n for n in names if n not in DIMENSIONS]
     if unknown:
@@ -281,6 +296,9 @@ def drilldowns(text: str | None) -> list[str]:
 
 
 def where(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
+    """The WHERE clause every cube query shares: the observations of a table kind, cut by `cuts`,
+    with the keys of `dims` bound.
+    """
     head = [
         DIMENSIONS[name].cut(values)
         for name, values in cuts.items()
@@ -318,6 +336,9 @@ def aggregate_query(
 def members_query(
     cube: str, dimension: str, cuts: dict[str, list[str]], direction: str, limit: int, offset: int
 ) -> str:
+    """The SPARQL that lists a dimension's keys in a cube (with how many observations each), cut,
+    ordered and paged.
+    """
     return (
         f"{PREFIXES}SELECT ?{dimension}_key (COUNT(?obs) AS ?count) WHERE {{\n  "
         f"{where(cube, [dimension], cuts)}\n}} GROUP BY ?{dimension}_key "
@@ -328,6 +349,9 @@ def members_query(
 def facts_query(
     cube: str, cuts: dict[str, list[str]], order: list[tuple[str, str]], limit: int, offset: int
 ) -> str:
+    """The SPARQL that lists a cube's observations with every dimension's key, amount and source
+    line, cut, ordered and paged.
+    """
     dims = list(DIMENSIONS)
     keys = " ".join(f"?{d}_key" for d in dims)
     sort = " ".join(f"{d.upper()}(?{n}_key)" for n, d in order) or "ASC(?obs)"
@@ -379,6 +403,7 @@ def labels_query(dimension: str, keys: list[str]) -> str | None:
 
 
 def shape_query(cube: str) -> str:
+    """The SPARQL that lists the columns and row types a cube's observations have."""
     return (
         f"{PREFIXES}SELECT DISTINCT ?column ?row WHERE {{ ?ds bp:tableKind {literal(cube)} . "
         "?obs qb:dataSet ?ds ; bp:sourceColumn ?column ; bp:rowType/skos:notation ?row }"
@@ -386,6 +411,7 @@ def shape_query(cube: str) -> str:
 
 
 def cubes_query() -> str:
+    """The SPARQL that lists the cubes: each table kind with a label and how many tables it has."""
     return (
         f"{PREFIXES}SELECT ?kind (SAMPLE(?title) AS ?label) (COUNT(DISTINCT ?ds) AS ?tables) "
         "WHERE { ?ds bp:tableKind ?kind . OPTIONAL { ?ds dct:title ?title } } "

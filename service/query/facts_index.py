@@ -323,6 +323,9 @@ def members(
     limit: int,
     offset: int,
 ) -> list[dict[str, Any]]:
+    """A dimension's keys in a cube with how many facts each, cut, ordered and paged, from the facts
+    index (the answer members_query gives, without the store).
+    """
     where, values = _where(cube, cuts)
     rows = db.execute(
         f"SELECT {KEYS[dimension]} AS k, count(*) FROM {_from([dimension])} WHERE {where} "

@@ -60,6 +60,9 @@ def _tsv_term(term: Any) -> str:
 
 
 def solutions(variables: list[str], rows: list[Row], result_format: str, truncated: bool) -> bytes:
+    """A SELECT answer written in a SPARQL results format (json, xml, csv or tsv); `truncated` marks
+    an answer cut at the row limit.
+    """
     if result_format == "json":
         document: dict[str, Any] = {
             "head": {"vars": variables},
@@ -106,6 +109,7 @@ def solutions(variables: list[str], rows: list[Row], result_format: str, truncat
 
 
 def boolean(value: bool, result_format: str) -> bytes:
+    """An ASK answer written in a SPARQL results format (json or xml)."""
     if result_format == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if result_format == "xml":

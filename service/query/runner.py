@@ -67,6 +67,7 @@ class _Process:
         )
 
     def alive(self) -> bool:
+        """Whether the process is still running."""
         return self.popen.poll() is None
 
     def kill(self) -> str:
@@ -154,6 +155,7 @@ class QueryRunner:
             self._give(_Process(self.backend))
 
     def stop(self) -> None:
+        """The idle query processes killed (at shutdown); busy ones finish their query first."""
         with self._lock:
             idle, self._idle = self._idle, []
         for process in idle:

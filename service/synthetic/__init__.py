@@ -31,6 +31,7 @@ class GeneratedDocument:
     seeded_errors: list[SeededError] = field(default_factory=list)
 
     def write(self, folder: Path) -> Path:
+        """The document written into `folder` under its name; its path."""
         path = folder / self.name
         path.write_text(self.text, encoding="utf-8")
         return path

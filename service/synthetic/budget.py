@@ -29,6 +29,7 @@ def rounded(value: Decimal, places: int) -> Decimal:
 
 
 def in_wan(value: Decimal, places: int = 2) -> Decimal:
+    """An amount in yuan as 万元, rounded as the documents print it."""
     return rounded(value / WAN, places)
 
 
@@ -46,22 +47,27 @@ class FunctionalRow:
 
     @property
     def personnel(self) -> Decimal:
+        """人员经费: wages and payments to households."""
         return self.wages + self.household
 
     @property
     def public(self) -> Decimal:
+        """公用经费: goods and services and capital."""
         return self.goods + self.capital
 
     @property
     def basic(self) -> Decimal:
+        """基本支出: personnel and public expenses."""
         return self.personnel + self.public
 
     @property
     def project(self) -> Decimal:
+        """项目支出: operating and specific projects."""
         return self.operating + self.specific
 
     @property
     def total(self) -> Decimal:
+        """The row's total: basic and project expenditure."""
         return self.basic + self.project
 
 
@@ -77,10 +83,12 @@ class EconomicRow:
 
     @property
     def personnel(self) -> bool:
+        """Whether the class is a personnel expense (301, 303)."""
         return self.code.startswith(("301", "303"))
 
     @property
     def total(self) -> Decimal:
+        """The class's total: basic and project expenditure of both funds."""
         return self.basic + self.project_gpb + self.project_gf
 
 
@@ -135,28 +143,35 @@ class Budget:
 
     @property
     def full_name(self) -> str:
+        """The department's name with its city and district, as titles print it."""
         return f"{self.city}{self.district}{self.department}"
 
     @property
     def short_name(self) -> str:
+        """The department's name as the prose shortens it."""
         return f"{self.district[-1]}{self.department}"
 
     @property
     def unit_code(self) -> str:
+        """The code of the department's own unit."""
         return f"{self.dept_code}001"
 
     def rows(self, fund: str | None = None) -> list[FunctionalRow]:
+        """The functional rows of one fund (gpb, gf), or of every fund."""
         return [r for r in self.functional if fund is None or r.fund == fund]
 
     def sum(self, attr: str, fund: str | None = None) -> Decimal:
+        """The sum of one amount of the functional rows, of one fund or every fund."""
         return sum((getattr(r, attr) for r in self.rows(fund)), ZERO)
 
     @property
     def basic_rows(self) -> list[EconomicRow]:
+        """The economic classes with basic expenditure."""
         return [r for r in self.economic if r.basic]
 
     @property
     def operating_rows(self) -> list[EconomicRow]:
+        """The basic economic classes that are no personnel expense (the operating expenses)."""
         return [r for r in self.basic_rows if not r.personnel]
 
 

@@ -22,6 +22,9 @@ def change_words(stated: Decimal, prior: Decimal) -> tuple[str, str, Decimal, De
 
 
 def write_narrative(out: Writer, b: Budget) -> None:
+    """The narrative of a budget written: title, duties, structure and the prose that states its
+    totals, shares and growth (the figures the audit holds to the tables).
+    """
     y, full, short, n = b.year, b.full_name, b.short_name, b.narrative
     total = in_wan(b.sum("total"))
     gpb, gf = in_wan(b.sum("total", "gpb")), in_wan(b.sum("total", "gf"))

@@ -17,6 +17,9 @@ from service.synthetic.text import Lines, Writer, cell, row, wan
 
 
 def render(budget: Budget) -> Lines:
+    """A budget rendered as the keyed lines of a text disclosure (narrative, then the tables): what
+    seeded errors edit and documents are written from.
+    """
     out = Writer()
     write_narrative(out, budget)
     _tables(out, budget)

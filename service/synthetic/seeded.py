@@ -26,6 +26,7 @@ class SeededError:
     description: str
 
     def to_dict(self) -> dict[str, object]:
+        """The seeded error as data, as the generated corpus's manifest lists it."""
         return {
             "kind": self.kind,
             "check": self.check,
@@ -36,10 +37,12 @@ class SeededError:
 
 
 def index(lines: Lines, key: str) -> int:
+    """The position of the line with `key`."""
     return next(i for i, (k, _) in enumerate(lines) if k == key)
 
 
 def keys(lines: Lines, prefix: str) -> list[str]:
+    """The keys of the lines whose key starts with `prefix`."""
     return [k for k, _ in lines if k and k.startswith(prefix)]
 
 
@@ -62,6 +65,7 @@ def bump_cells(lines: Lines, key: str, positions: tuple[int, ...], delta: Decima
 
 
 def replace_text(lines: Lines, key: str, old: str, new: str) -> None:
+    """`old` replaced by `new` once in the line with `key`; ValueError when the line has no `old`."""
     i = index(lines, key)
     text = lines[i][1]
     if old not in text:
@@ -82,6 +86,7 @@ Seeder = Callable[[Lines, Budget, random.Random], tuple[str, str | None, str, st
 def table_figure(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """An expenditure row's total made off by a visible amount (the row's sum fails)."""
     key = rng.choice(item_keys(lines, "expenditure:"))
     delta = _delta(rng, budget)
     old = bump_cells(lines, key, (5,), delta)
@@ -91,6 +96,7 @@ def table_figure(
 def column_total(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The basic expenditure table's total made off (its column's total fails)."""
     delta = _delta(rng, budget)
     old = bump_cells(lines, "basic:total", (4,), delta)
     table = "general_budget_basic_expenditure"
@@ -100,6 +106,7 @@ def column_total(
 def narrative_share(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The share the prose states for basic expenditure changed (the narrative's share check fails)."""
     text = lines[index(lines, "narr:spend")][1]
     share = text.split("占 ")[1].split("%")[0]
     new = Decimal(share) + Decimal(rng.randint(1, 99)) / 100
@@ -110,6 +117,7 @@ def narrative_share(
 def narrative_amount(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The project expenditure the prose states changed (the narrative's amount check fails)."""
     text = lines[index(lines, "narr:spend")][1]
     stated = text.split("项目支出 ")[1].split(" 万元")[0]
     new = Decimal(stated) + Decimal(rng.randint(1, 500)) / 100
@@ -125,6 +133,9 @@ def narrative_amount(
 def narrative_growth(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The growth the prose states for total expenditure changed (the narrative's growth check
+    fails).
+    """
     text = lines[index(lines, "narr:total")][1]
     word = "增长" if "增长 " in text else "下降"
     growth = text.split(f"{word} ")[1].split("%")[0]
@@ -136,6 +147,7 @@ def narrative_growth(
 def project_count(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The number of projects the prose states changed (the narrative's count check fails)."""
     count = len(budget.projects)
     new = count + rng.randint(1, 3)
     replace_text(lines, "narr:performance", f"共 {count} 个项目", f"共 {new} 个项目")
@@ -150,6 +162,9 @@ def project_count(
 def performance_amount(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """A project's amounts in the performance table changed (they no longer match the project
+    table).
+    """
     project = rng.choice(budget.projects)
     key = f"perf:{project.code}"
     delta = Decimal(rng.randint(2, 30)) / 10
@@ -165,6 +180,7 @@ def performance_amount(
 def missing_row(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """An expenditure row removed (the table's total no longer adds up)."""
     key = rng.choice(item_keys(lines, "expenditure:"))
     removed = lines.pop(index(lines, key))[1].split("\t")[4]
     return "table-total:expenditure:total", "expenditure", "expenditure:total", f"删除 {removed}"
@@ -173,6 +189,9 @@ def missing_row(
 def cross_table(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """A personnel class's basic expenditure changed, with its table's total (the economic summary
+    no longer agrees).
+    """
     code = rng.choice([e.code for e in budget.basic_rows if e.code.startswith("301")])
     delta = _delta(rng, budget)
     old = bump_cells(lines, f"basic:{code}", (4, 5), delta)
@@ -188,6 +207,7 @@ def cross_table(
 def summary_function(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """A function's expenditure in the 收支总表 changed (the expenditure table no longer agrees)."""
     code = rng.choice(sorted({r.code[:3] for r in budget.functional}))
     delta = _delta(rng, budget)
     old = bump_cells(lines, f"summary:{code}", (3,), delta)
@@ -202,6 +222,7 @@ def summary_function(
 def three_public(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The three public expenses' reception cell changed (their row's sum fails)."""
     delta = _delta(rng, budget)
     old = bump_cells(lines, "three:total", (6,), delta)
     return (
@@ -215,6 +236,9 @@ def three_public(
 def department_budget(
     lines: Lines, budget: Budget, rng: random.Random
 ) -> tuple[str, str | None, str, str]:
+    """The department performance table's basic expenditure changed (it no longer matches the
+    budget).
+    """
     delta = Decimal(rng.randint(2, 50)) / 10
     old = bump_cells(lines, "dept-perf:basic", (4,), delta)
     return (

@@ -18,6 +18,7 @@ def cell(value: Decimal, unit: str, *, zero: str = "") -> str:
 
 
 def wan(value: Decimal, places: int = 2) -> str:
+    """An amount in yuan printed in 万元 (two decimals unless `places` says otherwise)."""
     return f"{in_wan(value, places):f}"
 
 
@@ -27,6 +28,7 @@ def pct(part: Decimal, whole: Decimal) -> Decimal:
 
 
 def row(cells: list[str], width: int) -> str:
+    """A table line: `cells` padded or cut to `width`, tab-separated."""
     return "\t".join((cells + [""] * width)[:width])
 
 
@@ -35,6 +37,7 @@ class Writer:
         self.lines: Lines = []
 
     def add(self, text: str, key: str | None = None) -> None:
+        """One line of the document, with the key seeded errors find it by."""
         self.lines.append((key, text))
 
     def para(self, text: str, key: str | None = None) -> None:

@@ -40,6 +40,9 @@ def select(query: str) -> list[dict[str, str]]:
 
 
 def money(value: str | None) -> str | None:
+    """An amount as the API prints it: with two decimals when it has cents at most, else exactly
+    (None stays None).
+    """
     if value is None:
         return None
     amount = Decimal(value)
@@ -48,6 +51,9 @@ def money(value: str | None) -> str | None:
 
 
 def labels_for(dimension: str, keys: list[str]) -> dict[str, str]:
+    """The labels of a dimension's keys (none for an unlabelled dimension), from the facts index
+    when there is one, else from the store.
+    """
     if not cubes.DIMENSIONS[dimension].labelled or not keys:
         return {}
     if (db := index()) is not None:
@@ -143,6 +149,9 @@ def _cube_model(version: str, name: str) -> dict[str, Any]:
 
 
 def cuts_for(cube: dict[str, Any]) -> dict[str, list[str]]:
+    """The request's cut= parameter over the cube's default cut: {dimension: keys}; a bad cut is
+    refused (400 bad-cut).
+    """
     try:
         cuts = cubes.parse_cuts(request.args.get("cut"))
     except cubes.BadRequest as error:
@@ -168,6 +177,9 @@ def output_format() -> str:
 
 
 def respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[str]) -> Response:
+    """An API answer: `rows` as CSV (`fields` the columns) when CSV is asked for, else `payload` as
+    JSON naming the build it came from.
+    """
     if output_format() == "csv":
         response = Response(csv_text(fields, rows), mimetype="text/csv")
     else:
@@ -180,11 +192,13 @@ def respond(payload: dict[str, Any], rows: list[dict[str, Any]], fields: list[st
 
 @bp.get("/cubes")
 def list_cubes() -> Response:
+    """GET /cubes: every cube (kind of table) with its label and table count."""
     return jsonify({"status": "ok", "data": _cube_list()})
 
 
 @bp.get("/cubes/<name>/model")
 def model(name: str) -> Response:
+    """GET /cubes/<name>/model: a cube's dimensions, measures and aggregates (Babbage's model)."""
     cube = cube_for(name)
     dimensions = {
         d.name: {
@@ -218,6 +232,9 @@ def model(name: str) -> Response:
 
 @bp.get("/cubes/<name>/aggregate")
 def aggregate(name: str) -> Response:
+    """GET /cubes/<name>/aggregate: a cube's amounts summed by the drilldown dimensions, cut,
+    ordered and paged.
+    """
     cube = cube_for(name)
     paged = paging(MAX_PAGE_SIZE)
     page, size = paged.page, paged.size or MAX_PAGE_SIZE

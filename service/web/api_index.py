@@ -89,5 +89,8 @@ def index_failed(error: sqlite3.DatabaseError) -> Response:
 
 
 def index() -> sqlite3.Connection | None:
+    """The current build's facts index, or None when the build has none (queries then go to the
+    store).
+    """
     found = opened()
     return found[1] if found else None

@@ -115,6 +115,9 @@ def _facts_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @bp.get("/cubes/<name>/facts")
 def facts(name: str) -> Response:
+    """GET /cubes/<name>/facts: a cube's observations with their keys, labels, amount and source
+    line, cut, ordered and paged.
+    """
     cube = cube_for(name)
     paged = paging(MAX_PAGE_SIZE, allow_all=True)
     try:
@@ -150,6 +153,9 @@ def _member_rows(
 
 @bp.get("/cubes/<name>/members/<dimension>")
 def members(name: str, dimension: str) -> Response:
+    """GET /cubes/<name>/members/<dimension>: a dimension's keys in a cube with their labels and
+    counts, cut and paged.
+    """
     if dimension not in cubes.DIMENSIONS:
         raise Refusal(404, "unknown-dimension", f"no dimension {dimension!r}")
     cube = cube_for(name)

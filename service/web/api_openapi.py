@@ -49,6 +49,7 @@ def _labelled(names: list[str]) -> dict[str, Any]:
 
 
 def schemas() -> dict[str, Any]:
+    """The JSON schemas of the cube API's answers (fact, member, cell, cube), for /openapi.json."""
     dims = list(cubes.DIMENSIONS)
     fact = {
         "type": "object",

@@ -32,6 +32,7 @@ class Paging:
 
     @property
     def offset(self) -> int:
+        """How many rows come before the page."""
         return (self.page - 1) * (self.size or 0)
 
 
@@ -86,6 +87,9 @@ def with_links(response: Response, found: dict[str, str], total: int) -> Respons
 
 
 def csv_text(fields: list[str], rows: Iterable[dict[str, Any]], header: bool = True) -> str:
+    """`rows` as CSV text (CRLF lines, None as empty), with a header line of `fields` unless
+    `header` is false.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if header:

@@ -285,6 +285,7 @@ def _start_warming() -> None:
 @bp.get("/catalog")
 @bp.get("/catalog.<extension>")
 def catalog(extension: str | None = None) -> Response:
+    """GET /catalog: the DCAT catalog, paged, in the negotiated RDF format (the home page for HTML)."""
     chosen = negotiate(extension, request.accept_mimetypes, allowed=("html", *RDF_ONLY))
     page = positive(request.args, "page", 1, 1_000_000)
     size = positive(request.args, "pagesize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)

@@ -148,6 +148,7 @@ def _hydra(
 def render_page(
     triples: list[Triple], base: str, extension: str, page: int, size: int, total: int
 ) -> bytes:
+    """One page of the catalog: its triples with Hydra's paging links, in the format of `extension`."""
     pages = max(1, -(-total // size))
     hydra = _hydra(NamedNode(f"{base}catalog"), extension, page, pages, size, total)
     return render(FORMATS[extension], triples + hydra, base)

@@ -36,14 +36,19 @@ class Figure:
 
     @property
     def text(self) -> str:
+        """The figure in its published unit, as a label prints it."""
         return f"{in_unit(self.yuan, self.unit)} {self.unit}"
 
     @property
     def exact(self) -> str:
+        """The figure in yuan, exactly."""
         return f"{grouped(self.yuan)} 元"
 
     @property
     def number(self) -> float:  # for drawing only; every label is the exact text
+        """The figure in its published unit as a float (for drawing only; every label is the exact
+        text).
+        """
         return float(self.yuan / UNIT_FACTOR.get(self.unit, 1))
 
 

@@ -66,6 +66,7 @@ def _rows(
 
 @bp.get("/downloads")
 def page() -> Response:
+    """GET /downloads: each kind of table of every document, with links to its combined files."""
     found = kinds()
     titles = {kind: _title(kind, parts) for kind, parts in found.items()}
     twins = {t for t in titles.values() if list(titles.values()).count(t) > 1}
@@ -134,16 +135,21 @@ def _download(kind: str, form: str) -> Response:
 
 @bp.get("/downloads/<name>.csv")
 def kind_csv(name: str) -> Response:
+    """GET /downloads/<name>.csv: every document's tables of one kind in one CSV file."""
     return _download(name, "csv")
 
 
 @bp.get("/downloads/<name>.excel.csv")
 def kind_excel(name: str) -> Response:
+    """GET /downloads/<name>.excel.csv: the same CSV for Excel (a BOM, column titles, codes kept as
+    text).
+    """
     return _download(name, "excel.csv")
 
 
 @bp.get("/downloads/<name>.xlsx")
 def kind_xlsx(name: str) -> Response:
+    """GET /downloads/<name>.xlsx: every document's tables of one kind as an Excel workbook."""
     return _download(name, "xlsx")
 
 

@@ -14,6 +14,7 @@ NON_NEGATIVE = NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 
 
 def subject_triples(store: Store, iri: str) -> list[Triple]:
+    """The triples about `iri` in the store (those it is the subject of)."""
     return [_restore(q.triple) for q in store.quads_for_pattern(NamedNode(iri), None, None, None)]
 
 
@@ -54,6 +55,9 @@ def describe_vocabulary(store: Store) -> list[Triple]:
 
 
 def describe_scheme(store: Store, iri: str) -> list[Triple]:
+    """A code list described: its own triples and every concept in it with theirs; none when the
+    store has no such scheme.
+    """
     triples = subject_triples(store, iri)
     if not triples:
         return []

@@ -63,6 +63,9 @@ def _file_response(path: Path, mimetype: str, disposition: str | None) -> Respon
 
 @bp.get("/datapackages/<slug>/<path:path>")
 def package_file(slug: str, path: str) -> Response:
+    """GET /datapackages/<slug>/<path>: one file of a data package, with its media type; 404 for a
+    file it does not have.
+    """
     folder, descriptor = _package(slug)
     target = safe_join(str(folder), path)
     if target is None or not Path(target).is_file():
@@ -195,6 +198,7 @@ def about(descriptor: dict[str, Any], resource: dict[str, Any]) -> list[tuple[st
 
 @bp.get("/datapackages/<slug>.zip")
 def package_zip(slug: str) -> Response:
+    """GET /datapackages/<slug>.zip: a whole data package as a zip archive."""
     folder, descriptor = _package(slug)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -19,6 +19,7 @@ HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+
 
 
 def etag_for(tag_source: str | bytes) -> str:
+    """The ETag of a response's content (or of what stands for it): a short SHA-256."""
     data = tag_source.encode() if isinstance(tag_source, str) else tag_source
     return hashlib.sha256(data).hexdigest()[:32]
 
@@ -67,6 +68,9 @@ def options() -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """HTTP behaviour every answer shares: compression of the text formats, CORS (preflights
+    answered), caching of successful GETs and nosniff.
+    """
     from flask_compress import Compress
 
     app.config.setdefault(

@@ -177,6 +177,9 @@ class Compactor:
         return found
 
     def node(self, subject: str, triples: list[Triple]) -> dict[str, Any]:
+        """One subject's triples as a compacted JSON-LD node: the context's terms and aliases,
+        literals and links in the context's own shapes.
+        """
         id_key, type_key = self.aliases["@id"], self.aliases["@type"]
         types: list[str] = []
         properties: dict[str, Any] = {}
@@ -249,6 +252,9 @@ class Compactor:
         return key, {"@value": literal.value, "@type": self.vocab(datatype)}
 
     def document(self, triples: list[Triple], context_url: str) -> bytes:
+        """A compacted JSON-LD document of `triples`, a node for each subject, the context
+        referenced by `context_url`.
+        """
         by_subject: dict[str, list[Triple]] = {}  # IRIs have a colon, blank node ids do not
         for triple in triples:
             value = triple.subject.value

@@ -86,6 +86,9 @@ def _rendered(version: str, iri: str, extension: str, base: str) -> tuple[bytes,
 
 
 def respond(iri: str, chosen: Format) -> Response:
+    """The answer for an IRI in the negotiated format: its page (404 when nothing is known about it)
+    or its description, with the build's ETag.
+    """
     here = site()
     version = here.version()
     if chosen.name == "html":
@@ -114,11 +117,13 @@ def respond(iri: str, chosen: Format) -> Response:
 @bp.get("/def")
 @bp.get("/def.<extension>")
 def vocabulary(extension: str | None = None) -> Response:
+    """GET /def: the vocabulary in the negotiated format."""
     return respond(describing.ONTOLOGY, negotiate(extension, request.accept_mimetypes))
 
 
 @bp.get("/<path:path>")
 def resource(path: str) -> Response:
+    """GET /<path>: any resource's IRI answered, its format negotiated or named by its extension."""
     stem, extension = split_extension(path)
     chosen = negotiate(extension, request.accept_mimetypes)
     return respond(iri_for(stem), chosen)
@@ -126,6 +131,7 @@ def resource(path: str) -> Response:
 
 @bp.get("/")
 def home() -> Response:
+    """GET /: the home page for people; RDF clients are sent to /catalog."""
     chosen = negotiate(None, request.accept_mimetypes)
     if chosen.name != "html":
         return redirect(url_for("catalog.catalog", extension=chosen.name), code=303)

@@ -37,6 +37,7 @@ def healthz() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
+    """GET /openapi.json: the service's OpenAPI description."""
     paths, schemas = current_app.extensions["budgetpub-openapi"]
     body = openapi_document(site().base_url, paths, schemas)
     response = jsonify(body)
@@ -45,5 +46,6 @@ def openapi() -> Response:
 
 @bp.get("/context.jsonld")
 def context() -> Response:
+    """GET /context.jsonld: the JSON-LD context of the vocabulary."""
     data = (VOCAB_DIR / "context.jsonld").read_bytes()
     return conditional(Response(data, mimetype="application/ld+json"), tag_source=data)

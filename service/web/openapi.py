@@ -55,6 +55,7 @@ def export_operation(
 
 
 def path_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    """An OpenAPI path parameter (a string unless `schema` says otherwise)."""
     return {
         "name": name,
         "in": "path",
@@ -65,6 +66,7 @@ def path_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]
 
 
 def query_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    """An optional OpenAPI query parameter (a string unless `schema` says otherwise)."""
     return {
         "name": name,
         "in": "query",
@@ -75,6 +77,7 @@ def query_parameter(name: str, description: str, **schema: Any) -> dict[str, Any
 
 
 def integer(name: str, description: str, maximum: int | None = None) -> dict[str, Any]:
+    """An optional positive integer query parameter, up to `maximum` if given."""
     bounds = {"minimum": 1, **({"maximum": maximum} if maximum else {})}
     return query_parameter(name, description, type="integer", **bounds)
 
@@ -97,6 +100,9 @@ def _linked(path: str, summary: str, parameters: list[dict[str, Any]]) -> dict[s
 
 
 def linked_paths() -> dict[str, Any]:
+    """The linked-data paths (datasets, tables, observations, departments, code lists, the
+    vocabulary), each with its formats.
+    """
     scheme = path_parameter("scheme", "Code list, e.g. functional, economic-departmental")
     paths: dict[str, Any] = {}
     for path, summary, parameters in (
@@ -136,6 +142,7 @@ def linked_paths() -> dict[str, Any]:
 
 
 def catalog_paths() -> dict[str, Any]:
+    """The paths of the home page and the DCAT catalog."""
     paging = [PAGE, integer("pagesize", "Datasets a page", 1000)]
     return {
         "/": operation(

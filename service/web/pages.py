@@ -49,6 +49,9 @@ def html_pages() -> Pages:
 
 
 def resource_page(iri: str, triples: list[Triple]) -> str:
+    """The generic page of a resource no kind of page draws: its own triples, and the other subjects
+    its description holds.
+    """
     own = [t for t in triples if isinstance(t.subject, NamedNode) and t.subject.value == iri]
     labels = [
         t.object.value

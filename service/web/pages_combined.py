@@ -19,6 +19,7 @@ PREVIEW_ROWS = 5
 
 
 def is_combined(slug: str) -> bool:
+    """Whether a package's name is a combined year's."""
     return slug.startswith(PREFIX)
 
 
@@ -42,6 +43,7 @@ def members(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def combined_page(slug: str, iri: str, descriptor: dict[str, Any]) -> str:
+    """The page of a combined year's package: each of its tables with its rows and departments."""
     tables = []
     for resource in csv_resources(descriptor):
         table = read_table(slug, resource)

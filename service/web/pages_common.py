@@ -128,6 +128,7 @@ def in_unit(yuan: Decimal, unit: str | None) -> str:
 
 
 def decimal_or_none(text: str) -> Decimal | None:
+    """A CSV cell as a Decimal, or None when it is blank or no number."""
     if text is None or text.strip() == "":
         return None
     try:
@@ -153,14 +154,17 @@ class Column:
 
     @property
     def numeric(self) -> bool:
+        """Whether the column holds numbers."""
         return self.type in ("number", "integer")
 
     @property
     def wide(self) -> bool:
+        """Whether the column is shown wide (long names)."""
         return self.name in WIDE_FIELDS
 
     @property
     def heading(self) -> str:
+        """The column's title with its unit, as a heading."""
         return f"{self.title}（{self.unit}）" if self.unit else self.title
 
 
@@ -204,10 +208,14 @@ class Table:
         return shown
 
     def row_name(self, row: dict[str, str]) -> str:
+        """A row's name (the first name field it fills), or ""."""
         return next((row[name] for name in NAME_FIELDS if row.get(name)), "")
 
 
 def column_for(field_: dict[str, Any]) -> Column:
+    """A page column from a Table Schema field: its code list, published unit and whether it is in
+    yuan.
+    """
     name = field_["name"]
     scheme = None
     for prefix, code_list in CODE_SCHEMES.items():
@@ -233,6 +241,7 @@ def _read_rows(path: str, modified_ns: int) -> tuple[dict[str, str], ...]:
 
 
 def csv_resources(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """A package's CSV resources."""
     return [r for r in descriptor.get("resources", []) if r.get("format") == "csv"]
 
 
@@ -251,6 +260,7 @@ def read_table(slug: str, resource: dict[str, Any]) -> Table:
 
 
 def package(slug: str) -> dict[str, Any]:
+    """A package's descriptor; 404 (unknown-dataset) when the build has no such package."""
     descriptor = site().descriptor(slug)
     if descriptor is None:
         raise Refusal(404, "unknown-dataset", f"no data package named {slug!r}")
@@ -258,6 +268,7 @@ def package(slug: str) -> dict[str, Any]:
 
 
 def resource_named(descriptor: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """A package's CSV resource of `name`, or None."""
     return next((r for r in csv_resources(descriptor) if r["name"] == name), None)
 
 

@@ -50,10 +50,12 @@ def _dataset_slug(iri: str) -> str | None:
 
 
 def is_dataset(iri: str) -> bool:
+    """Whether an IRI is a dataset's (the dataset page draws it)."""
     return _dataset_slug(iri) is not None
 
 
 def objects(triples: list[Triple], subject: str, predicate: str) -> list[str]:
+    """The objects of `subject`'s `predicate` among `triples`."""
     return [
         t.object.value
         for t in triples
@@ -264,6 +266,7 @@ def script_json(document: dict[str, Any]) -> Markup:
 
 
 def dataset_page(iri: str, triples: list[Triple]) -> str:
+    """The page of a dataset: what it is, its publisher, its tables, downloads and checks."""
     slug = _dataset_slug(iri)
     assert slug is not None
     descriptor = package(slug)

@@ -23,10 +23,12 @@ def _department(iri: str) -> str | None:
 
 
 def is_department(iri: str) -> bool:
+    """Whether an IRI is a department's (the department page draws it)."""
     return _department(iri) is not None
 
 
 def department_page(iri: str, triples: list[Triple]) -> str:
+    """The page of a department: its budget year by year, charted, and its datasets."""
     department = _department(iri)
     assert department is not None
     series = department_series(department)

@@ -28,6 +28,7 @@ BOLD_ROWS = {"total", "subtotal", "department", "unit"}
 
 
 def technical(column: Column) -> bool:
+    """Whether a column is technical (shown last): source lines, row types, derived classes."""
     return column.name in TECHNICAL or column.name.endswith(("_class", "_subclass"))
 
 
@@ -42,15 +43,18 @@ class Layout:
 
     @property
     def label(self) -> bool:
+        """Whether rows have a label (a code or a name) shown first."""
         return self.code is not None or self.name is not None
 
     @property
     def label_sort(self) -> str | None:
+        """The column the label sorts by, or None."""
         chosen = self.code or self.name
         return chosen.name if chosen else None
 
     @property
     def width(self) -> int:
+        """How many columns the page shows."""
         return int(self.label) + len(self.main) + len(self.tech)
 
 
@@ -79,6 +83,7 @@ def level(row: dict[str, str], chosen: Layout) -> int:
 
 
 def heading(column: Column, in_yuan: bool) -> str:
+    """A column's heading, amounts in yuan when `in_yuan` (else in their published unit)."""
     if column.yuan:
         return f"{column.title}（{'元' if in_yuan else column.unit or '元'}）"
     return column.heading
@@ -104,6 +109,9 @@ def present(table: Table, rows: list[dict[str, str]], in_yuan: bool = False) -> 
 
 
 def present_row(table: Table, chosen: Layout, row: dict[str, str], in_yuan: bool) -> dict[str, Any]:
+    """One row as the table page shows it: its label (code, name, level) and its cells in the
+    layout's order.
+    """
     label = None
     if chosen.label:
         code = table.cell(row, chosen.code) if chosen.code else None

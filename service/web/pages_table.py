@@ -44,6 +44,7 @@ def _table_path(iri: str) -> tuple[str, str] | None:
 
 
 def is_table(iri: str) -> bool:
+    """Whether an IRI is a table's (the table page draws it)."""
     return _table_path(iri) is not None
 
 
@@ -179,6 +180,7 @@ def view(slug: str, name: str, args: Any) -> dict[str, Any]:
 
 
 def table_page(iri: str, triples: list[Triple]) -> str:
+    """The page of a published table."""
     found = _table_path(iri)
     assert found is not None
     return render_table(*found, iri)

@@ -51,6 +51,7 @@ WHERE {
 
 
 def is_vocabulary(iri: str) -> bool:
+    """Whether an IRI is the vocabulary's (the vocabulary page draws it)."""
     return iri == ONTOLOGY
 
 
@@ -63,6 +64,7 @@ class Index:
             self.by[t.subject.value][t.predicate.value].append(t.object)
 
     def text(self, subject: str, predicate: str) -> dict[str, str]:
+        """A subject's literal values of `predicate` by language ("" for none), the first of each."""
         found: dict[str, str] = {}
         for value in self.by.get(subject, {}).get(predicate, []):
             if isinstance(value, Literal):
@@ -70,6 +72,7 @@ class Index:
         return found
 
     def links(self, subject: str, predicate: str) -> list[dict[str, str]]:
+        """A subject's IRI values of `predicate` as links (local where the service answers them)."""
         return [
             {"href": local_url(v.value) or v.value, "text": short(v.value)}
             for v in self.by.get(subject, {}).get(predicate, [])
@@ -77,9 +80,13 @@ class Index:
         ]
 
     def types(self, subject: str) -> set[str]:
+        """A subject's rdf:type IRIs."""
         return {v.value for v in self.by.get(subject, {}).get(RDF + "type", [])}
 
     def term(self, subject: str) -> dict[str, Any]:
+        """One term as the vocabulary page shows it: IRI, name, Chinese and English labels and
+        comments.
+        """
         label = self.text(subject, RDFS + "label")
         comment = self.text(subject, RDFS + "comment")
         return {
@@ -94,6 +101,9 @@ class Index:
 
 
 def vocabulary(triples: list[Triple]) -> dict[str, Any]:
+    """The vocabulary's terms grouped as its page shows them: classes, properties, structures and
+    others.
+    """
     index = Index(triples)
     terms = sorted(s for s in index.by if s.startswith(ONTOLOGY + "#"))
     classes, properties, structures, others = [], [], [], []
@@ -160,6 +170,7 @@ def vocabulary(triples: list[Triple]) -> dict[str, Any]:
 
 
 def code_lists() -> list[dict[str, Any]]:
+    """Every code list in the store with its labels, for the vocabulary page."""
     found = []
     for s in site().store().query(SCHEMES):
         iri = s["scheme"].value
@@ -178,4 +189,5 @@ def code_lists() -> list[dict[str, Any]]:
 
 
 def vocabulary_page(iri: str, triples: list[Triple]) -> str:
+    """The vocabulary's page: its terms and code lists."""
     return render_template("vocabulary.html", iri=iri, v=vocabulary(triples), schemes=code_lists())

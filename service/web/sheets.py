@@ -46,6 +46,7 @@ class SheetColumn:
 
     @property
     def numeric(self) -> bool:
+        """Whether the column holds numbers."""
         return self.kind in ("number", "integer")
 
 
@@ -246,6 +247,7 @@ def xlsx_chunks(path: Path) -> Iterator[bytes]:
 
 
 def temporary_xlsx() -> Path:
+    """A new empty temporary file for a workbook (the caller removes it)."""
     handle, name = tempfile.mkstemp(prefix="budgetpub-", suffix=".xlsx")
     os.close(handle)
     return Path(name)

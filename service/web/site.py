@@ -84,6 +84,7 @@ class Site:
         return self._store
 
     def refresh(self) -> None:
+        """The current build opened now rather than at the first request."""
         self.store()
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Site per app, cleared on every swap
@@ -104,6 +105,7 @@ class Site:
         return int(count) if count is not None else None
 
     def modified(self) -> float:
+        """When the data last changed: the store's build, or the newest package with a remote store."""
         if self.store_url:
             return max((p.modified for p in self._packages.values()), default=0.0)
         return (self.data_dir / "store").resolve().stat().st_mtime
@@ -130,10 +132,12 @@ class Site:
         self._packages = found
 
     def packages(self) -> dict[str, PackageSummary]:
+        """The build's packages by name, summarised."""
         self.store()
         return self._packages
 
     def descriptor(self, slug: str) -> dict[str, Any] | None:
+        """A package's datapackage.json, or None when the build has no such package."""
         if slug not in self.packages():
             return None
         return _read_descriptor(
@@ -157,4 +161,5 @@ def init_app(app: Flask) -> None:
 
 
 def site() -> Site:
+    """The application's Site: the data it serves."""
     return current_app.extensions["budgetpub"]

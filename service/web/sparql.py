@@ -131,6 +131,7 @@ ORDER BY DESC(?total)""",
 
 
 def runner() -> QueryRunner:
+    """The application's query runner, started on first use."""
     app = current_app
     found = app.extensions.get("budgetpub-runner")
     if found is None:
@@ -187,6 +188,9 @@ def _format(form: str) -> str:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
+    """GET or POST /sparql: the SPARQL 1.1 protocol endpoint; a query runs in its own process,
+    guarded and limited, its answer in the negotiated results format.
+    """
     query: str | None = None
     try:
         for parameter in (

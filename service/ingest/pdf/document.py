@@ -35,10 +35,15 @@ def document_sha256(parts: list[Part]) -> str:
 
 
 def make_part(name: str, data: bytes) -> Part:
+    """One part of a document: its name, bytes and their SHA-256."""
     return Part(name, data, hashlib.sha256(data).hexdigest())
 
 
 def read_pdf(parts: list[Part], file: str, *, typed: bool = True) -> Document:
+    """A PDF document (one or more parts) read into a Document, typed by its template's layouts
+    unless `typed` is false; any failure of the PDF library becomes an InputError
+    (unreadable-pdf).
+    """
     try:
         return _read(parts, file, typed)
     except InputError:
@@ -175,6 +180,9 @@ def listed_tables(pages: list[Page]) -> list[Listed]:
 
 
 def held_values(document: Document) -> set[Decimal]:
+    """Every figure the document's tables hold, normalised: what the reader's checks look for the
+    prose's figures in.
+    """
     values: set[Decimal] = set()
     for table in document.tables.values():
         for row in table.rows:

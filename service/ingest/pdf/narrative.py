@@ -78,6 +78,7 @@ class Para:
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, line number)
 
     def line_at(self, offset: int) -> int:
+        """The line number of the character at `offset` in the paragraph's text."""
         return next((n for start, n in reversed(self.starts) if start <= offset), self.number)
 
 
@@ -107,6 +108,9 @@ def _number(text: str) -> Decimal:
 
 
 def read_narrative(blocks: list[Block], department: str) -> Narrative:
+    """The narrative of a PDF document from its text blocks: duties, structure, glossary and the
+    figures its prose states.
+    """
     found = Narrative()
     for block in blocks:
         paras = _paragraphs(block)

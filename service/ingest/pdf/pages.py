@@ -30,6 +30,7 @@ class TextLine:
 
     @property
     def key(self) -> str:
+        """The line's text normalised, as titles are matched."""
         return normalise(self.text)
 
 
@@ -44,6 +45,9 @@ class Grid:
     bbox: Box
 
     def column_centres(self) -> list[float]:
+        """The horizontal centre of each column, taken from its narrowest cell (a spanning cell
+        would move it).
+        """
         width = max(len(row) for row in self.boxes)
         centres: list[float] = []
         for j in range(width):
@@ -71,6 +75,9 @@ class Page:
     found_grids: list[Grid] | None = None  # grids already read (by a parallel reader)
 
     def grids(self) -> list[Grid]:
+        """The page's ruled tables, found once on first use (finding them is the slow part of
+        reading a page).
+        """
         if self.found_grids is None:
             self.found_grids = page_grids(self.handle, self.number)
         return self.found_grids
@@ -84,10 +91,12 @@ class Page:
         return min(inside, key=lambda ln: abs((ln.top + ln.bottom) / 2 - middle))
 
     def text_after(self, bottom: float) -> list[TextLine]:
+        """The page's text lines at or below `bottom`."""
         return [line for line in self.lines if line.top >= bottom - 1]
 
 
 def page_grids(handle: Any, number: int) -> list[Grid]:
+    """The ruled tables pdfplumber finds on a page: each cell's text and box, and each row's box."""
     found = []
     for table in handle.find_tables():
         texts = table.extract()

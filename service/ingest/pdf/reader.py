@@ -82,6 +82,9 @@ class _Placer:
         self.open_block: Block | None = None
 
     def place(self, page: Page) -> None:
+        """A page placed: it starts a table (a title in its first lines), continues the open one, or
+        starts or continues a text block.
+        """
         title = next((t for ln in page.lines[:3] if (t := title_of(ln))), None)
         if title is not None:
             self._start_table(page, title)

@@ -57,14 +57,17 @@ class Printed:
 
     @property
     def pages(self) -> list[int]:
+        """The page numbers the table is printed on."""
         return sorted({piece.page.number for piece in self.pieces})
 
     @property
     def kind(self) -> str | None:
+        """The kind of table its title names, or None."""
         return self.title.kind.kind if self.title and self.title.kind else None
 
     @property
     def label(self) -> str | None:
+        """The label its title prints (e.g. 表1), or None."""
         return self.title.label if self.title else None
 
     @property
@@ -76,6 +79,7 @@ class Printed:
 
     @property
     def first_line(self) -> TextLine | None:
+        """The caption's last line (the one nearest the grid), or None."""
         return self.caption[-1] if self.caption else None
 
 
@@ -110,6 +114,7 @@ def frame_of(text: str) -> tuple[str | None, str | None]:
 
 
 def is_frame(text: str) -> bool:
+    """Whether a text line is part of a page's frame (a running header or footer)."""
     return frame_of(text) != (None, None)
 
 
@@ -272,11 +277,17 @@ class Segmenter:
         self.open: Printed | None = None
 
     def run(self) -> Segmented:
+        """Every page segmented: the printed tables, each page's role and the lines repeated on
+        every page.
+        """
         for page in self.pages:
             self.page(page)
         return Segmented(self.tables, self.roles, self.repeated)
 
     def page(self, page: Page) -> None:
+        """One page segmented: its role, and each of its grids placed with its caption in a printed
+        table (a new one or the one it continues).
+        """
         raw = [g for g in page.grids() if any(any(c for c in row) for row in g.texts)]
         role = PageRole(page.number, *self._role(page, bool(raw)))
         self.roles.append(role)
@@ -361,6 +372,9 @@ class Segmenter:
 
 
 def segment(pages: list[Page]) -> Segmented:
+    """The printed tables of a PDF's pages, each with its caption and pieces, and what each page
+    holds: the reader's view of a document before it is typed.
+    """
     return Segmenter(pages).run()
 
 

@@ -50,6 +50,7 @@ class TableSection:
 
     @property
     def pages(self) -> list[int]:
+        """The page numbers the table is printed on, its title's page included."""
         return sorted({piece.page.number for piece in self.pieces} | {self.title.page})
 
 
@@ -76,6 +77,7 @@ class Reader:
         self.section = section
 
     def error(self, type_: str, message: str, line: TextLine | None, expected: str) -> InputError:
+        """An InputError at `line` (or the table's title), naming the page and the table."""
         page = line.page if line else self.section.title.page
         return InputError(
             type_,
@@ -86,6 +88,9 @@ class Reader:
         )
 
     def amount(self, cell: str, line: TextLine, column: str) -> object:
+        """A printed amount cell parsed and converted to yuan from the table's unit, a parse error
+        placed at `line`.
+        """
         try:
             value = parse_amount(cell, file=self.file, line=line.number, column=column)
         except InputError as error:
@@ -93,6 +98,9 @@ class Reader:
         return to_yuan(value, self.section.unit)
 
     def mapping(self, piece: Piece) -> list[str | None]:
+        """The field each grid column of `piece` holds (None for a column it does not keep), found
+        from the header cells above its data by the template's labels.
+        """
         labels = LABELS[self.section.kind]
         grid = piece.grid
         width = max(len(row) for row in grid.texts)
@@ -176,6 +184,9 @@ class Reader:
         return cells
 
     def table(self, resource: str, leading: list[str], present: set[str]) -> Table:
+        """An empty table of the section's kind with `leading` fields and the amount columns
+        `present` in the grid.
+        """
         layout = layout_by_kind(self.section.kind)
         columns = [*layout.columns, *layout.right_columns]
         amounts = [c.name for c in columns if c.kind == "amount" and c.name in present]
@@ -193,6 +204,7 @@ class Reader:
         )
 
     def fill(self, row: Row, cells: dict[str, str], line: TextLine, table: Table) -> None:
+        """The amount fields of `table` that `row` lacks filled from a data line's cells."""
         for name in table.fields[len(row) :]:
             row[name] = self.amount(cells.get(name, ""), line, name)
 

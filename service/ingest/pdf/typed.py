@@ -235,6 +235,7 @@ def decimals(texts: list[str]) -> int | None:
 
 
 def amount_text(text: str) -> Decimal:
+    """A printed amount as a Decimal (separators and spaces dropped); NotTyped when it is none."""
     bare = text.replace(",", "").replace(" ", "")
     if not _NUMBER.match(bare):
         raise NotTyped(f"{text!r} is not an amount")
