@@ -511,6 +511,9 @@ def test_vocabulary_page(client) -> None:
     assert [r[0] for r in components] == sorted((r[0] for r in components), key=int)
     assert components[0][1:3] == ["维度 dimension", "bp:department"]
     assert any(r[1] == "度量 measure" and r[2] == "bp:amount" for r in components)
+    # the analysis data sets' structures, each with its OpenBudgets.eu components in order
+    analysis = table_rows(parsed, "bp:dsd-expenditure-by-function")[0]
+    assert analysis[2].split()[:2] == ["obeu-dimension:organization", "obeu-dimension:fiscalYear"]
     schemes = [h for h in parsed.main_links if re.fullmatch(r"/code/[a-z-]+", h)]
     assert {"/code/functional", "/code/economic-departmental", "/code/row-type"} <= set(schemes)
     for href in set(schemes):

@@ -100,13 +100,31 @@ class Index:
         }
 
 
+PUBLISHED_TABLES = ONTOLOGY + "#dsd-budget"
+
+
+def _component_names(index: Index, specs: list[str]) -> list[dict[str, str]]:
+    """The properties of a structure's components, in their qb:order."""
+    found = []
+    for spec in specs:
+        fields = index.by.get(spec, {})
+        target = next((fields[p][0].value for p in COMPONENT_ROLES if fields.get(p)), "")
+        number = fields.get(QB + "order", [])
+        found.append((int(number[0].value) if number else 999, target))
+    return [
+        {"href": local_url(target) or target, "text": short(target)}
+        for _, target in sorted(found)
+        if target
+    ]
+
+
 def vocabulary(triples: list[Triple]) -> dict[str, Any]:
     """The vocabulary's terms grouped as its page shows them: classes, properties, structures and
     others.
     """
     index = Index(triples)
     terms = sorted(s for s in index.by if s.startswith(ONTOLOGY + "#"))
-    classes, properties, structures, others = [], [], [], []
+    classes, properties, structures, analyses, others = [], [], [], [], []
     specs = set()
     for subject in terms:
         types = index.types(subject)
@@ -124,8 +142,13 @@ def vocabulary(triples: list[Triple]) -> dict[str, Any]:
             )
             properties.append(entry)
         elif QB + "DataStructureDefinition" in types:
-            structures.append(entry)
-            specs.update(v.value for v in index.by[subject].get(QB + "component", []))
+            own = [v.value for v in index.by[subject].get(QB + "component", [])]
+            if subject == PUBLISHED_TABLES:  # the table of components is the published tables'
+                structures.insert(0, entry)
+                specs.update(own)
+            else:  # an analysis data set's: its components named in order
+                entry["components"] = _component_names(index, own)
+                analyses.append(entry)
         elif QB + "ComponentSpecification" not in types:
             others.append(entry)
     order = {kind: number for number, (_iri, kind, _label) in enumerate(PROPERTY_KINDS)}
@@ -165,6 +188,7 @@ def vocabulary(triples: list[Triple]) -> dict[str, Any]:
         "properties": properties,
         "structures": structures,
         "components": components,
+        "analysis_structures": analyses,
         "others": others,
     }
 
