@@ -131,8 +131,8 @@ def test_virtuosos_own_outbound_functions_are_not_reachable(built_var: Path, vir
         finally:
             stop_runner(app)
         # the same query sent to Virtuoso itself does connect: the guard is what stops it
-        with contextlib.suppress(RemoteError):  # it reports a read error after connecting
-            RemoteStore(virtuoso.store_url()).query(fetch)
+        with contextlib.suppress(RemoteError):  # it waits for an answer we never send
+            RemoteStore(virtuoso.store_url(), timeout=2).query(fetch)
         connection, _ = listener.accept()
         connection.close()
 
@@ -142,7 +142,7 @@ def test_updates_are_refused_by_virtuoso_itself_too(virtuoso) -> None:
     store = RemoteStore(virtuoso.store_url())
     with pytest.raises(RemoteError) as refused:
         store.query(f"INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{ <urn:a> <urn:b> <urn:c> }} }}")
-    assert "permission" in str(refused.value).lower() or refused.value.status >= 400
+    assert refused.value.status == 500  # "SR186:SECURITY: No permission to execute …"
     assert not store.query("ASK { <urn:a> ?p ?o }")
 
 
