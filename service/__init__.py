@@ -11,18 +11,22 @@ store → web).
 - `errors.py`: every error as data: InputError, PackageError, Problem (an outcome's error),
   Refusal (a refused request: status, type, detail).
 - `formats.py`: every output format once: name, media types, what it carries.
-- `ingest/`, `audit/`, `templates.py`: reading a document and checking its arithmetic;
-  `pipeline.py` runs one document through read → audit → package; `corpus/` many of them
-  (parallel ingest, combined years, conversion for the build).
+- `ingest/`, `audit/`, `templates.py`: reading a document and checking its arithmetic
+  (`ingest/layouts.py`: every kind of table's layout; `ingest/pdf/shanghai_layout.py`: the
+  Shanghai template's titles and header labels); `pipeline.py` runs one document through
+  read → audit → package; `corpus/` many of them (parallel ingest, combined years, conversion
+  for the build); `synthetic/` generates documents with known errors (`synthetic/names.py`:
+  the names and codes they draw from).
 - `package/`: the Frictionless data packages; `rdf/`, `vocab.py`: their RDF and the
   vocabulary; `dumps.py`: the RDF dumps; `build.py`: dumps, store and indexes of a build;
   `store*.py`: the store.
 - `query/`: queries in their own processes (runner, child, safety guard, slots), the
   results writers, the facts and search indexes and the aggregate cubes.
 - `web/`: the HTTP surfaces: `errors.py` (problem documents), `negotiation.py` and
-  `jsonld_compactor.py` (linked-data formats), `linked.py` (every IRI), `pages*.py` (pages
-  for people), `catalog*.py` (DCAT), `sparql.py`, `api*.py`, `exports.py`, `downloads.py`,
-  `openapi.py` and `api_openapi.py` (the description).
+  `jsonld_compactor.py` (linked-data formats), `linked.py` (every IRI), `iri_description.py`
+  (what the store says about one), `pages*.py` (pages for people), `catalog*.py` (DCAT),
+  `sparql.py`, `api*.py`, `exports.py`, `downloads.py`, `openapi.py` and `api_openapi.py`
+  (the description).
 - `cli.py`: `budgetpub` ingest, inspect, build, serve.
 """
 

@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Tr
 from service import create_app
 from service.rdf.terms import DCAT
 from service.web import catalog, catalog_pages, jsonld_compactor
-from service.web.describe import subject_triples
+from service.web.iri_description import subject_triples
 from tests.conftest import PACKAGES, ROOT, SEED_SLUG
 
 BASE = "http://127.0.0.1:8000/"
@@ -163,7 +163,7 @@ def old_closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
         triples.extend(own)
         for triple in own:
             target = triple.object
-            if isinstance(target, NamedNode) and catalog_pages._follows(
+            if isinstance(target, NamedNode) and catalog_pages.catalog_follows(
                 triple.predicate, target.value, base
             ):
                 queue.append(target)

@@ -29,7 +29,7 @@ from service.ingest import read_document
 from service.ingest.catalogue import CORE
 from service.ingest.cells import normalise
 from service.ingest.model import Document, ReaderWarning, Row, Table
-from service.ingest.pdf.typed import Columns, _code_and_name, _split_code
+from service.ingest.pdf.typed import Columns, code_and_name, split_code
 from service.package.writer import write_package
 from tests.conftest import ROOT
 from tools import figures_captured
@@ -884,18 +884,18 @@ def _table() -> Table:
 )
 def test_code_joined_to_its_name(cell: str) -> None:
     warnings: list[ReaderWarning] = []
-    found = _code_and_name(Columns(joined=0), [cell], 7, warnings, _table(), [])
+    found = code_and_name(Columns(joined=0), [cell], 7, warnings, _table(), [])
     assert found == ("2040602", "行政运行") and warnings == []
 
 
 def test_economic_code_joined_to_its_name() -> None:
-    found = _code_and_name(Columns(joined=0), ["30202-印刷费"], 7, [], _table(), [])
+    found = code_and_name(Columns(joined=0), ["30202-印刷费"], 7, [], _table(), [])
     assert found == ("30202", "印刷费")
 
 
 def test_code_in_its_own_column() -> None:
     columns = Columns(code=0, name=1)
-    assert _code_and_name(columns, ["2040602", "行政运行"], 7, [], _table(), []) == (
+    assert code_and_name(columns, ["2040602", "行政运行"], 7, [], _table(), []) == (
         "2040602",
         "行政运行",
     )
@@ -905,20 +905,20 @@ def test_split_codes_and_the_levels_left_to_the_row_above() -> None:
     columns = Columns(split=[0, 1, 2], name=3)
     previous: list[str] = []
     rows = [["204", "", "", "公共安全支出"], ["", "06", "", "司法"], ["", "", "02", "一般行政"]]
-    found = [_code_and_name(columns, cells, 7, [], _table(), previous) for cells in rows]
+    found = [code_and_name(columns, cells, 7, [], _table(), previous) for cells in rows]
     assert found == [("204", "公共安全支出"), ("20406", "司法"), ("2040602", "一般行政")]
-    full = _code_and_name(columns, ["204", "06", "02", "一般行政"], 7, [], _table(), [])
+    full = code_and_name(columns, ["204", "06", "02", "一般行政"], 7, [], _table(), [])
     assert full == ("2040602", "一般行政")
 
 
 def test_a_segment_that_lost_its_leading_zero_is_read_and_said() -> None:
     warnings: list[ReaderWarning] = []
-    assert _split_code(["301", "2"], 12, warnings, _table()) == "30102"
+    assert split_code(["301", "2"], 12, warnings, _table()) == "30102"
     assert [(w.type, w.pages, w.table) for w in warnings] == [("dropped-zero", [12], "expenditure")]
     assert "page 12" in warnings[0].message and "301 2" in warnings[0].message
     warnings.clear()
-    assert _split_code(["204", "6", "2"], 3, warnings, _table()) == "2040602"
+    assert split_code(["204", "6", "2"], 3, warnings, _table()) == "2040602"
     assert len(warnings) == 1
     warnings.clear()
-    assert _split_code(["301", "02"], 3, warnings, _table()) == "30102"
+    assert split_code(["301", "02"], 3, warnings, _table()) == "30102"
     assert warnings == []  # printed in full: nothing to say

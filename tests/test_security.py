@@ -174,10 +174,10 @@ def _seccomp(pid: int) -> tuple[str, str]:
 
 SANDBOXED_SERVICE = """
 import sys
-from service.query.child import _confine, _open, execute
+from service.query.child import confine, execute, store_for
 config = {"data_dir": sys.argv[1], "max_memory_mb": 2048}
-assert _confine(config) is None
-store = _open(config, {})
+assert confine(config) is None
+store = store_for(config, {})
 for query in sys.argv[2:]:
     try:
         print(execute(store, query, "select", "json", 10)[1].decode().replace(" ", ""))
@@ -219,8 +219,8 @@ def test_the_query_process_cannot_connect_even_without_the_guard(
     runner = QueryRunner(Backend(data_dir=str(built_var)), timeout=30, max_rows=10)
     try:
         assert runner.run("ASK { ?s ?p ?o }", every_form("json", "nt"), 1000).body
-        assert runner._process is not None
-        assert _seccomp(runner._process.pid) == ("2", "1")  # filter mode, no new privileges
+        assert runner.idle_process is not None
+        assert _seccomp(runner.idle_process.pid) == ("2", "1")  # filter mode, no new privileges
     finally:
         runner.stop()
 

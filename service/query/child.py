@@ -52,7 +52,11 @@ def receive(stream: IO[bytes]) -> Any:
     return pickle.loads(data)
 
 
-def _open(config: dict[str, Any], cache: dict[str, Any]) -> Any:
+def store_for(config: dict[str, Any], cache: dict[str, Any]) -> Any:
+    """The store this process queries: the remote store, or the current build opened read-only
+    (again when a new build was swapped in); `cache` keeps it between queries. A store that
+    cannot be opened is refused (503 store-unavailable).
+    """
     if config.get("remote_url"):
         if "store" not in cache:
             from service.query.backend import RemoteStore
@@ -141,7 +145,7 @@ def answer(config: dict[str, Any], cache: dict[str, Any], request: dict[str, Any
             return ("refused", *chosen)
         if chosen == "html":  # the page shows a table or Turtle
             chosen = sparql_default(judged.form)
-        store = _open(config, cache)
+        store = store_for(config, cache)
         if config.get("remote_url"):
             store.limits(request.get("seconds"), request["max_rows"])
         found = execute(store, judged.text, judged.form, chosen, request["max_rows"])
@@ -165,7 +169,7 @@ def answer(config: dict[str, Any], cache: dict[str, Any], request: dict[str, Any
         return ("refused", 400, "query-error", f"{type(error).__name__}: {error}")
 
 
-def _confine(config: dict[str, Any]) -> str | None:
+def confine(config: dict[str, Any]) -> str | None:
     """With an embedded build Oxigraph evaluates the queries here, so this process gets no
     network (service/sandbox.py). With a remote store it must reach the store, and the store
     evaluates: our store process is sandboxed itself, another server relies on the guard.
@@ -202,7 +206,7 @@ def serve(config: dict[str, Any]) -> None:
 
     cache: dict[str, Any] = {}
     source, sink = sys.stdin.buffer, sys.stdout.buffer
-    unsafe = _confine(config)
+    unsafe = confine(config)
     while True:
         try:
             request = receive(source)

@@ -120,7 +120,7 @@ class QueryRunner:
         self._idle: list[_Process] = []
 
     @property
-    def _process(self) -> subprocess.Popen[bytes] | None:
+    def idle_process(self) -> subprocess.Popen[bytes] | None:
         """An idle query process, if any (tests look at its /proc entry)."""
         return self._idle[-1].popen if self._idle else None
 

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from service.synthetic import catalog
+from service.synthetic import names
 
 ZERO = Decimal(0)
 WAN = Decimal(10000)
@@ -202,27 +202,27 @@ def build(seed: int, *, department_index: int, year: int, unit: str, rows_per_ta
     """Draw one department's budget; `rows_per_table` item rows in the variable tables."""
     rng = random.Random(seed)
     n = rows_per_table
-    city, city_code, districts = catalog.CITIES[
-        (department_index // len(catalog.DEPARTMENTS)) % len(catalog.CITIES)
+    city, city_code, districts = names.CITIES[
+        (department_index // len(names.DEPARTMENTS)) % len(names.CITIES)
     ]
-    district_no = (department_index // (len(catalog.DEPARTMENTS) * len(catalog.CITIES))) % len(
+    district_no = (department_index // (len(names.DEPARTMENTS) * len(names.CITIES))) % len(
         districts
     )
-    department, own_classes = catalog.DEPARTMENTS[department_index % len(catalog.DEPARTMENTS)]
+    department, own_classes = names.DEPARTMENTS[department_index % len(names.DEPARTMENTS)]
     basic_quantum = Decimal(100) if unit == "万元" else Decimal(1)
     project_quantum = Decimal(100)
 
     # 功能分类 rows: n in all, a few of them 政府性基金
     n_fund = max(1, n // 8)
     general = [
-        FunctionalRow(code, catalog.functional_name(code), "gpb")
-        for code in catalog.functional_codes(rng, n - n_fund, own_classes)
+        FunctionalRow(code, names.functional_name(code), "gpb")
+        for code in names.functional_codes(rng, n - n_fund, own_classes)
     ]
     fund = [
-        FunctionalRow(code, catalog.functional_name(code), "gf")
-        for code in catalog.fund_codes(rng, n_fund)
+        FunctionalRow(code, names.functional_name(code), "gf")
+        for code in names.fund_codes(rng, n_fund)
     ]
-    standard = {code for code, _ in catalog.STANDARD_ITEMS}
+    standard = {code for code, _ in names.STANDARD_ITEMS}
     roles: dict[str, str] = {}
     for row in general:
         if row.code in standard:
@@ -242,8 +242,8 @@ def build(seed: int, *, department_index: int, year: int, unit: str, rows_per_ta
 
     # 基本支出 by 经济分类: the basic table's n rows, then spread over the 功能分类 rows
     economic: dict[str, EconomicRow] = {}
-    for code in catalog.economic_codes(rng, n):
-        name, gov, gov_name = catalog.economic_entry(code)
+    for code in names.economic_codes(rng, n):
+        name, gov, gov_name = names.economic_entry(code)
         low, high = BASIC_RANGES[code[:3]]
         economic[code] = EconomicRow(
             code, name, gov, gov_name, _amount(rng, low, high, basic_quantum)
@@ -265,7 +265,7 @@ def build(seed: int, *, department_index: int, year: int, unit: str, rows_per_ta
     spare_codes = [c for c in ("30227", "30226", "31007", "30305") if c not in economic]
     spare_codes = spare_codes[: max(0, min(4, 200 - n))]
     for code in spare_codes:
-        name, gov, gov_name = catalog.economic_entry(code)
+        name, gov, gov_name = names.economic_entry(code)
         economic[code] = EconomicRow(code, name, gov, gov_name)
     project_codes = sorted(c for c in economic if not c.startswith("301"))
     owners = [r for r in fund] + bearing
@@ -288,8 +288,8 @@ def build(seed: int, *, department_index: int, year: int, unit: str, rows_per_ta
             owner.operating += amount
         else:
             owner.specific += amount
-        topic = catalog.PROJECT_TOPICS[number % len(catalog.PROJECT_TOPICS)]
-        batch = number // len(catalog.PROJECT_TOPICS)
+        topic = names.PROJECT_TOPICS[number % len(names.PROJECT_TOPICS)]
+        batch = number // len(names.PROJECT_TOPICS)
         name = f"{year}年{topic}{'经费' if kind == '其他运转类' else '项目'}"
         if batch:
             name = f"{name}（{batch + 1}期）"
@@ -299,7 +299,7 @@ def build(seed: int, *, department_index: int, year: int, unit: str, rows_per_ta
             f"≤{cap:f}元" if warns or rng.random() < 0.7 else f"≤{(amount / WAN).normalize():f}万元"
         )
         outputs = []
-        for label, value in rng.sample(catalog.OUTPUTS, rng.randint(1, 3)):
+        for label, value in rng.sample(names.OUTPUTS, rng.randint(1, 3)):
             outputs.append((label, value.format(n=rng.randint(2, 500))))
         projects.append(
             Project(
@@ -311,12 +311,12 @@ def build(seed: int, *, department_index: int, year: int, unit: str, rows_per_ta
                 functional=owner.code,
                 economic=dict(zip(picked, parts, strict=True)),
                 cap_text=cap_text,
-                cap_name=rng.choice(catalog.CAP_NAMES),
+                cap_name=rng.choice(names.CAP_NAMES),
                 cap_warns=warns,
                 outputs=outputs,
-                benefit=rng.choice(catalog.BENEFITS),
+                benefit=rng.choice(names.BENEFITS),
                 satisfaction=(
-                    rng.choice(catalog.SATISFACTION),
+                    rng.choice(names.SATISFACTION),
                     rng.choice(("≥90%", "≥95%", "≥98%")),
                 ),
             )
@@ -387,7 +387,7 @@ def _narrative(
         procurement=(goods, works, services),
         vehicles=(official, enforcement),
         equipment=rng.randint(0, 3),
-        reasons={verb: rng.choice(reasons) for verb, reasons in catalog.REASONS.items()},
+        reasons={verb: rng.choice(reasons) for verb, reasons in names.REASONS.items()},
     )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from service.ingest.cells import chinese_ordinal
 from service.synthetic import template as tpl
 from service.synthetic.budget import ZERO, Budget, FunctionalRow
-from service.synthetic.catalog import OPERATING_CATEGORIES
+from service.synthetic.names import OPERATING_CATEGORIES
 from service.synthetic.narrative import ORDINALS, write_narrative
 from service.synthetic.text import Lines, Writer, cell, row, wan
 

@@ -18,14 +18,14 @@ from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from service.formats import FORMATS
 from service.rdf.terms import DCAT, DCT, HYDRA, RDF, XSD
-from service.web.describe import BYTE_SIZE, NON_NEGATIVE
+from service.web.iri_description import BYTE_SIZE, NON_NEGATIVE
 from service.web.negotiation import render
 
 DEFAULT_PAGE_SIZE = 100
 VALUES_PER_QUERY = 2000  # subjects named in one query's VALUES
 
 
-def _follows(predicate: NamedNode, target: str, base: str) -> bool:
+def catalog_follows(predicate: NamedNode, target: str, base: str) -> bool:
     """Whether the catalog describes the node a dataset (or a node it reaches) points to."""
     if predicate in (DCAT.dataset, DCT.isPartOf) or "/table/" in target:
         return False
@@ -44,7 +44,7 @@ def _follows(predicate: NamedNode, target: str, base: str) -> bool:
 def _described(store, nodes: list[NamedNode]) -> Iterator[Triple]:
     """Every triple about the nodes, in every graph (a triple in two graphs comes twice),
     with dcat:byteSize typed as the build wrote it (the store keeps integer subtypes as
-    xsd:integer; describe.subject_triples restores it the same way)."""
+    xsd:integer; iri_description.subject_triples restores it the same way)."""
     if isinstance(store, Store):
         found = (q.triple for node in nodes for q in store.quads_for_pattern(node, None, None))
     else:  # a shared store: one query for many nodes
@@ -91,7 +91,7 @@ def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
             if (
                 isinstance(target, NamedNode)
                 and target.value not in seen
-                and _follows(triple.predicate, target.value, base)
+                and catalog_follows(triple.predicate, target.value, base)
             ):
                 hop.append(target)
     return triples

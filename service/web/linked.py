@@ -17,7 +17,7 @@ from pyoxigraph import Triple
 from service.errors import Refusal
 from service.formats import FORMATS, Format
 from service.vocab import CODE
-from service.web import describe as describing
+from service.web import iri_description as describing
 from service.web.http import conditional
 from service.web.negotiation import negotiate, render, split_extension
 from service.web.site import site

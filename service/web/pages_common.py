@@ -21,7 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from service.errors import Refusal
 from service.rdf.terms import PREFIXES
 from service.vocab import CODE
-from service.web.describe import ONTOLOGY
+from service.web.iri_description import ONTOLOGY
 from service.web.site import site
 
 PRINTED_COLUMN = re.compile(r"c\d+")  # a column of a table kept as printed: c01, c02…

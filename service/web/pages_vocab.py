@@ -10,7 +10,7 @@ from typing import Any
 from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
-from service.web.describe import ONTOLOGY
+from service.web.iri_description import ONTOLOGY
 from service.web.pages_common import local_url, short
 from service.web.site import site
 

@@ -15,9 +15,9 @@ from collections import Counter
 from service.errors import InputError
 from service.ingest.cells import normalise
 from service.ingest.model import Document
-from service.ingest.pdf.layouts import MANDATORY, TITLES
 from service.ingest.pdf.narrative import Block, read_narrative
 from service.ingest.pdf.pages import Page, TextLine, looks_tabular
+from service.ingest.pdf.shanghai_layout import MANDATORY, TITLES
 from service.ingest.pdf.tables import (
     BUILDERS,
     Piece,

@@ -16,8 +16,8 @@ from service.errors import InputError
 from service.ingest.cells import looks_like_amount, normalise, parse_amount, to_yuan
 from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Row, Table
-from service.ingest.pdf.layouts import LABELS
 from service.ingest.pdf.pages import Grid, Page, TextLine
+from service.ingest.pdf.shanghai_layout import LABELS
 from service.ingest.rows import FUNCTIONAL_LEADING, FUND_KEYWORDS
 
 _DIGITS = re.compile(r"^\d+$")

@@ -252,7 +252,7 @@ def _row(
     table: Table,
     previous: list[str],
 ) -> Row | None:
-    code, name = _code_and_name(columns, cells, page, warnings, table, previous)
+    code, name = code_and_name(columns, cells, page, warnings, table, previous)
     leading = [columns.code, columns.joined, columns.name, *columns.split]
     label = normalise(" ".join(cells[i] for i in leading if i is not None))
     if not code and any(word in label for word in _TOTAL_WORDS):
@@ -286,7 +286,7 @@ def _row(
     }
 
 
-def _code_and_name(
+def code_and_name(
     columns: Columns,
     cells: list[str],
     page: int,
@@ -294,6 +294,10 @@ def _code_and_name(
     table: Table,
     previous: list[str],
 ) -> tuple[str, str | None]:
+    """A row's classification code and name from its cells, however the table prints them: joined in
+    one cell, a code column, or 类/款/项 columns (a level left blank taken from the row above, kept
+    in `previous`).
+    """
     name = cells[columns.name] if columns.name is not None else None
     if columns.joined is not None:
         text = normalise(cells[columns.joined])
@@ -306,7 +310,7 @@ def _code_and_name(
         found = _CODE_NAME.match(normalise(raw)) if raw else None
         if found and found["name"] and not name:
             return found["code"], found["name"]
-        return _split_code(raw.split(), page, warnings, table), name
+        return split_code(raw.split(), page, warnings, table), name
     pieces = [normalise(cells[i]) for i in columns.split]
     if any(pieces) and not pieces[0]:  # 款/项 rows that leave the 类 (and 款) to the row above
         depth = next(i for i, p in enumerate(pieces) if p)
@@ -314,10 +318,10 @@ def _code_and_name(
             pieces = previous[:depth] + pieces[depth:]
     if any(pieces):
         previous[:] = [p for p in pieces if p]
-    return _split_code(pieces, page, warnings, table), name
+    return split_code(pieces, page, warnings, table), name
 
 
-def _split_code(pieces: list[str], page: int, warnings: list[ReaderWarning], table: Table) -> str:
+def split_code(pieces: list[str], page: int, warnings: list[ReaderWarning], table: Table) -> str:
     """类 款 项 joined; a 款/项 of one digit lost its leading zero (301 2 → 30102)."""
     pieces = [normalise(p) for p in pieces if p and p.strip()]
     if not pieces or not all(p.isdigit() for p in pieces):
