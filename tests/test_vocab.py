@@ -467,7 +467,10 @@ def test_known_labels(g, scheme, notation, zh, en):
         ("expenditure-type", "public", "basic"),
         ("expenditure-type", "operating", "project"),
         ("expenditure-type", "specific", "project"),
-        ("fund-source", "fiscal-appropriation", "general-public-budget"),
+        # 财政拨款 includes the appropriations of the three budgets (the documents' glossary)
+        ("fund-source", "general-public-budget", "fiscal-appropriation"),
+        ("fund-source", "government-fund", "fiscal-appropriation"),
+        ("fund-source", "state-capital", "fiscal-appropriation"),
     ],
 )
 def test_broader(g, scheme, child, parent):

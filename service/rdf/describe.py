@@ -197,13 +197,14 @@ def glossary(data: PackageData, minter: Minter) -> Iterator[Triple]:
         yield Triple(node, RDFS.isDefinedBy, dataset)
         yield Triple(node, BP.sourceLine, integer(row["source_line"]))
         match = GLOSSARY_MATCH.get(row["term"])
-        if match:
+        if match:  # the document's definition stays on its glossary entry, never on the
+            # shared concept every document uses
             yield Triple(node, SKOS.closeMatch, concept(*match))
-            yield Triple(concept(*match), SKOS.definition, zh(row["definition"]))
 
 
 def codes(data: PackageData) -> Iterator[Triple]:
-    """Concepts for codes the vocabulary does not list yet (项 codes, rare 款)."""
+    """Concepts for codes the vocabulary does not list yet (项 codes, rare 款): the label
+    the document prints, placed under its parent code."""
     for resource, scheme in SCHEME_OF.items():
         known = vocab.labels(scheme)
         for row in data.tables.get(resource, []):
@@ -216,7 +217,8 @@ def codes(data: PackageData) -> Iterator[Triple]:
             yield Triple(node, SKOS.inScheme, scheme_node)
             yield Triple(node, SKOS.notation, text(code))
             yield Triple(node, SKOS.prefLabel, zh(row.get("name") or code))
-            yield Triple(node, SKOS.prefLabel, text(row.get("name_en") or f"{scheme} {code}", "en"))
+            if row.get("name_en"):  # no English is made up: a code without one has none
+                yield Triple(node, SKOS.prefLabel, text(row["name_en"], "en"))
             if row.get("parent_code"):
                 yield Triple(node, SKOS.broader, concept(scheme, row["parent_code"]))
             else:
