@@ -39,7 +39,7 @@ SCHEMES = [
     "row-type",
 ]
 # the analysis data sets' structures and kinds, and the OpenBudgets.eu terms they use
-ANALYSIS_FILES = [VOCAB / "analysis.ttl", CODELISTS / "analysis.ttl"]
+ANALYSIS_FILES = [VOCAB / "analysis.ttl", CODELISTS / "analysis.ttl", VOCAB / "audit.ttl"]
 EXTERNAL_FILES = [VOCAB / "external" / "openbudgets.ttl"]
 TTL_FILES = (
     [VOCAB / "budget.ttl"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import Triple
 
-from service.rdf import analysis, cube, dcat, dcat_catalog, describe
+from service.rdf import analysis, audit, cube, dcat, dcat_catalog, describe
 from service.rdf.released import Released
 from service.rdf.source import PackageData, load_package
 from service.rdf.terms import Minter
@@ -22,7 +22,7 @@ def package_triples(data: PackageData, minter: Minter) -> list[Triple]:
     triples.extend(analysis.analysis_datasets(data, minter))
     triples.extend(describe.projects(data, minter))
     triples.extend(describe.narrative(data, minter))
-    triples.extend(describe.audit(data, minter))
+    triples.extend(audit.audit(data, minter))
     triples.extend(describe.glossary(data, minter))
     triples.extend(describe.codes(data))
     return triples

@@ -1,5 +1,6 @@
 """Everything around the cube: the department, the source document, projects and their
-performance targets, the narrative figures, the audit, the glossary and the codes seen."""
+performance targets, the narrative figures, the glossary and the codes seen (the audit:
+audit.py)."""
 
 from __future__ import annotations
 
@@ -156,35 +157,6 @@ def narrative(data: PackageData, minter: Minter) -> Iterator[Triple]:
             yield Triple(node, BP.impliedPriorValue, decimal(row["implied_prior"]))
         if row.get("compared_year"):
             yield Triple(node, BP.comparedYear, year(row["compared_year"]))
-
-
-def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
-    from service.rdf.cube import cube_tables
-
-    dataset = minter.dataset(data.slug)
-    tables = set(cube_tables(data.descriptor))  # a check of the narrative names no cube table
-    for check in data.checks:
-        node = minter.check(data.slug, check["id"])
-        yield Triple(dataset, BP.auditCheck, node)
-        yield Triple(node, RDF.type, BP.AuditCheck)
-        yield Triple(node, BP.checkId, text(check["id"]))
-        yield Triple(node, BP.status, text(check["status"]))
-        yield Triple(node, BP.message, text(check["message"]))
-        for field, prop, words in (
-            ("expected", BP.expected, BP.expectedText),
-            ("found", BP.found, BP.foundText),
-        ):
-            value = check.get(field)
-            if value is not None:
-                try:
-                    yield Triple(node, prop, decimal(value))
-                except ArithmeticError:  # a table or a row, not an amount: said in words
-                    yield Triple(node, words, text(str(value)))
-        where = check.get("where") or {}
-        if where.get("table") in tables:
-            yield Triple(node, BP.checkedTable, minter.table(data.slug, where["table"]))
-        if where.get("line"):
-            yield Triple(node, BP.sourceLine, integer(where["line"]))
 
 
 def glossary(data: PackageData, minter: Minter) -> Iterator[Triple]:

@@ -58,6 +58,8 @@ OBEU_DIMENSION = Namespace("http://data.openbudgets.eu/ontology/dsd/dimension/")
 OBEU_MEASURE = Namespace("http://data.openbudgets.eu/ontology/dsd/measure/")
 OBEU_ATTRIBUTE = Namespace("http://data.openbudgets.eu/ontology/dsd/attribute/")
 OBEU_CODELIST = Namespace("http://data.openbudgets.eu/resource/codelist/")
+EARL = Namespace("http://www.w3.org/ns/earl#")  # the audit's assertions (vocab/audit.ttl)
+DQV = Namespace("http://www.w3.org/ns/dqv#")  # … and its counts of passes
 YEAR = Namespace("http://reference.data.gov.uk/id/year/")  # the year IRIs OpenBudgets.eu uses
 
 PREFIXES = {

@@ -1,0 +1,122 @@
+"""The audit as linked data a journalist can query (vocab/audit.ttl).
+
+Each check that did not simply pass (fail, warn, rounding) is a W3C EARL assertion about the
+published cell it tests (else its table, else the data set), with its outcome, the figures it
+compared in yuan and its message; the passes are counted per check family on the data set
+(W3C DQV). checks.json keeps every check: a pass is one number among hundreds, and as
+triples it was most of a package's audit for nothing a reader asks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from pyoxigraph import NamedNode, Triple
+
+from service.rdf.cube import cube_tables, row_keys
+from service.rdf.source import PackageData
+from service.rdf.terms import (
+    BP,
+    DCT,
+    DQV,
+    EARL,
+    RDF,
+    RDFS,
+    SDMX_ATTRIBUTE,
+    YUAN,
+    Minter,
+    decimal,
+    integer,
+    text,
+)
+
+# a warning is a question the audit cannot settle; a rounding difference passes
+OUTCOME = {"fail": EARL.failed, "warn": EARL.cantTell, "rounding": EARL.passed}
+
+
+def family(check_id: str) -> str:
+    """The rule a check applies: the first part of its id (subtotal, narrative, cross…)."""
+    return check_id.split(":", 1)[0]
+
+
+def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    dataset = minter.dataset(data.slug)
+    passed: Counter[str] = Counter()
+    for check in data.checks:
+        if check["status"] == "pass":
+            passed[family(check["id"])] += 1
+        else:
+            yield from _assertion(data, minter, check)
+    for name, count in sorted(passed.items()):
+        node = minter.node(f"dataset/{data.slug}/quality/{name}")
+        yield Triple(dataset, DQV.hasQualityMeasurement, node)
+        yield Triple(node, RDF.type, DQV.QualityMeasurement)
+        yield Triple(node, DQV.computedOn, dataset)
+        yield Triple(node, DQV.isMeasurementOf, BP.passedChecks)
+        yield Triple(node, BP.checkFamily, _family(minter, name))
+        yield Triple(node, DQV.value, integer(count))
+    for name in sorted({family(c["id"]) for c in data.checks}):
+        yield Triple(_family(minter, name), RDF.type, BP.CheckFamily)
+        yield Triple(_family(minter, name), RDFS.label, text(name))
+
+
+def _family(minter: Minter, name: str) -> NamedNode:
+    return minter.node(f"audit/{name}")
+
+
+def _assertion(data: PackageData, minter: Minter, check: dict) -> Iterator[Triple]:
+    node = minter.check(data.slug, check["id"])
+    result = NamedNode(f"{node.value}#result")
+    yield Triple(minter.dataset(data.slug), BP.auditCheck, node)
+    yield Triple(node, RDF.type, BP.AuditCheck)
+    yield Triple(node, RDF.type, EARL.Assertion)
+    yield Triple(node, EARL.assertedBy, BP.auditor)
+    yield Triple(node, EARL.mode, EARL.automatic)
+    yield Triple(node, EARL.test, _family(minter, family(check["id"])))
+    yield Triple(node, EARL.subject, _subject(data, minter, check))
+    yield Triple(node, EARL.result, result)
+    yield Triple(result, RDF.type, EARL.TestResult)
+    yield Triple(result, EARL.outcome, OUTCOME[check["status"]])
+    yield Triple(result, DCT.description, text(check["message"]))
+    yield Triple(node, BP.checkId, text(check["id"]))
+    yield Triple(node, BP.status, text(check["status"]))
+    yield Triple(node, BP.message, text(check["message"]))
+    amounts = False
+    for field, prop, words in (
+        ("expected", BP.expected, BP.expectedText),
+        ("found", BP.found, BP.foundText),
+    ):
+        value = check.get(field)
+        if value is not None:
+            try:
+                yield Triple(node, prop, decimal(value))
+                amounts = True
+            except ArithmeticError:  # a table or a row, not an amount: said in words
+                yield Triple(node, words, text(str(value)))
+    if amounts:  # the figures compared are yuan, whatever unit the table printed
+        yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)
+    where = check.get("where") or {}
+    if where.get("table") in set(cube_tables(data.descriptor)):
+        yield Triple(node, BP.checkedTable, minter.table(data.slug, where["table"]))
+    if where.get("line"):
+        yield Triple(node, BP.sourceLine, integer(where["line"]))
+
+
+def _subject(data: PackageData, minter: Minter, check: dict) -> NamedNode:
+    """The published cell a check tests (its table, line and the column its id names), else
+    its table, else the data set."""
+    where = check.get("where") or {}
+    table, line = where.get("table"), str(where.get("line") or "")
+    if table not in set(cube_tables(data.descriptor)):
+        return minter.dataset(data.slug)
+    parts = set(check["id"].split(":")[1:])
+    columns = [
+        f["column"]
+        for f in data.tables.get("facts", [])
+        if f["table"] == table and f["source_line"] == line and f["column"] in parts
+    ]
+    if len(columns) != 1:
+        return minter.table(data.slug, table)
+    key = row_keys(data.tables.get(table, [])).get(line, f"line{line}")
+    return minter.observation(data.slug, table, key, columns[0])
