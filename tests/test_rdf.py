@@ -178,7 +178,8 @@ def test_every_term_used_is_defined_in_both_languages(memory: Store) -> None:
 
 def test_code_lists_say_only_what_is_true(memory: Store) -> None:
     """No English label made up from a code ("functional 21201"), no document's glossary
-    definition on a shared concept, and a code the vocabulary lacks still has its place."""
+    definition on a shared concept, and a code the vocabulary lacks still has its place, its
+    printed label and the documents that use it."""
     made_up = memory.query("""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?c ?en WHERE { ?c skos:prefLabel ?en ; skos:notation ?code .
           FILTER(LANG(?en) = "en" && REGEX(STR(?en), CONCAT(" ", ?code, "$"))) }""")
@@ -195,6 +196,13 @@ def test_code_lists_say_only_what_is_true(memory: Store) -> None:
     )
     assert [(r["label"].value, r["parent"].value) for r in unlisted] == [
         ("城乡社区管理事务", "https://w3id.org/budgetpub/code/functional/212")
+    ]
+    users = memory.query("""PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?dataset WHERE {
+          <https://w3id.org/budgetpub/code/functional/21201> dct:isReferencedBy ?dataset }""")
+    assert sorted(r["dataset"].value.rsplit("/", 1)[-1] for r in users) == [
+        "shanghai-putuo-wanli-2023-dept-budget",
+        "shanghai-putuo-wanli-2025-dept-budget",
     ]
 
 

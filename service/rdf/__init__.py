@@ -24,7 +24,7 @@ def package_triples(data: PackageData, minter: Minter) -> list[Triple]:
     triples.extend(describe.narrative(data, minter))
     triples.extend(audit.audit(data, minter))
     triples.extend(describe.glossary(data, minter))
-    triples.extend(describe.codes(data))
+    triples.extend(describe.codes(data, minter))
     return triples
 
 

@@ -174,16 +174,19 @@ def glossary(data: PackageData, minter: Minter) -> Iterator[Triple]:
             yield Triple(node, SKOS.closeMatch, concept(*match))
 
 
-def codes(data: PackageData) -> Iterator[Triple]:
-    """Concepts for codes the vocabulary does not list yet (项 codes, rare 款): the label
-    the document prints, placed under its parent code."""
+def codes(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """Every code a document uses says so (dct:isReferencedBy its data set); a code the
+    vocabulary does not list yet (项 codes, rare 款) enters its scheme with the label the
+    document prints, placed under its parent code."""
+    dataset = minter.dataset(data.slug)
     for resource, scheme in SCHEME_OF.items():
         known = vocab.labels(scheme)
         for row in data.tables.get(resource, []):
             code = row["code"]
+            node = concept(scheme, code)
+            yield Triple(node, DCT.isReferencedBy, dataset)
             if code in known:
                 continue
-            node = concept(scheme, code)
             scheme_node = NamedNode(f"{vocab.CODE}{scheme}")
             yield Triple(node, RDF.type, SKOS.Concept)
             yield Triple(node, SKOS.inScheme, scheme_node)
