@@ -293,12 +293,21 @@ def growth(one: tuple[int, int], many: tuple[int, int], how: str) -> list[str]:
 
 
 def start(
-    var: Path, packages: Path, base: str, port: int, store_process: bool = False
+    var: Path,
+    packages: Path,
+    base: str,
+    port: int,
+    store_process: bool = False,
+    *,
+    settings: dict[str, str] | None = None,
+    wait: float = 120,
 ) -> subprocess.Popen[bytes]:
     """`budgetpub serve` (2 gevent workers) on our corpus, as `make run` starts it, or with
-    `--store-process` (one store process that every worker queries)."""
+    `--store-process` (one store process that every worker queries); `settings` are more
+    BUDGETPUB_* variables (e.g. a store URL), `wait` how long it may take to answer."""
     env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
     env["BUDGETPUB_BASE_URL"] = base
+    env |= settings or {}
     command = ["serve", "--port", str(port), "--workers", "2"]
     command += ["--data", str(var), "--packages", str(packages)]
     command += ["--store-process"] if store_process else []
@@ -310,7 +319,7 @@ def start(
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_answers(f"{base}healthz", 120, server)
+        wait_until_answers(f"{base}healthz", wait, server)
     except RuntimeError as error:
         server.kill()
         raise RuntimeError(f"budgetpub serve did not start: {error}") from None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -16,11 +15,20 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.__main__ import ROOT
-from bench.corpus import DOCUMENTS, Results, build, built_line, get, ingest, last_line, percentiles
+from bench.corpus import (
+    DOCUMENTS,
+    Results,
+    build,
+    built_line,
+    get,
+    ingest,
+    last_line,
+    percentiles,
+    start,
+)
 from bench.corpus import QUERY as THREE_PUBLIC
 from bench.query import QUERY as BY_CLASS
-from service.net import free_port, stop, wait_until_answers
+from service.net import free_port, stop
 
 # every observation of the store, grouped: the query the issue's figures were for
 EVERY_OBSERVATION = """PREFIX bp: <https://w3id.org/budgetpub/def#>
@@ -39,22 +47,12 @@ TIMEOUT = "120"  # seconds a query may take: the embedded store's GROUP BY must 
 
 
 def serve(var: Path, packages: Path, base: str, store_url: str | None) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "BUDGETPUB_STORE_URL"}
-    env |= {"BUDGETPUB_BASE_URL": base, "BUDGETPUB_SPARQL_TIMEOUT": TIMEOUT}
+    """`budgetpub serve` on the build, its queries on `store_url` (else the embedded store)."""
+    settings = {"BUDGETPUB_SPARQL_TIMEOUT": TIMEOUT}
     if store_url:
-        env["BUDGETPUB_STORE_URL"] = store_url
-    port = urllib.parse.urlsplit(base).port
-    command = ["serve", "--port", str(port), "--workers", "2"]
-    command += ["--data", str(var), "--packages", str(packages)]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", *command],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_until_answers(f"{base}healthz", 180, server)
-    return server
+        settings["BUDGETPUB_STORE_URL"] = store_url
+    port = urllib.parse.urlsplit(base).port or 80
+    return start(var, packages, base, port, settings=settings, wait=180)
 
 
 def measure(base: str, label: str, results: Results, answers: dict[str, bytes]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -117,7 +118,6 @@ def client(app):
 def live_server(tmp_path_factory: pytest.TempPathFactory):
     """A real gunicorn on loopback, with IRIs minted for its own address."""
     import os
-    import subprocess
     import sys
 
     from service.build import build
@@ -132,28 +132,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
         "BUDGETPUB_PACKAGES": str(PACKAGES),
         "BUDGETPUB_BASE_URL": base,
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "service:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_until_answers(base + "healthz", 30, process)
-    except RuntimeError as error:
-        process.kill()
-        message = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{error}\n{message}") from None
+    gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    process = started([*gunicorn, "--workers", "2", "service:create_app()"], env, base)
     yield base
     process.terminate()
     process.wait(timeout=10)
@@ -183,3 +163,18 @@ def virtuoso(built_var: Path, tmp_path_factory: pytest.TempPathFactory):
         yield instance
     finally:
         instance.stop()
+
+
+def started(
+    command: list[str], env: dict[str, str], base: str, stderr: int = subprocess.PIPE
+) -> subprocess.Popen[bytes]:
+    """A server started from the repository, once its /healthz at `base` answers (30 s at the
+    most); else killed, with what it said on stderr (when `stderr` is a pipe)."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        wait_until_answers(base + "healthz", 30, process)
+    except RuntimeError as error:
+        process.kill()
+        message = process.stderr.read().decode() if process.stderr else ""
+        raise RuntimeError(f"{command[2]} did not start: {error}\n{message}") from None
+    return process

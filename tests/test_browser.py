@@ -79,6 +79,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+def drawn_labels(page, url: str, chart: str) -> str:
+    """The texts of a chart's SVG on the page at `url`, once the vendored ECharts drew it."""
+    page.goto(url)
+    page.locator(f"#{chart}[data-drawn] svg").wait_for()
+    return " ".join(page.locator(f"#{chart} svg text").all_text_contents())
+
+
 def test_home_dataset_table_sort_download(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -191,18 +198,12 @@ def test_search_facet_chart_export_and_error_page(server: str, tmp_path: Path) -
             assert set(departments.all_inner_texts()) == {"洛阳市城乡一体化示范区政务服务中心"}
 
             # charts: drawn by the vendored ECharts; the figures are read off the page's SVG
-            page.goto(f"{server}dataset/{WANLI_2025}")
-            treemap = page.locator("#chart-functional[data-drawn] svg")
-            treemap.wait_for()
-            labels = " ".join(page.locator("#chart-functional svg text").all_text_contents())
+            labels = drawn_labels(page, f"{server}dataset/{WANLI_2025}", "chart-functional")
             assert "212 城乡社区支出" in labels and "154,369,326.00 元" in labels, labels
             assert "208 社会保障和就业支出" in labels and "16,091,895.00 元" in labels
             described = page.locator("#chart-functional").get_attribute("aria-label") or ""
             assert "212 城乡社区支出 154,369,326.00 元" in described
-            page.goto(f"{server}organization/{WANLI}")
-            series = page.locator("#chart-series[data-drawn] svg")
-            series.wait_for()
-            labels = " ".join(page.locator("#chart-series svg text").all_text_contents())
+            labels = drawn_labels(page, f"{server}organization/{WANLI}", "chart-series")
             assert "164,978,640.00 元" in labels and "189,767,551.00 元" in labels, labels
             assert "2023" in labels and "2025" in labels
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from service.build import build
-from service.net import free_port, stop, wait_until_answers
+from service.net import free_port, stop
 from service.store import open_store
-from tests.conftest import PACKAGES, ROOT, SEED_SLUG
+from tests.conftest import PACKAGES, ROOT, SEED_SLUG, started
 
 SECOND = "shanghai-putuo-sfj-2026-dept-budget"
 
@@ -46,20 +46,9 @@ def serve(data: Path, packages: Path, workers: int = 2) -> tuple[subprocess.Pope
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "BUDGETPUB_BASE_URL": base}
-    process = subprocess.Popen(
-        cli("serve", "--port", str(port), "--workers", str(workers))
-        + cli_paths(data=data, packages=packages),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_answers(base + "healthz", 30, process)
-    except RuntimeError as error:
-        process.kill()
-        raise RuntimeError(f"budgetpub serve did not start: {error}") from None
-    return process, base
+    command = cli("serve", "--port", str(port), "--workers", str(workers))
+    command += cli_paths(data=data, packages=packages)
+    return started(command, env, base, stderr=subprocess.DEVNULL), base
 
 
 def health(base: str) -> dict[str, object]:
@@ -126,18 +115,19 @@ def test_rebuild_under_traffic_fails_nothing_and_switches_at_once(
     assert len(client.answers) > 20
 
 
+def _serve_once(data: Path) -> subprocess.CompletedProcess[str]:
+    """`budgetpub serve` on `data`, expected to stop at once: its status and what it said."""
+    command = cli("serve", "--data", str(data), "--port", str(free_port()))
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
 def test_missing_store_is_a_clear_error_at_start(tmp_path: Path) -> None:
-    started = time.monotonic()
-    run = subprocess.run(
-        cli("serve", "--data", str(tmp_path / "none"), "--port", str(free_port())),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    begun = time.monotonic()
+    run = _serve_once(tmp_path / "none")
     assert run.returncode == 2
     assert f"no store at {tmp_path / 'none' / 'store'}" in run.stderr
     assert "budgetpub build" in run.stderr
-    assert time.monotonic() - started < 30  # one try, no restart loop
+    assert time.monotonic() - begun < 30  # one try, no restart loop
 
 
 @pytest.mark.parametrize("garbage", ["random bytes", "empty folder"])
@@ -148,12 +138,7 @@ def test_corrupt_store_is_a_clear_error_at_start(tmp_path: Path, garbage: str) -
         for name in ("CURRENT", "MANIFEST-000005", "000010.sst"):
             (store / name).write_bytes(os.urandom(4096))
     os.symlink("stores/broken", tmp_path / "var" / "store")
-    run = subprocess.run(
-        cli("serve", "--data", str(tmp_path / "var"), "--port", str(free_port())),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = _serve_once(tmp_path / "var")
     assert run.returncode == 2
     assert run.stderr.startswith("cannot serve: ")
     assert "Corruption" in run.stderr or "No such file" in run.stderr

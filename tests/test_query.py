@@ -343,15 +343,16 @@ def test_cubes_and_model(qclient) -> None:
     assert model["default_cut"] == "column:total|row_type:item"
 
 
-def test_aggregate_is_exact_and_matches_the_csv(qclient) -> None:
-    response = qclient.get(
+def by_class(qclient, **more: str):
+    """The expenditure cube's amounts by functional class, cut to the seed; `more` parameters."""
+    return qclient.get(
         "/api/3/cubes/expenditure/aggregate",
-        query_string={
-            "drilldown": "functional_class",
-            "cut": SEED_CUT,
-            "order": "functional_class:asc",
-        },
+        query_string={"drilldown": "functional_class", "cut": SEED_CUT, **more},
     )
+
+
+def test_aggregate_is_exact_and_matches_the_csv(qclient) -> None:
+    response = by_class(qclient, order="functional_class:asc")
     body = response.get_json()
     cells = {c["functional_class"]: c for c in body["cells"]}
     assert {k: c["amount.sum"] for k, c in cells.items()} == {
@@ -367,33 +368,14 @@ def test_aggregate_is_exact_and_matches_the_csv(qclient) -> None:
 
 
 def test_aggregate_csv_paging_ordering(qclient) -> None:
-    response = qclient.get(
-        "/api/3/cubes/expenditure/aggregate",
-        query_string={
-            "drilldown": "functional_class",
-            "cut": SEED_CUT,
-            "order": "amount.sum:desc",
-            "format": "csv",
-            "pagesize": "2",
-            "page": "1",
-        },
-    )
+    response = by_class(qclient, order="amount.sum:desc", format="csv", pagesize="2", page="1")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     assert [(r["functional_class"], r["amount.sum"]) for r in rows] == [
         ("201", "1295700.00"),
         ("208", "78200.00"),
     ]
-    second = qclient.get(
-        "/api/3/cubes/expenditure/aggregate",
-        query_string={
-            "drilldown": "functional_class",
-            "cut": SEED_CUT,
-            "order": "amount.sum:desc",
-            "pagesize": "2",
-            "page": "2",
-        },
-    ).get_json()
+    second = by_class(qclient, order="amount.sum:desc", pagesize="2", page="2").get_json()
     assert [c["functional_class"] for c in second["cells"]] == ["221", "210"]
 
 

@@ -18,9 +18,6 @@ from service.ingest.model import Row, Table
 from service.ingest.sections import Line, Section
 
 _DIGITS = re.compile(r"^\d+$")
-_TOP_ORDINAL = re.compile(r"^([一二三四五六七八九十]+)、")
-_SUB_ORDINAL = re.compile(r"^\(([一二三四五六七八九十]+)\)")
-_OF_WHICH = re.compile(r"^其中[:：]")
 
 FUND_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("财政专户", "fiscal-special-account"),
@@ -72,6 +69,22 @@ class Context:
         """A printed amount cell parsed and converted to yuan from the document's unit."""
         value = parse_amount(cell, file=self.file, line=line.number, column=column.title)
         return to_yuan(value, self.unit)
+
+
+def functional_row(
+    line: int, row_type: str, unit_code: str | None, code: str, name: str | None
+) -> Row:
+    """The leading fields of a 功能分类 row (FUNCTIONAL_LEADING), text or PDF: its code and the
+    类 and 款 it is under."""
+    return {
+        "source_line": line,
+        "row_type": row_type,
+        "unit_code": unit_code,
+        "functional_code": code or None,
+        "functional_class": code[:3] or None,
+        "functional_subclass": code[:5] if len(code) >= 5 else None,
+        "name": name or None,
+    }
 
 
 def header_text(lines: Iterable[Line]) -> str:
@@ -224,15 +237,7 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
                 line.number,
                 "类 (3 digits), 款 (+2) and 项 (+2)",
             )
-        row: Row = {
-            "source_line": line.number,
-            "row_type": row_type,
-            "unit_code": unit_code,
-            "functional_code": code or None,
-            "functional_class": code[:3] or None,
-            "functional_subclass": code[:5] if len(code) >= 5 else None,
-            "name": name or None,
-        }
+        row = functional_row(line.number, row_type, unit_code, code, name)
         fill_amounts(row, cells[5:], columns[5:], ctx, line)
         table.rows.append(row)
     return [table]

@@ -54,26 +54,25 @@ def export_operation(
     return found
 
 
-def path_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
-    """An OpenAPI path parameter (a string unless `schema` says otherwise)."""
+def _parameter(where: str, name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI parameter in the path (required) or the query (optional)."""
     return {
         "name": name,
-        "in": "path",
-        "required": True,
+        "in": where,
+        "required": where == "path",
         "description": description,
         "schema": {"type": "string", **schema},
     }
+
+
+def path_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    """An OpenAPI path parameter (a string unless `schema` says otherwise)."""
+    return _parameter("path", name, description, schema)
 
 
 def query_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
     """An optional OpenAPI query parameter (a string unless `schema` says otherwise)."""
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": {"type": "string", **schema},
-    }
+    return _parameter("query", name, description, schema)
 
 
 def integer(name: str, description: str, maximum: int | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode
 
@@ -62,6 +63,16 @@ def local_url(iri: str) -> str | None:
     if iri.startswith(ONTOLOGY):
         return "/def" + iri[len(ONTOLOGY) :]
     return None
+
+
+def segment_under(iri: str, path: str) -> str | None:
+    """The one path segment after the service's `path` (e.g. "dataset/") in an IRI, decoded:
+    the slug or name a page is for; None when the IRI is not one such."""
+    prefix = site().base_url + path
+    if not iri.startswith(prefix):
+        return None
+    rest = iri[len(prefix) :]
+    return unquote(rest) if rest and "/" not in rest else None
 
 
 def short(iri: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
 
 from flask import render_template
 from markupsafe import Markup
@@ -25,6 +24,7 @@ from service.web.pages_common import (
     local_url,
     package,
     read_table,
+    segment_under,
 )
 from service.web.pages_present import present
 from service.web.site import site
@@ -42,11 +42,7 @@ RDF_FORMATS = [(f.name, f.label, f.media_type) for f in GRAPH_FORMATS]
 
 
 def _dataset_slug(iri: str) -> str | None:
-    prefix = site().base_url + "dataset/"
-    if not iri.startswith(prefix):
-        return None
-    rest = iri[len(prefix) :]
-    return unquote(rest) if rest and "/" not in rest else None
+    return segment_under(iri, "dataset/")
 
 
 def is_dataset(iri: str) -> bool:

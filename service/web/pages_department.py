@@ -4,22 +4,17 @@ the years, the figures as a table beside it."""
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from flask import render_template
 from pyoxigraph import Triple
 
 from service.web.charts import department_series, series_chart
+from service.web.pages_common import segment_under
 from service.web.pages_dataset import script_json
 from service.web.site import site
 
 
 def _department(iri: str) -> str | None:
-    prefix = site().base_url + "organization/"
-    if not iri.startswith(prefix):
-        return None
-    rest = iri[len(prefix) :]
-    return unquote(rest) if rest and "/" not in rest else None
+    return segment_under(iri, "organization/")
 
 
 def is_department(iri: str) -> bool:

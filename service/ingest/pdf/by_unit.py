@@ -61,18 +61,11 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
     layout = layout_by_kind(layout_kind)
     order = [c.name for c in (*layout.columns, *layout.extra_columns)]
     fields = sorted(set(amounts.values()), key=order.index)
-    table = Table(
-        resource=resource,
-        kind=layout_kind,
-        title=printed.name,
-        line=printed.first_line.number if printed.first_line else 0,
-        department=printed.department,
-        unit=unit,
-        fields=["source_line", "row_type", "unit_code", "name", *fields],
-        notes=list(printed.notes),
-        label=printed.label,
-        pages=printed.pages,
-        recognised=printed.kind,
+    table = printed.new_table(
+        resource,
+        layout_kind,
+        unit,
+        ["source_line", "row_type", "unit_code", "name", *fields],
         decimals=decimals([cells[i] for _, _, cells in raw for i in amounts]),
     )
     for piece, index, cells in raw:

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from service.errors import InputError
 from service.ingest.catalogue import read_title
 from service.ingest.model import Document, Listed, PageSummary, Part, ReaderWarning
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.national import read_national
-from service.ingest.pdf.pages import Grid, Page, open_pdf, read_pages
+from service.ingest.pdf.pages import Grid, Page, Piece, open_pdf, read_pages
 from service.ingest.pdf.reader import read_shanghai
-from service.ingest.pdf.segment import Piece, Printed, Segmented, figure_cells, segment
+from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+T = TypeVar("T")
 
 
 def document_sha256(parts: list[Part]) -> str:
@@ -44,17 +46,24 @@ def read_pdf(parts: list[Part], file: str, *, typed: bool = True) -> Document:
     unless `typed` is false; any failure of the PDF library becomes an InputError
     (unreadable-pdf).
     """
+    return _unless_broken(
+        lambda: _read(parts, file, typed),
+        "the PDF could not be read",
+        file,
+        "a PDF whose pages' text and tables can be extracted",
+    )
+
+
+def _unless_broken(read: Callable[[], T], what: str, file: str, expected: str) -> T:
+    """`read()`, or an unreadable-pdf InputError when the PDF library fails in it: pdfminer
+    raises many kinds, late, on broken fonts and content streams (an InputError passes)."""
     try:
-        return _read(parts, file, typed)
+        return read()
     except InputError:
         raise
-    except Exception as error:  # pdfminer fails late on broken fonts and content streams
+    except Exception as error:
         raise InputError(
-            "unreadable-pdf",
-            f"the PDF could not be read ({type(error).__name__}: {error})",
-            file,
-            None,
-            "a PDF whose pages' text and tables can be extracted",
+            "unreadable-pdf", f"{what} ({type(error).__name__}: {error})", file, None, expected
         ) from None
 
 
@@ -203,18 +212,12 @@ def _held(value: str, held: set[Decimal]) -> bool:
 
 def _pages(pdf: object, data: bytes, where: str) -> list[Page]:
     """Every page's lines; a PDF that opens but breaks in extraction is named, not a crash."""
-    try:
-        return read_pages(pdf, data)
-    except InputError:
-        raise
-    except Exception as error:  # pdfminer raises many kinds on broken fonts and streams
-        raise InputError(
-            "unreadable-pdf",
-            f"the PDF's text could not be extracted ({type(error).__name__}: {error})",
-            where,
-            None,
-            "a PDF whose pages' text can be extracted",
-        ) from None
+    return _unless_broken(
+        lambda: read_pages(pdf, data),
+        "the PDF's text could not be extracted",
+        where,
+        "a PDF whose pages' text can be extracted",
+    )
 
 
 def _renumber(

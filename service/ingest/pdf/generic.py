@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from service.ingest.cells import is_blank, normalise
 from service.ingest.model import Row, Table
-from service.ingest.pdf.pages import Grid
-from service.ingest.pdf.segment import Piece, Printed
+from service.ingest.pdf.pages import Grid, Piece
+from service.ingest.pdf.segment import Printed
 
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
@@ -94,20 +94,8 @@ def generic_table(printed: Printed, resource: str, unit: str | None) -> Table:
         }
         for name, title, is_number in zip(names, titles, numeric, strict=True)
     ]
-    table = Table(
-        resource=resource,
-        kind="generic",
-        title=printed.name,
-        line=printed.first_line.number if printed.first_line else 0,
-        department=printed.department,
-        unit=unit or "",
-        fields=["row", "source_page", "source_line", *names],
-        notes=list(printed.notes),
-        columns=columns,
-        label=printed.label,
-        pages=printed.pages,
-        recognised=printed.kind,
-    )
+    fields = ["row", "source_page", "source_line", *names]
+    table = printed.new_table(resource, "generic", unit or "", fields, columns=columns)
     for number, (piece, index, cells) in enumerate(rows, start=1):
         line = piece.page.line_for(piece.grid.row_boxes[index])
         row: Row = {

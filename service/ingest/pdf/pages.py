@@ -95,6 +95,16 @@ class Page:
         return [line for line in self.lines if line.top >= bottom - 1]
 
 
+@dataclass
+class Piece:
+    """A table's grid on one page: the rows from `first_data` on are data, the rows above its
+    (possibly repeated) header."""
+
+    page: Page
+    grid: Grid
+    first_data: int
+
+
 def page_grids(handle: Any, number: int) -> list[Grid]:
     """The ruled tables pdfplumber finds on a page: each cell's text and box, and each row's box."""
     found = []

@@ -16,11 +16,10 @@ from service.errors import InputError
 from service.ingest.cells import normalise
 from service.ingest.model import Document
 from service.ingest.pdf.narrative import Block, read_narrative
-from service.ingest.pdf.pages import Page, TextLine, looks_tabular
+from service.ingest.pdf.pages import Page, Piece, TextLine, looks_tabular
 from service.ingest.pdf.shanghai_layout import MANDATORY, TITLES
 from service.ingest.pdf.tables import (
     BUILDERS,
-    Piece,
     Reader,
     TableSection,
     assign_classes,

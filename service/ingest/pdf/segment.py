@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from service.ingest.catalogue import Title, is_label, read_title
 from service.ingest.cells import looks_like_amount, normalise
-from service.ingest.pdf.pages import Grid, Page, TextLine
+from service.ingest.model import Table
+from service.ingest.pdf.pages import Grid, Page, Piece, TextLine
 
 UNITS = ("万元", "千元", "元")
 _FRAME = re.compile(
@@ -35,13 +37,6 @@ _ENTRY = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+部分"
     r"|[^。，,]{0,6}表\s*\d+).{0,40}$"
 )
-
-
-@dataclass
-class Piece:
-    page: Page
-    grid: Grid
-    first_data: int  # rows before it are the (possibly repeated) header
 
 
 @dataclass
@@ -81,6 +76,26 @@ class Printed:
     def first_line(self) -> TextLine | None:
         """The caption's last line (the one nearest the grid), or None."""
         return self.caption[-1] if self.caption else None
+
+    def new_table(
+        self, resource: str, kind: str, unit: str, fields: list[str], **more: Any
+    ) -> Table:
+        """An empty Table read from this printed one: its title, line, department, notes,
+        label, pages and recognised kind as printed; `more` sets the rest (columns, decimals)."""
+        return Table(
+            resource=resource,
+            kind=kind,
+            title=self.name,
+            line=self.first_line.number if self.first_line else 0,
+            department=self.department,
+            unit=unit,
+            fields=fields,
+            notes=list(self.notes),
+            label=self.label,
+            pages=self.pages,
+            recognised=self.kind,
+            **more,
+        )
 
 
 @dataclass

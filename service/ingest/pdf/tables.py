@@ -16,22 +16,15 @@ from service.errors import InputError
 from service.ingest.cells import looks_like_amount, normalise, parse_amount, to_yuan
 from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Row, Table
-from service.ingest.pdf.pages import Grid, Page, TextLine
+from service.ingest.pdf.pages import Grid, Piece, TextLine
 from service.ingest.pdf.shanghai_layout import LABELS
-from service.ingest.rows import FUNCTIONAL_LEADING, FUND_KEYWORDS
+from service.ingest.rows import FUNCTIONAL_LEADING, FUND_KEYWORDS, functional_row
 
 _DIGITS = re.compile(r"^\d+$")
 _TOP = re.compile(r"^[一二三四五六七八九十]+、")
 _SUB = re.compile(r"^\d+[.．、]")
 _YEAR = re.compile(r"^\d{4}年度?")
 _TOTAL_WORDS = ("合计", "总计")
-
-
-@dataclass
-class Piece:
-    page: Page
-    grid: Grid
-    first_data: int  # rows before it are the (possibly repeated) header
 
 
 @dataclass
@@ -240,15 +233,8 @@ def build_functional(reader: Reader) -> list[Table]:
                     "invalid-code", f"functional code {code!r}", line, "类 (3), 款 (+2), 项 (+2)"
                 )
             row_type = lengths[len(code)]
-        row: Row = {
-            "source_line": line.number,
-            "row_type": row_type,
-            "unit_code": None,
-            "functional_code": code or None,
-            "functional_class": code[:3] or None,
-            "functional_subclass": code[:5] if len(code) >= 5 else None,
-            "name": cells.get("name") or None if row_type != "total" else None,
-        }
+        name = cells.get("name") if row_type != "total" else None
+        row = functional_row(line.number, row_type, None, code, name)
         reader.fill(row, cells, line, table)
         blank = all(row.get(name) is None for name in table.fields[7:])
         if row_type == "total" and not table.rows and blank:

@@ -44,11 +44,10 @@ def two_sided_tables(printed: Printed, unit: str, year: int) -> list[Table]:
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
     titles, raw = raw_rows(printed)
     left, right = _sides(titles, kind, year)
-    income = _table(
-        printed, left_name, kind, unit, ["source_line", "row_type", "item", "item_code"]
+    income = printed.new_table(
+        left_name, kind, unit, ["source_line", "row_type", "item", "item_code"]
     )
-    spend = _table(
-        printed,
+    spend = printed.new_table(
         right_name,
         kind,
         unit,
@@ -138,22 +137,6 @@ def _amount_fields(
             raise NotTyped(f"amount column {'·'.join(rest)!r}")
         fields.append((name, index))
     return fields
-
-
-def _table(printed: Printed, resource: str, kind: str, unit: str, fields: list[str]) -> Table:
-    return Table(
-        resource=resource,
-        kind=kind,
-        title=printed.name,
-        line=printed.first_line.number if printed.first_line else 0,
-        department=printed.department,
-        unit=unit,
-        fields=fields,
-        notes=list(printed.notes),
-        label=printed.label,
-        pages=printed.pages,
-        recognised=printed.kind,
-    )
 
 
 _GROUP = re.compile(r"^[一二三四五六七八九十]+、")

@@ -20,6 +20,7 @@ from service.ingest.model import ReaderWarning, Row, Table
 from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, Rule, field_for, header_parts
 from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.segment import Printed
+from service.ingest.rows import FUNCTIONAL_LEADING
 
 _CODE_NAME = re.compile(
     r"^[\[【(（]?(?P<code>\d{3}(?:\s?\d{1,2}){0,2})[\]】)）]?\s*[-—－.、:：\s]?\s*(?P<name>\D.*)?$"
@@ -92,19 +93,7 @@ def typed_table(printed: Printed, unit: str, year: int, warnings: list[ReaderWar
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]
     amounts = sorted(set(columns.amounts.values()), key=order.index)
     leading = _leading(shape)
-    table = Table(
-        resource=shape.resource,
-        kind=shape.layout,
-        title=printed.name,
-        line=printed.first_line.number if printed.first_line else 0,
-        department=printed.department,
-        unit=unit,
-        fields=leading + amounts,
-        notes=list(printed.notes),
-        label=printed.label,
-        pages=printed.pages,
-        recognised=printed.kind,
-    )
+    table = printed.new_table(shape.resource, shape.layout, unit, leading + amounts)
     rows = []
     previous: list[str] = []  # the last row's 类/款/项, for rows that print only their own part
     for piece, index, cells in raw:
@@ -136,15 +125,7 @@ def typed_table(printed: Printed, unit: str, year: int, warnings: list[ReaderWar
 
 def _leading(shape: Shape) -> list[str]:
     if shape.family == "functional":
-        return [
-            "source_line",
-            "row_type",
-            "unit_code",
-            "functional_code",
-            "functional_class",
-            "functional_subclass",
-            "name",
-        ]
+        return list(FUNCTIONAL_LEADING)
     return [
         "source_line",
         "row_type",
