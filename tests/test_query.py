@@ -285,7 +285,7 @@ def test_time_limit_stops_the_query_and_the_service_goes_on(built_var: Path) -> 
         {
             "DATA_DIR": str(built_var),
             "PACKAGES_DIR": str(PACKAGES),
-            "SPARQL_TIMEOUT": 1.0,
+            "SPARQL_TIMEOUT": 3.0,  # a fresh query process answers well within it, loaded or not
             "TESTING": True,
         }
     )
@@ -294,7 +294,7 @@ def test_time_limit_stops_the_query_and_the_service_goes_on(built_var: Path) -> 
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     started = time.monotonic()
     problem(client.get("/sparql", query_string={"query": slow}), 503, "query-timeout")
-    assert time.monotonic() - started < 5
+    assert 3 <= time.monotonic() - started < 10
     after = client.get("/sparql", query_string={"query": SEED_BY_CLASS})
     assert after.status_code == 200 and totals(after)["201"] == "1295700"
     app.extensions["budgetpub-runner"].stop()

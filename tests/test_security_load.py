@@ -195,15 +195,16 @@ def test_queued_runaway_queries_end_within_one_limit_and_a_full_queue_refuses_at
 
 def test_a_query_over_its_memory_is_stopped_and_the_service_goes_on(built_var: Path) -> None:
     """GROUP_CONCAT over a cross product grew a query process to 3.4 GB in 10 s. With a
-    1 GiB cap the process dies at the cap: 503 query-memory, well before the time limit."""
+    1 GiB cap the process dies at the cap: 503 query-memory, before the time limit (which
+    is long, so that a loaded machine reaching the cap slowly still shows the cap)."""
     hungry = "SELECT (GROUP_CONCAT(STR(?o)) AS ?x) WHERE { ?a ?b ?c . ?d ?e ?o }"
-    with serving(built_var, sparql_timeout="60", sparql_max_memory="1024") as base:
+    with serving(built_var, sparql_timeout="120", sparql_max_memory="1024") as base:
         started = time.monotonic()
-        status, headers, body = sparql(base, hungry, timeout=90)
+        status, headers, body = sparql(base, hungry, timeout=150)
         assert (status, kind(body)) == (503, "query-memory"), body
         assert "1024 MiB" in json.loads(body)["detail"]
-        assert time.monotonic() - started < 50
-        assert headers["Retry-After"] == "60"
+        assert time.monotonic() - started < 120
+        assert headers["Retry-After"] == "120"  # the time limit: when a retry may fit
         assert sparql(base, "ASK { ?s ?p ?o }")[0] == 200
 
 
