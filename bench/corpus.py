@@ -320,9 +320,9 @@ def start(
     )
     try:
         wait_until_answers(f"{base}healthz", wait, server)
-    except RuntimeError as error:
+    except RuntimeError:
         server.kill()
-        raise RuntimeError(f"budgetpub serve did not start: {error}") from None
+        raise
     return server
 
 

@@ -105,17 +105,9 @@ def narrative(document: Document) -> Iterator[Check | None]:
             change = next((f for f in by_line[figure.line] if f.kind == "change"), None)
             if change is not None and change.implied_prior:
                 computed = rounded(change.value / change.implied_prior * 100, _places(figure.value))
-                ok = computed == figure.value
-                yield Check(
-                    f"{where}:growth",
-                    "pass" if ok else "fail",
-                    f"{figure.value}",
-                    f"{computed}",
-                    None,
-                    figure.line,
-                    f"增长 {figure.value}% stated; {change.value}/{change.implied_prior} "
-                    f"= {computed}%",
-                )
+                said = f"增长 {figure.value}% stated; {change.value}/{change.implied_prior} "
+                said += f"= {computed}%"
+                yield _percentage(f"{where}:growth", figure, computed, said, stated_expected=True)
 
 
 def _places(value: Decimal) -> int:
@@ -152,17 +144,25 @@ def _share(where: str, figure: NarrativeFigure, same_line: list[NarrativeFigure]
     if part is None or whole is None or part is whole or not whole.value:
         return None
     computed = rounded(part.value / whole.value * 100, _places(figure.value))
-    ok = computed == figure.value
-    return Check(
-        f"{where}:share",
-        "pass" if ok else "fail",
-        f"{computed}",
-        f"{figure.value}",
-        None,
-        figure.line,
-        f"{part.subject} {part.value} / {whole.subject} {whole.value} = "
-        f"{computed}%, text states {figure.value}%",
-    )
+    said = f"{part.subject} {part.value} / {whole.subject} {whole.value} = "
+    said += f"{computed}%, text states {figure.value}%"
+    return _percentage(f"{where}:share", figure, computed, said, stated_expected=False)
+
+
+def _percentage(
+    check_id: str,
+    figure: NarrativeFigure,
+    computed: Decimal,
+    message: str,
+    *,
+    stated_expected: bool,
+) -> Check:
+    """A percentage the text states held to the one computed from the figures it names, rounded
+    as the text rounds it; `stated_expected`: the stated one is the check's expected value."""
+    stated = f"{figure.value}"
+    expected, found = (stated, f"{computed}") if stated_expected else (f"{computed}", stated)
+    status = "pass" if computed == figure.value else "fail"
+    return Check(check_id, status, expected, found, None, figure.line, message)
 
 
 def performance(document: Document) -> Iterator[Check | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from service.audit.checks import Check, compare, count, rounding_tolerance, total
 from service.ingest.layouts import BASIC_PARTS, LAYOUTS, Identity
@@ -59,14 +60,10 @@ def _column_totals(table: Table) -> Iterator[Check | None]:
         return  # a one-row table (Shanghai's 三公) is its own total: nothing to add up
     departments = [row for row in table.rows if row["row_type"] == "department"]
     for name in _amount_columns(table):
-        yield compare(
-            f"table-total:{table.resource}:{name}",
-            total_row.get(name),
-            total(row.get(name) for row in parts),
-            table.resource,
-            total_row["source_line"],
-            f"{table.title} {name} 合计 = Σ rows",
-            tolerance=rounding_tolerance(table, count(row.get(name) for row in parts)),
+        said = f"{table.title} {name} 合计 = Σ rows"
+        values = [row.get(name) for row in parts]
+        yield _sum_check(
+            table, f"table-total:{table.resource}:{name}", total_row, name, values, said
         )
         for dept in departments if parts and parts[0]["row_type"] != "department" else []:
             yield compare(
@@ -90,15 +87,10 @@ def _subtotals(table: Table) -> Iterator[Check | None]:
         code = row[key]
         children = [item for item in items if item[key] and item[key].startswith(code)]
         for name in _amount_columns(table):
-            yield compare(
-                f"subtotal:{table.resource}:{code}:{name}",
-                row.get(name),
-                total(child.get(name) for child in children),
-                table.resource,
-                row["source_line"],
-                f"{table.title} {code} subtotal {name} = Σ items",
-                tolerance=rounding_tolerance(table, count(c.get(name) for c in children)),
-            )
+            check_id = f"subtotal:{table.resource}:{code}:{name}"
+            values = [child.get(name) for child in children]
+            said = f"{table.title} {code} subtotal {name} = Σ items"
+            yield _sum_check(table, check_id, row, name, values, said)
 
 
 def _expand(table: Table, parts: tuple[str, ...], depth: int = 0) -> list[str]:
@@ -132,15 +124,30 @@ def _row_identities(table: Table) -> Iterator[Check | None]:
                 continue
             if row.get(target) is None and all(row.get(p) is None for p in present):
                 continue
-            yield compare(
-                f"row-sum:{table.resource}:{row['source_line']}:{target}",
-                row.get(target),
-                total(row.get(p) for p in present),
-                table.resource,
-                row["source_line"],
-                f"{table.title} line {row['source_line']}: {target} = {' + '.join(present)}",
-                tolerance=rounding_tolerance(table, count(row.get(p) for p in present)),
-            )
+            check_id = f"row-sum:{table.resource}:{row['source_line']}:{target}"
+            said = f"{table.title} line {row['source_line']}: {target} = {' + '.join(present)}"
+            yield _sum_check(table, check_id, row, target, [row.get(p) for p in present], said)
+
+
+def _sum_check(
+    table: Table,
+    check_id: str,
+    row: Row,
+    stated: str,
+    parts: list[Decimal | None],
+    message: str,
+) -> Check | None:
+    """A row's figure `stated` held to the sum of the `parts` it says it adds up, within what
+    rounding so many printed amounts can explain."""
+    return compare(
+        check_id,
+        row.get(stated),
+        total(parts),
+        table.resource,
+        row["source_line"],
+        message,
+        tolerance=rounding_tolerance(table, count(parts)),
+    )
 
 
 def _amount_columns(table: Table) -> list[str]:

@@ -33,6 +33,19 @@ def amount(name: str, title: str, keyword: str | None = None, **facets: str | bo
     return Column(name, title, "amount", keyword or title, **facets)  # type: ignore[arg-type]
 
 
+# the income columns printed alike wherever a table splits income by source (部门收入预算表,
+# 支出经济分类汇总表, the Shanghai template's 收入预算总表)
+BUSINESS_INCOME = amount("business_income", "事业收入", fund_source="business-income")
+BUSINESS_OPERATING_INCOME = amount(
+    "business_operating_income", "事业单位经营收入", fund_source="business-operating-income"
+)
+SUPERIOR_SUBSIDY = amount("superior_subsidy", "上级补助收入", fund_source="superior-subsidy")
+SUBORDINATE_REMITTANCE = amount(
+    "subordinate_remittance", "附属单位上缴收入", fund_source="subordinate-remittance"
+)
+OTHER_INCOME = amount("other_income", "其他收入", fund_source="other-income")
+
+
 # 部门支出预算表 and its siblings: 功能分类 rows split into 类/款/项, basic and project spending.
 EXPENDITURE_COLUMNS = [
     Column("functional_class", "类", "code", "类"),
@@ -106,13 +119,11 @@ INCOME_COLUMNS = [
         "财政专户管理资金",
         fund_source="fiscal-special-account",
     ),
-    amount("business_income", "事业收入", fund_source="business-income"),
-    amount(
-        "business_operating_income", "事业单位经营收入", fund_source="business-operating-income"
-    ),
-    amount("superior_subsidy", "上级补助收入", fund_source="superior-subsidy"),
-    amount("subordinate_remittance", "附属单位上缴收入", fund_source="subordinate-remittance"),
-    amount("other_income", "其他收入", fund_source="other-income"),
+    BUSINESS_INCOME,
+    BUSINESS_OPERATING_INCOME,
+    SUPERIOR_SUBSIDY,
+    SUBORDINATE_REMITTANCE,
+    OTHER_INCOME,
     amount("carry_over_total", "上年结转结余·合计", "上年结转", fund_source="carry-over"),
     amount(
         "carry_over_general_public_budget",
@@ -185,13 +196,11 @@ ECONOMIC_SUMMARY_COLUMNS = [
         "财政专户管理资金",
         fund_source="fiscal-special-account",
     ),
-    amount("business_income", "事业收入", fund_source="business-income"),
-    amount("superior_subsidy", "上级补助收入", fund_source="superior-subsidy"),
-    amount("subordinate_remittance", "附属单位上缴收入", fund_source="subordinate-remittance"),
-    amount(
-        "business_operating_income", "事业单位经营收入", fund_source="business-operating-income"
-    ),
-    amount("other_income", "其他收入", fund_source="other-income"),
+    BUSINESS_INCOME,
+    SUPERIOR_SUBSIDY,
+    SUBORDINATE_REMITTANCE,
+    BUSINESS_OPERATING_INCOME,
+    OTHER_INCOME,
 ]
 
 # columns regions print beside the template's in function tables (Guangdong, Zhejiang, Beijing…)

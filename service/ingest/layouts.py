@@ -14,12 +14,15 @@ from dataclasses import dataclass, field, replace
 from service.ingest.cells import normalise
 from service.ingest.layout_columns import (
     BASIC_COLUMNS,
+    BUSINESS_INCOME,
+    BUSINESS_OPERATING_INCOME,
     ECONOMIC_SUMMARY_COLUMNS,
     EXPENDITURE_COLUMNS,
     FISCAL_EXPENDITURE_COLUMNS,
     FISCAL_INCOME_COLUMNS,
     INCOME_COLUMNS,
     OPERATING_COLUMNS,
+    OTHER_INCOME,
     PROJECT_COLUMNS,
     PROJECT_PERFORMANCE_COLUMNS,
     REGIONAL_FUNCTIONAL_COLUMNS,
@@ -399,11 +402,9 @@ INCOME_BY_FUNCTION = Layout(
     (
         amount("total", "合计", fund_source="all"),
         amount("fiscal_appropriation", "财政拨款收入", fund_source="fiscal-appropriation"),
-        amount("business_income", "事业收入", fund_source="business-income"),
-        amount(
-            "business_operating_income", "事业单位经营收入", fund_source="business-operating-income"
-        ),
-        amount("other_income", "其他收入", fund_source="other-income"),
+        BUSINESS_INCOME,
+        BUSINESS_OPERATING_INCOME,
+        OTHER_INCOME,
     ),
     resources=("income",),
 )

@@ -74,8 +74,8 @@ class Context:
 def functional_row(
     line: int, row_type: str, unit_code: str | None, code: str, name: str | None
 ) -> Row:
-    """The leading fields of a 功能分类 row (FUNCTIONAL_LEADING), text or PDF: its code and the
-    类 and 款 it is under."""
+    """The leading fields of a 功能分类 row (FUNCTIONAL_LEADING), text or PDF: its code, the 类
+    and 款 it is under, and `name` as given."""
     return {
         "source_line": line,
         "row_type": row_type,
@@ -83,7 +83,7 @@ def functional_row(
         "functional_code": code or None,
         "functional_class": code[:3] or None,
         "functional_subclass": code[:5] if len(code) >= 5 else None,
-        "name": name or None,
+        "name": name,
     }
 
 
@@ -237,7 +237,7 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
                 line.number,
                 "类 (3 digits), 款 (+2) and 项 (+2)",
             )
-        row = functional_row(line.number, row_type, unit_code, code, name)
+        row = functional_row(line.number, row_type, unit_code, code, name or None)
         fill_amounts(row, cells[5:], columns[5:], ctx, line)
         table.rows.append(row)
     return [table]

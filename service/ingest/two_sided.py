@@ -103,7 +103,11 @@ def _side(
                     "an item label in the 项目 column",
                 )
             continue
-        row_type, code, group = classify(normalise(label), grouped, group)
+        total = side_total(normalise(label))
+        if total:
+            row_type, code = total  # a side's 合计/总计: the same on both sides
+        else:
+            row_type, code, group = classify(normalise(label), grouped, group)
         row: Row = {
             "source_line": line.number,
             "row_type": row_type,
@@ -120,7 +124,9 @@ def _fund(label: str) -> str | None:
     return next((code for word, code in FUND_KEYWORDS if word in label), None)
 
 
-def _totals(label: str, prefix: str) -> tuple[str, str] | None:
+def side_total(label: str) -> tuple[str, str] | None:
+    """(row type, item code) of a side's 总计 or 合计 line (本年合计 is the current year's), the
+    same on both sides of a 收支总表, text or PDF; None for any other line."""
     if "总计" in label:
         return "total", "grand-total"
     if "合计" in label:
@@ -131,9 +137,6 @@ def _totals(label: str, prefix: str) -> tuple[str, str] | None:
 def _income_code(
     label: str, grouped: bool, group: str | None
 ) -> tuple[str, str | None, str | None]:
-    total = _totals(label, "income")
-    if total:
-        return total[0], total[1], group
     top = _TOP.match(label)
     if grouped and top:
         group = "carry-over" if "结转" in label else "current-year"
@@ -150,9 +153,6 @@ def _income_code(
 def _expenditure_code(
     label: str, grouped: bool, group: str | None
 ) -> tuple[str, str | None, str | None]:
-    total = _totals(label, "expenditure")
-    if total:
-        return total[0], total[1], group
     if "结转结余" in label:
         return "item", "year-end-carry-over", group
     top, sub = _TOP.match(label), _SUB.match(label)

@@ -11,11 +11,9 @@ from typing import Any
 from flask import render_template
 
 from service.corpus.combine import PREFIX
-from service.web.pages_common import csv_resources, downloads, read_table
-from service.web.pages_present import present
+from service.web.pages_common import csv_resources, read_table
+from service.web.pages_present import table_summary
 from service.web.site import site
-
-PREVIEW_ROWS = 5
 
 
 def is_combined(slug: str) -> bool:
@@ -44,21 +42,15 @@ def members(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
 
 def combined_page(slug: str, iri: str, descriptor: dict[str, Any]) -> str:
     """The page of a combined year's package: each of its tables with its rows and departments."""
-    tables = []
-    for resource in csv_resources(descriptor):
-        table = read_table(slug, resource)
-        tables.append(
-            {
-                "name": table.name,
-                "title": table.title,
-                "count": len(table.rows),
-                "departments": len({row.get("department") for row in table.rows}),
-                "page": f"/dataset/{slug}/table/{table.name}",
-                "downloads": downloads(slug, table.name),
-                "preview": present(table, table.rows[:PREVIEW_ROWS]),
-                "corpus": f"/downloads#{table.name}",
-            }
-        )
+    tables = [
+        {
+            **table_summary(slug, table),
+            "departments": len({row.get("department") for row in table.rows}),
+            "page": f"/dataset/{slug}/table/{table.name}",
+            "corpus": f"/downloads#{table.name}",
+        }
+        for table in (read_table(slug, resource) for resource in csv_resources(descriptor))
+    ]
     listed = members(descriptor)
     return render_template(
         "combined.html",

@@ -19,17 +19,15 @@ from service.web.pages_combined import combined_page, is_combined
 from service.web.pages_common import (
     csv_resources,
     decimal_or_none,
-    downloads,
     in_unit,
     local_url,
     package,
     read_table,
     segment_under,
 )
-from service.web.pages_present import present
+from service.web.pages_present import table_summary
 from service.web.site import site
 
-PREVIEW_ROWS = 5
 BP_TABLE = "https://w3id.org/budgetpub/def#table"
 DCT_PUBLISHER = "http://purl.org/dc/terms/publisher"
 CATEGORY_LABELS = {
@@ -145,15 +143,11 @@ def tables(slug: str, descriptor: dict[str, Any], pages: set[str]) -> list[dict[
         table = read_table(slug, resource)
         shown.append(
             {
-                "name": table.name,
-                "title": table.title,
+                **table_summary(slug, table),
                 "description": resource.get("description", ""),
                 "unit": table.unit,
-                "count": len(table.rows),
-                "preview": present(table, table.rows[:PREVIEW_ROWS]),
                 "printed": table.name.startswith("table_"),
                 "page": f"/dataset/{slug}/table/{table.name}" if table.name in pages else None,
-                "downloads": downloads(slug, table.name),
             }
         )
     return shown

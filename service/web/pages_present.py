@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.web.pages_common import NAME_FIELDS, Column, Table
+from service.web.pages_common import NAME_FIELDS, Column, Table, downloads
 
 # The code that names a row, in order of preference.
 LABEL_CODES = (
@@ -30,6 +30,9 @@ BOLD_ROWS = {"total", "subtotal", "department", "unit"}
 def technical(column: Column) -> bool:
     """Whether a column is technical (shown last): source lines, row types, derived classes."""
     return column.name in TECHNICAL or column.name.endswith(("_class", "_subclass"))
+
+
+PREVIEW_ROWS = 5  # rows of each table a package's page shows
 
 
 @dataclass
@@ -127,4 +130,16 @@ def present_row(table: Table, chosen: Layout, row: dict[str, str], in_yuan: bool
         "label": label,
         "cells": [table.cell(row, c, in_yuan) for c in chosen.main],
         "tech": [table.cell(row, c, in_yuan) for c in chosen.tech],
+    }
+
+
+def table_summary(slug: str, table: Table) -> dict[str, Any]:
+    """What a package's page shows of each of its tables: name, title, how many rows, the first
+    PREVIEW_ROWS of them presented, and its downloads."""
+    return {
+        "name": table.name,
+        "title": table.title,
+        "count": len(table.rows),
+        "preview": present(table, table.rows[:PREVIEW_ROWS]),
+        "downloads": downloads(slug, table.name),
     }

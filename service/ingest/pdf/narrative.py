@@ -178,30 +178,20 @@ def _item_figures(para: Para, item: re.Match[str]) -> list[NarrativeFigure]:
     figures = [NarrativeFigure(para.line_at(item.start()), path, "amount", amount, "万元", text)]
     prior = _PRIOR.search(text)
     prior_value = _number(prior["value"]) if prior else None
-    if prior:
-        figures.append(
-            NarrativeFigure(
-                para.line_at(prior.start()),
-                f"{path}·{prior['year']}年预算执行数",
-                "amount",
-                _number(prior["value"]),
-                "万元",
-                text,
-                int(prior["year"]),
+    # the prior year's executed amount is compared with that year; the planned one is this year's
+    for found, said, compared in (
+        (prior, "预算执行数", True),
+        (_PLANNED.search(text), "预算安排", False),
+    ):
+        if found:
+            subject = f"{path}·{found['year']}年{said}"
+            year = int(found["year"]) if compared else None
+            line = para.line_at(found.start())
+            figures.append(
+                NarrativeFigure(
+                    line, subject, "amount", _number(found["value"]), "万元", text, year
+                )
             )
-        )
-    planned = _PLANNED.search(text)
-    if planned:
-        figures.append(
-            NarrativeFigure(
-                para.line_at(planned.start()),
-                f"{path}·{planned['year']}年预算安排",
-                "amount",
-                _number(planned["value"]),
-                "万元",
-                text,
-            )
-        )
     growth = _GROWTH.search(text)
     if growth:
         value = _number(growth["value"]) if growth["value"] else Decimal(0)

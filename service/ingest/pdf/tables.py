@@ -233,7 +233,7 @@ def build_functional(reader: Reader) -> list[Table]:
                     "invalid-code", f"functional code {code!r}", line, "类 (3), 款 (+2), 项 (+2)"
                 )
             row_type = lengths[len(code)]
-        name = cells.get("name") if row_type != "total" else None
+        name = cells.get("name") or None if row_type != "total" else None
         row = functional_row(line.number, row_type, None, code, name)
         reader.fill(row, cells, line, table)
         blank = all(row.get(name) is None for name in table.fields[7:])

@@ -18,6 +18,7 @@ from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.segment import Printed
 from service.ingest.pdf.typed import NotTyped, amount_text, decimals
 from service.ingest.rows import EXPENDITURE_KEYWORDS, FUND_KEYWORDS
+from service.ingest.two_sided import side_total
 
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])"
@@ -158,7 +159,7 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
     in_class: str | None = None
     under_top = False  # below a 一、 line: unnumbered lines are its breakdown
     for label in labels:
-        total = _totals(label)
+        total = side_total(label)
         if total:
             found.append(total)
             in_class = None
@@ -196,16 +197,8 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
     return found
 
 
-def _totals(label: str) -> tuple[str, str] | None:
-    if "总计" in label:
-        return "total", "grand-total"
-    if "合计" in label:
-        return "total", "current-year-total" if "本年" in label else "total"
-    return None
-
-
 def _income(label: str) -> tuple[str, str | None]:
-    total = _totals(label)
+    total = side_total(label)
     if total:
         return total
     row_type = "of-which" if _OF_WHICH.match(label) else "item"
@@ -218,7 +211,7 @@ def _income(label: str) -> tuple[str, str | None]:
 
 
 def _expenditure(label: str) -> tuple[str, str | None]:
-    total = _totals(label)
+    total = side_total(label)
     if total:
         return total
     if ("结转" in label and "下年" in label) or "年终结转" in label or "年末结转" in label:

@@ -20,7 +20,7 @@ from service.ingest.model import ReaderWarning, Row, Table
 from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, Rule, field_for, header_parts
 from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.segment import Printed
-from service.ingest.rows import FUNCTIONAL_LEADING
+from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
 
 _CODE_NAME = re.compile(
     r"^[\[【(（]?(?P<code>\d{3}(?:\s?\d{1,2}){0,2})[\]】)）]?\s*[-—－.、:：\s]?\s*(?P<name>\D.*)?$"
@@ -247,15 +247,7 @@ def _row(
     if shape.family == "functional":
         if len(code) not in (0, 3, 5, 7):
             raise NotTyped(f"functional code {code!r} on page {page}")
-        return {
-            "source_line": line,
-            "row_type": row_type,
-            "unit_code": None,
-            "functional_code": code or None,
-            "functional_class": code[:3] or None,
-            "functional_subclass": code[:5] if len(code) >= 5 else None,
-            "name": name if row_type != "total" else None,
-        }
+        return functional_row(line, row_type, None, code, name if row_type != "total" else None)
     if len(code) not in (0, 3, 5):
         raise NotTyped(f"economic code {code!r} on page {page}")
     return {
