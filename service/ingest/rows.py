@@ -139,6 +139,23 @@ def split_header(
     return section.body, []
 
 
+def start_table(
+    layout: Layout,
+    section: Section,
+    ctx: Context,
+    is_data: Callable[[list[str]], bool],
+    skip: int,
+    leading: list[str],
+) -> tuple[Table, list[Column], list[Line]]:
+    """How reading a one-table section starts: its header and data lines split where `is_data`
+    says, the layout's columns its header prints, and an empty table of the layout's resource
+    whose fields are `leading`, then the printed columns after the first `skip`."""
+    header, data = split_header(section, is_data)
+    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
+    table = new_table(layout, layout.resources[0], section, ctx.unit, columns[skip:], leading)
+    return table, columns, data
+
+
 def new_table(
     layout: Layout,
     resource: str,
@@ -200,16 +217,7 @@ def build_functional(layout: Layout, section: Section, ctx: Context) -> list[Tab
             or (normalise(cells[4]) == "合计" and not any(cells[:4]))
         )
 
-    header, data = split_header(section, is_data)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
-        layout,
-        layout.resources[0],
-        section,
-        ctx.unit,
-        columns[5:],
-        FUNCTIONAL_LEADING,
-    )
+    table, columns, data = start_table(layout, section, ctx, is_data, 5, FUNCTIONAL_LEADING)
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
         code = "".join(normalise(c) for c in cells[:3])
@@ -252,15 +260,8 @@ def build_coded(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     def is_data(cells: list[str]) -> bool:
         return _any_amount(cells) or bool(cells and _DIGITS.match(cells[0]))
 
-    header, data = split_header(section, is_data)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
-        layout,
-        layout.resources[0],
-        section,
-        ctx.unit,
-        columns[2:],
-        ["source_line", "row_type", "unit_code", "name"],
+    table, columns, data = start_table(
+        layout, section, ctx, is_data, 2, ["source_line", "row_type", "unit_code", "name"]
     )
     for line in data:
         cells = fit(line.cells, len(columns), ctx, line)
@@ -298,14 +299,12 @@ def build_economic(layout: Layout, section: Section, ctx: Context) -> list[Table
     def is_data(cells: list[str]) -> bool:
         return normalise(cells[0]) == "合计" or bool(_DIGITS.match(cells[0]))
 
-    header, data = split_header(section, is_data)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
+    table, columns, data = start_table(
         layout,
-        layout.resources[0],
         section,
-        ctx.unit,
-        columns[4:],
+        ctx,
+        is_data,
+        4,
         [
             "source_line",
             "row_type",
@@ -364,14 +363,12 @@ def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list
         cells = cells + [""] * 3
         return _any_amount(cells) or bool(_DIGITS.match(cells[0])) or normalise(cells[2]) == "合计"
 
-    header, data = split_header(section, is_data)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
+    table, columns, data = start_table(
         layout,
-        layout.resources[0],
         section,
-        ctx.unit,
-        columns[6:],
+        ctx,
+        is_data,
+        6,
         [
             "source_line",
             "row_type",
@@ -425,15 +422,8 @@ def build_economic_split(layout: Layout, section: Section, ctx: Context) -> list
 
 def build_flat(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     """A 三公经费表 read: one row of amounts, sometimes after a unit code and name."""
-    header, data = split_header(section, _any_amount)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
-        layout,
-        layout.resources[0],
-        section,
-        ctx.unit,
-        columns,
-        ["source_line", "row_type", "unit_code", "name"],
+    table, columns, data = start_table(
+        layout, section, ctx, _any_amount, 0, ["source_line", "row_type", "unit_code", "name"]
     )
     for line in data:
         cells = [c for c in line.cells]
@@ -476,14 +466,12 @@ def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Tabl
     def is_data(cells: list[str]) -> bool:
         return _any_amount(cells) or bool(cells and _DIGITS.match(normalise(cells[0])))
 
-    header, data = split_header(section, is_data)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
+    table, columns, data = start_table(
         layout,
-        layout.resources[0],
         section,
-        ctx.unit,
-        columns[3:],
+        ctx,
+        is_data,
+        3,
         [
             "source_line",
             "row_type",
@@ -530,14 +518,12 @@ def build_operating(layout: Layout, section: Section, ctx: Context) -> list[Tabl
 
 def build_projects(layout: Layout, section: Section, ctx: Context) -> list[Table]:
     """A 项目支出预算表 read: one row a project with its unit and amounts."""
-    header, data = split_header(section, _any_amount)
-    columns = resolve_columns(layout.columns, header_text(header), ctx, section.title.number)
-    table = new_table(
+    table, columns, data = start_table(
         layout,
-        layout.resources[0],
         section,
-        ctx.unit,
-        columns[3:],
+        ctx,
+        _any_amount,
+        3,
         [
             "source_line",
             "row_type",
