@@ -735,12 +735,28 @@ def test_chongqing_typed_tables(real: Callable[[str], Document]) -> None:
 
 
 def test_chongqing_three_public_header_is_a_header(real: Callable[[str], Document]) -> None:
-    three = table_of(real(CHONGQING), "three_public")
-    in_2025 = ["396.97", "184.49", "202.48", "", "202.48", "10.00"]
-    in_2026 = ["394.49", "184.49", "200.00", "", "200.00", "10.00"]
-    assert printed(three) == [[*in_2025, *in_2026]]
-    titles = {c["name"]: c["title"] for c in three.columns}
-    assert "2026年预算数" in titles["c07"] and "合计" in titles["c07"]
+    """表八 prints 2025年预算数 and 2026年预算数 side by side: this year's are the 三公 fields,
+    last year's their prior_year_ columns (kept, out of the cube)."""
+    three = real(CHONGQING).tables["three_public_expenses"]
+    in_2025 = ("396.97", "184.49", "202.48", None, "202.48", "10.00")
+    in_2026 = ("394.49", "184.49", "200.00", None, "200.00", "10.00")
+    fields = (
+        "total",
+        "overseas_travel",
+        "vehicles_total",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "official_reception",
+    )
+    (row,) = three.rows
+    assert row["row_type"] == "total"
+    assert amounts(row, *fields) == tuple(yuan(v) for v in in_2026)
+    assert amounts(row, *(f"prior_year_{f}" for f in fields)) == tuple(yuan(v) for v in in_2025)
+
+
+def yuan(wan: str | None) -> Decimal | None:
+    """万元 as printed → yuan."""
+    return None if wan is None else Decimal(wan) * 10000
 
 
 # Shanghai 市级 unit budget: 元 in whole numbers, 类 款 项 in three columns
@@ -782,9 +798,16 @@ def test_shanghai_split_codes_in_yuan(real: Callable[[str], Document]) -> None:
     assert coded(basic, "30101")["total"] == Decimal("1368000")
     assert coded(basic, "30213")["total"] == Decimal("432500")  # page 15
     assert coded(basic, "30302")["total"] == Decimal("142080")
-    three = table_of(document, "three_public")  # the one table in 万元
+    three = document.tables["three_public_expenses"]  # the one table in 万元
     assert three.unit == "万元"
-    assert printed(three) == [["3.70", "", "0.50", "3.20", "", "3.20", ""]]
+    (row,) = three.rows  # printed 3.70 | | 0.50 | 3.20 | | 3.20 | (机关运行经费 blank)
+    assert amounts(row, "total", "overseas_travel", "official_reception", "vehicles_total") == (
+        Decimal("37000"),
+        None,
+        Decimal("5000"),
+        Decimal("32000"),
+    )
+    assert row["vehicle_operation"] == Decimal("32000") and row.get("operating_costs") is None
     summary = table_of(document, "summary")
     assert printed_row(summary, "收入总计") == [
         "收入总计",

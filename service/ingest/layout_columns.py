@@ -240,6 +240,16 @@ REGIONAL_THREE_PUBLIC_COLUMNS = (
     amount("meeting_fees", "会议费"),
     amount("training_fees", "培训费"),
     amount("operating_costs", "机关运行经费", expenditure_type="public"),
+    # the year before, printed beside this year's (烟台: 2025年预算数 | 2026年预算数)
+    *(
+        amount(f"prior_year_{column.name}", f"上年预算数·{column.title}", in_cube=False)
+        for column in (
+            *THREE_PUBLIC_COLUMNS,
+            amount("meeting_fees", "会议费"),
+            amount("training_fees", "培训费"),
+            amount("operating_costs", "机关运行经费"),
+        )
+    ),
 )
 
 OPERATING_COLUMNS = [

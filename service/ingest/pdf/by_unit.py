@@ -35,6 +35,9 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
     titles, raw = raw_rows(printed)
+    layout = layout_by_kind(layout_kind)
+    order = [c.name for c in (*layout.columns, *layout.extra_columns)]
+    known = {name for name in order if name not in ("unit_code", "name")}
     name_col = code_col = None
     amounts: dict[int, str] = {}
     for index, title in enumerate(titles):
@@ -51,15 +54,13 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
             raise NotTyped("rows by function code, not by unit")
         else:
             field = field_for(title, rules, year)
-            if field is None or field == "prior_year_total":
+            if field is None or field not in known:
                 raise NotTyped(f"column {title!r} is not one the reader knows")
             if field in amounts.values():
                 raise NotTyped(f"two columns read as {field} ({title!r})")
             amounts[index] = field
     if not amounts:
         raise NotTyped("no amount column")
-    layout = layout_by_kind(layout_kind)
-    order = [c.name for c in (*layout.columns, *layout.extra_columns)]
     fields = sorted(set(amounts.values()), key=order.index)
     table = printed.new_table(
         resource,

@@ -75,13 +75,13 @@ INCOME: tuple[Rule, ...] = (
 THREE_PUBLIC: tuple[Rule, ...] = (
     Rule("vehicles_total", ("购置及运行",)),
     Rule("vehicles_total", _TOTAL, ("公务用车",), exact=True),
+    Rule("operating_costs", ("机关运行经费",)),  # before 运行: 机关运行经费 is no vehicle cost
     Rule("vehicle_purchase", ("购置",)),
     Rule("vehicle_operation", ("运行",)),
     Rule("overseas_travel", ("因公出国",)),
     Rule("official_reception", ("公务接待",)),
     Rule("meeting_fees", ("会议费",)),
     Rule("training_fees", ("培训费",)),
-    Rule("operating_costs", ("机关运行经费",)),
     Rule("total", _TOTAL, exact=True),
     Rule("total", ("三公",)),
 )
@@ -104,8 +104,14 @@ def field_for(title: str, rules: tuple[Rule, ...], year: int | None) -> str | No
     if not parts:
         return None
     years = {int(y) for part in parts for y in _YEAR.findall(part)}
-    if year and years and year not in years:
-        return "prior_year_total"
+    if year and years and year not in years:  # another year's column: prior_year_<its field>
+        dated = [p for p in parts if _YEAR.search(p)]
+        field = _by_rules([p for p in parts if p not in dated] or parts, rules)
+        return f"prior_year_{field}" if field and field != "total" else "prior_year_total"
+    return _by_rules(parts, rules)
+
+
+def _by_rules(parts: list[str], rules: tuple[Rule, ...]) -> str | None:
     leaf, above = parts[-1], parts[:-1]
     for rule in rules:
         held = leaf in rule.leaf if rule.exact else any(w in leaf for w in rule.leaf)
