@@ -155,3 +155,13 @@ def test_gb18030_document_reads_the_same(tmp_path, seed: Document, seed_lines) -
     path.write_bytes("\n".join(seed_lines).encode("gb18030"))
     document = read_document(path)
     assert document.tables["expenditure"].rows == seed.tables["expenditure"].rows
+
+
+def test_performance_budget_with_thousands_separator(mutate, seed_lines) -> None:
+    """The 整体绩效目标表's 部门预算总额 printed 1,148.5: read as 1148.5 万元 and held to the
+    支出预算表 (148.53 万元: a fail), never an InvalidOperation (found by the fuzzer)."""
+    line = seed_lines[438].replace("\t148.5\t", "\t1,148.5\t")
+    assert line != seed_lines[438]
+    checks = {c.id: c for c in run_audit(read_document(mutate({439: line})))}
+    budget = checks["performance:department-budget:total:439"]
+    assert (budget.status, budget.expected, budget.found) == ("fail", "1485300.00", "11485000.0")

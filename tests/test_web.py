@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 
@@ -268,7 +269,7 @@ def test_openapi_covers_every_json_and_csv_endpoint(client, app) -> None:
     for rule in app.url_map.iter_rules():
         path = rule.rule
         if path.endswith((".csv", ".json", ".jsonld")) or path in ("/healthz",):
-            openapi_path = path.replace("<slug>", "{slug}").replace("<name>", "{name}")
+            openapi_path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", path)  # <x> and <int:x>
             assert openapi_path in documented, path
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from service.audit.checks import Check, rounded, total, wan
-from service.ingest.cells import UNIT_FACTORS
+from service.ingest.cells import UNIT_FACTORS, looks_like_amount
 from service.ingest.model import Document, NarrativeFigure
 from service.templates import template
 
@@ -249,12 +249,13 @@ def _department_budget(document: Document) -> Iterator[Check | None]:
     )
     for line, label, text in stated:
         column = next((c for key, c in targets if key in label), None)
-        if column is None:
+        if column is None or not looks_like_amount(text):  # 1,234.56 is one; 一百万 is not
             continue
-        value = Decimal(text) * UNIT_FACTORS["万元"]
+        stated_wan = Decimal(text.strip().replace(",", ""))
+        value = stated_wan * UNIT_FACTORS["万元"]
         table_value = total_row.get(column) or Decimal(0)
-        places = _places(Decimal(text))
-        ok = rounded(table_value / UNIT_FACTORS["万元"], places) == Decimal(text)
+        places = _places(stated_wan)
+        ok = rounded(table_value / UNIT_FACTORS["万元"], places) == stated_wan
         yield Check(
             f"performance:department-budget:{column}:{line}",
             "pass" if ok else "fail",
