@@ -16,9 +16,7 @@ packages whose files did not change from the previous build's index (~4 s for 1,
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 from service import vocab
 from service.query.cubes import DIMENSIONS, Groups
 from service.query.facts_source import SCALE, PackageFacts, package_facts, package_key
+from service.query.sqlite_file import write_atomically
 
 FILENAME = "facts.sqlite"
 FORMAT = "3"  # bump when the schema changes: an index of another format is not reused
@@ -103,21 +102,9 @@ def write_index(
     rows of a package whose files did not change since `previous` (an earlier build's
     index) are copied from it rather than read again."""
     ordered = sorted(packages, key=lambda p: p.name + "/")  # the order of the dataset IRIs
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        db = sqlite3.connect(Path(temporary).as_uri(), uri=True, isolation_level=None)
-        try:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            total = _fill(db, ordered, base, _earlier(db, previous))
-        finally:
-            db.close()
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return total
+    return write_atomically(
+        path, SCHEMA, lambda db: _fill(db, ordered, base, _earlier(db, previous))
+    )
 
 
 def _earlier(db: sqlite3.Connection, previous: Path | None) -> dict[str, tuple[int, str]]:

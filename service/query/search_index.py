@@ -17,13 +17,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from service.query.sqlite_file import write_atomically
 
 FILENAME = "search.sqlite"
 FORMAT = "1"
@@ -127,21 +127,7 @@ def _money_unit(unit: str) -> str:
 def write_index(packages: Iterable[Path], path: Path, previous: Path | None = None) -> int:
     """Write the index of every package's rows to `path` (a temporary file renamed in);
     returns the rows."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        db = sqlite3.connect(temporary, isolation_level=None)
-        try:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            total = _fill(db, sorted(packages), previous)
-        finally:
-            db.close()
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return total
+    return write_atomically(path, SCHEMA, lambda db: _fill(db, sorted(packages), previous))
 
 
 def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -> int:
