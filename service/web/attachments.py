@@ -4,9 +4,10 @@ their files through here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 
-from flask import Response, stream_with_context
+from flask import Blueprint, Response, stream_with_context
 
 from service.web import sheets
 from service.web.facets import filter_words
@@ -52,3 +53,14 @@ def with_filter(stem: str, chosen: dict[str, str]) -> str:
     """A file name: the stem and the facets chosen, safe on every file system."""
     words = filter_words(chosen)
     return sheets.safe_name(f"{stem}_{words}" if words else stem)
+
+
+EXPORT_FORMATS = ("csv", "excel.csv", "xlsx")  # field names; Chinese titles for Excel; xlsx
+
+
+def add_export_routes(bp: Blueprint, rule: str, view: Callable[..., Response]) -> None:
+    """`rule`.csv, `rule`.excel.csv and `rule`.xlsx, each calling view(…, form=…): one view
+    gives a view's rows in the three files people download."""
+    for form in EXPORT_FORMATS:
+        endpoint = f"{view.__name__.strip('_')}_{form.replace('.', '_')}"
+        bp.add_url_rule(f"{rule}.{form}", endpoint, functools.partial(view, form=form))

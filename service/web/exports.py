@@ -11,12 +11,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from service.web import sheets
-from service.web.attachments import send, with_filter
+from service.web.attachments import add_export_routes, send, with_filter
 from service.web.downloads import about, table_filename
 from service.web.facets import filter_words
 
 bp = Blueprint("exports", __name__)
-FORMATS = ("csv", "excel.csv", "xlsx")
 
 
 def _table(slug: str, name: str, form: str) -> Response:
@@ -42,19 +41,7 @@ def _table(slug: str, name: str, form: str) -> Response:
     )
 
 
-@bp.get("/export/table/<slug>/<name>.csv")
-def table_csv(slug: str, name: str) -> Response:
-    return _table(slug, name, "csv")
-
-
-@bp.get("/export/table/<slug>/<name>.excel.csv")
-def table_excel(slug: str, name: str) -> Response:
-    return _table(slug, name, "excel.csv")
-
-
-@bp.get("/export/table/<slug>/<name>.xlsx")
-def table_xlsx(slug: str, name: str) -> Response:
-    return _table(slug, name, "xlsx")
+add_export_routes(bp, "/export/table/<slug>/<name>", _table)
 
 
 DATASET_COLUMNS = [
@@ -96,19 +83,7 @@ def _datasets(form: str) -> Response:
     return send(DATASET_COLUMNS, rows, with_filter("数据集", words), "datasets", form, info)
 
 
-@bp.get("/export/datasets.csv")
-def datasets_csv() -> Response:
-    return _datasets("csv")
-
-
-@bp.get("/export/datasets.excel.csv")
-def datasets_excel() -> Response:
-    return _datasets("excel.csv")
-
-
-@bp.get("/export/datasets.xlsx")
-def datasets_xlsx() -> Response:
-    return _datasets("xlsx")
+add_export_routes(bp, "/export/datasets", _datasets)
 
 
 def _aggregate(name: str, form: str) -> Response:
@@ -172,19 +147,7 @@ def _aggregate(name: str, form: str) -> Response:
     )
 
 
-@bp.get("/export/aggregate/<name>.csv")
-def aggregate_csv(name: str) -> Response:
-    return _aggregate(name, "csv")
-
-
-@bp.get("/export/aggregate/<name>.excel.csv")
-def aggregate_excel(name: str) -> Response:
-    return _aggregate(name, "excel.csv")
-
-
-@bp.get("/export/aggregate/<name>.xlsx")
-def aggregate_xlsx(name: str) -> Response:
-    return _aggregate(name, "xlsx")
+add_export_routes(bp, "/export/aggregate/<name>", _aggregate)
 
 
 CODE_COLUMNS = [
@@ -229,19 +192,7 @@ def _code(scheme: str, notation: str, form: str) -> Response:
     )
 
 
-@bp.get("/export/code/<scheme>/<notation>.csv")
-def code_csv(scheme: str, notation: str) -> Response:
-    return _code(scheme, notation, "csv")
-
-
-@bp.get("/export/code/<scheme>/<notation>.excel.csv")
-def code_excel(scheme: str, notation: str) -> Response:
-    return _code(scheme, notation, "excel.csv")
-
-
-@bp.get("/export/code/<scheme>/<notation>.xlsx")
-def code_xlsx(scheme: str, notation: str) -> Response:
-    return _code(scheme, notation, "xlsx")
+add_export_routes(bp, "/export/code/<scheme>/<notation>", _code)
 
 
 # --- OpenAPI: the exports are CSV endpoints too --------------------------------------------

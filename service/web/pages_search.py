@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from service.errors import Refusal
 from service.query import search_index
 from service.web import sheets
-from service.web.attachments import send, with_filter
+from service.web.attachments import add_export_routes, send, with_filter
 from service.web.errors import positive
 from service.web.facets import Facet, link
 from service.web.http import conditional
@@ -230,19 +230,7 @@ def _export(form: str) -> Response:
     )
 
 
-@bp.get("/export/search.csv")
-def export_csv() -> Response:
-    return _export("csv")
-
-
-@bp.get("/export/search.excel.csv")
-def export_excel() -> Response:
-    return _export("excel.csv")
-
-
-@bp.get("/export/search.xlsx")
-def export_xlsx() -> Response:
-    return _export("xlsx")
+add_export_routes(bp, "/export/search", _export)
 
 
 def openapi_paths() -> dict[str, Any]:
