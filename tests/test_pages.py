@@ -418,6 +418,16 @@ def test_unknown_dataset_and_table_are_404(client) -> None:
 # --- concepts, code lists, vocabulary ------------------------------------------------------
 
 
+# 201 一般公共服务 in the seed's 支出预算表, 合计 column: its 2 item rows, 129.57 万元
+EXPENDITURE_TOTAL_201 = [
+    "2024年部门支出预算表 expenditure",
+    "合计 total",
+    "2 / 2",
+    "129.57 万元",
+    "1295700.00",
+]
+
+
 def test_concept_page_adds_up_everything_under_the_code(client) -> None:
     html, parsed = page(client, "/code/functional/201")
     assert "一般公共服务支出" in html and "General public services" in html
@@ -431,13 +441,7 @@ def test_concept_page_adds_up_everything_under_the_code(client) -> None:
         "129.57 万元",
         "1295700.00",
     ] in parsed.rows
-    assert [
-        "2024年部门支出预算表 expenditure",
-        "合计 total",
-        "2 / 2",
-        "129.57 万元",
-        "1295700.00",
-    ] in parsed.rows
+    assert EXPENDITURE_TOTAL_201 in parsed.rows
     assert ["", "项目支出 project_total", "1 / 1", "41.05 万元", "410500.00"] in parsed.rows
     # each amount says where it is: 行政运行 is 2010301, line 238 of the expenditure table
     row = next(
@@ -455,13 +459,7 @@ def test_concept_page_adds_up_everything_under_the_code(client) -> None:
 def test_concept_totals_skip_total_rows(client) -> None:
     """Row type 'total' under code 201 would double count; the item sum is what is shown."""
     _, parsed = page(client, "/code/functional/20103")
-    assert [
-        "2024年部门支出预算表 expenditure",
-        "合计 total",
-        "2 / 2",
-        "129.57 万元",
-        "1295700.00",
-    ] in parsed.rows
+    assert EXPENDITURE_TOTAL_201 in parsed.rows
     _, parsed = page(client, "/code/row-type/total")
     totals = [r for r in parsed.rows if len(r) == 5 and r[2].startswith("0 /")]
     assert totals and all(r[3] == "—" for r in totals)

@@ -150,21 +150,16 @@ def _aggregate(name: str, form: str) -> Response:
 add_export_routes(bp, "/export/aggregate/<name>", _aggregate)
 
 
-CODE_COLUMNS = [
-    sheets.SheetColumn("dataset", "数据集"),
-    sheets.SheetColumn("dataset_title", "数据集标题"),
-    sheets.SheetColumn("table", "表"),
-    sheets.SheetColumn("table_title", "表名"),
-    sheets.SheetColumn("line", "行号", "integer"),
-    sheets.SheetColumn("name", "科目名称"),
-    sheets.SheetColumn("code", "科目代码"),
-    sheets.SheetColumn("column", "列"),
-    sheets.SheetColumn("column_title", "列名"),
-    sheets.SheetColumn("row_type", "行类型"),
-    sheets.SheetColumn("amount", "金额（元）", "number"),
-    sheets.SheetColumn("published", "金额（公布单位）", "number"),
-    sheets.SheetColumn("unit", "公布单位"),
-]
+CODE_COLUMNS = [  # name, title (unit said where there is one), kind
+    sheets.SheetColumn(*spec)
+    for spec in (
+        ("dataset", "数据集"), ("dataset_title", "数据集标题"), ("table", "表"),
+        ("table_title", "表名"), ("line", "行号", "integer"), ("name", "科目名称"),
+        ("code", "科目代码"), ("column", "列"), ("column_title", "列名"), ("row_type", "行类型"),
+        ("amount", "金额（元）", "number"), ("published", "金额（公布单位）", "number"),
+        ("unit", "公布单位"),
+    )
+]  # fmt: skip
 
 
 def _code(scheme: str, notation: str, form: str) -> Response:
