@@ -44,20 +44,16 @@ def _table(slug: str, name: str, form: str) -> Response:
 add_export_routes(bp, "/export/table/<slug>/<name>", _table)
 
 
-DATASET_COLUMNS = [
-    sheets.SheetColumn("dataset", "数据集"),
-    sheets.SheetColumn("title", "标题"),
-    sheets.SheetColumn("department", "部门"),
-    sheets.SheetColumn("year", "年度", "integer"),
-    sheets.SheetColumn("region", "地区"),
-    sheets.SheetColumn("kind", "文件类型"),
-    sheets.SheetColumn("checks_pass", "审核·通过", "integer"),
-    sheets.SheetColumn("checks_rounding", "审核·尾差", "integer"),
-    sheets.SheetColumn("checks_warn", "审核·警告", "integer"),
-    sheets.SheetColumn("checks_fail", "审核·不符", "integer"),
-    sheets.SheetColumn("url", "网址"),
-    sheets.SheetColumn("zip", "数据包下载"),
-]
+DATASET_COLUMNS = [  # name, title, kind
+    sheets.SheetColumn(*spec)
+    for spec in (
+        ("dataset", "数据集"), ("title", "标题"), ("department", "部门"),
+        ("year", "年度", "integer"), ("region", "地区"), ("kind", "文件类型"),
+        ("checks_pass", "审核·通过", "integer"), ("checks_rounding", "审核·尾差", "integer"),
+        ("checks_warn", "审核·警告", "integer"), ("checks_fail", "审核·不符", "integer"),
+        ("url", "网址"), ("zip", "数据包下载"),
+    )
+]  # fmt: skip
 
 
 def _datasets(form: str) -> Response:
