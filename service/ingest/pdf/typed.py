@@ -91,6 +91,9 @@ def typed_table(printed: Printed, unit: str, year: int, warnings: list[ReaderWar
     columns = _columns(titles, raw, shape, year)
     layout = layout_by_kind(shape.layout)
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]
+    unknown = sorted(set(columns.amounts.values()) - set(order))
+    if unknown:  # e.g. last year's 基本支出 beside this year's, which the kind does not declare
+        raise NotTyped(f"a column read as {unknown[0]}, which this kind of table does not have")
     amounts = sorted(set(columns.amounts.values()), key=order.index)
     leading = _leading(shape)
     table = printed.new_table(shape.resource, shape.layout, unit, leading + amounts)
