@@ -54,7 +54,7 @@ INCOME: tuple[Rule, ...] = (
     Rule("carry_over_general_public_budget", ("一般公共预算",), _CARRY),
     Rule("carry_over_government_fund", ("政府性基金",), _CARRY),
     Rule("carry_over_state_capital", ("国有资本",), _CARRY),
-    Rule("carry_over_fiscal_special_account", ("财政专户",), _CARRY),
+    Rule("carry_over_fiscal_special_account", ("财政专户", "专户资金"), _CARRY),
     Rule("carry_over_unit_funds", ("单位资金",), _CARRY),
     Rule("carry_over_total", _TOTAL, _CARRY, exact=True),
     Rule("carry_over_total", ("上年结转",)),
