@@ -45,16 +45,20 @@ def test_data_cube_integrity_constraints_hold(memory: Store) -> None:
 
 
 def test_integrity_check_catches_a_broken_cube(built: Path) -> None:
+    """A cell without its printed column (IC-11) and a table whose budget phase is no code
+    of the list (IC-19) are caught."""
     store = Store()
     load_dumps(store, sorted((built / "rdf").glob("*.nt")))
     store.update("""PREFIX bp: <https://w3id.org/budgetpub/def#>
-        DELETE { ?o bp:fundSource ?f } WHERE {
+        DELETE { ?o bp:sourceColumn ?c } WHERE {
           { SELECT ?o WHERE { ?o a <http://purl.org/linked-data/cube#Observation> ;
-              bp:fundSource ?any } ORDER BY ?o LIMIT 1 }
-          ?o bp:fundSource ?f }""")
+              bp:sourceColumn ?any } ORDER BY ?o LIMIT 1 }
+          ?o bp:sourceColumn ?c }""")
     store.update("""PREFIX bp: <https://w3id.org/budgetpub/def#>
-        INSERT { ?o bp:rowType <https://w3id.org/budgetpub/code/row-type/nonsense> } WHERE {
-          { SELECT ?o WHERE { ?o bp:rowType ?t } ORDER BY ?o LIMIT 1 } }""")
+        DELETE { ?t bp:budgetPhase ?p }
+        INSERT { ?t bp:budgetPhase <https://w3id.org/budgetpub/code/budget-phase/nonsense> }
+        WHERE { { SELECT ?t WHERE { ?t a bp:BudgetTable } ORDER BY ?t LIMIT 1 }
+          ?t bp:budgetPhase ?p }""")
     normalise(store)
     broken = violations(store)
     assert "IC-11" in broken and "IC-19" in broken

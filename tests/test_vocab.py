@@ -48,21 +48,24 @@ TTL_FILES = (
     + EXTERNAL_FILES
 )
 
-# dimension -> code list (None: not coded)
+# dimension -> code list (None: not coded): the published tables' (bp:dsd-budget)
 DIMENSIONS = {
     BP.department: None,
     BP.fiscalYear: None,
     BP.budgetPhase: "budget-phase",
     BP.operationCharacter: "operation-character",
-    BP.rowType: "row-type",
+    BP.sourceLine: None,  # the printed row and column: a cell of a published table
+    BP.sourceColumn: None,
+}
+# attached to the table, not to each cell
+TABLE_DIMENSIONS = {BP.department, BP.fiscalYear, BP.budgetPhase, BP.operationCharacter}
+# the codes a cell states where its row prints them: dimensions of the analysis data sets
+CODED = {
     BP.functionalClassification: "functional",
     BP.economicClassificationDepartmental: "economic-departmental",
     BP.economicClassificationGovernment: "economic-government",
     BP.expenditureType: "expenditure-type",
     BP.fundSource: "fund-source",
-    BP.project: None,
-    BP.sourceLine: None,  # the printed row and column: a cell of a published table
-    BP.sourceColumn: None,
 }
 
 CLASSES = {
@@ -256,9 +259,10 @@ def test_ranges_of_value_properties(g):
         assert list(g.objects(prop, RDFS.range)) == [rng], prop
 
 
-def test_no_project_individual(g):
-    assert (BP.noProject, RDF.type, BP.Project) in g
-    assert langs(g, BP.noProject, RDFS.label) == {"zh": ["不适用"], "en": ["Not applicable"]}
+def test_no_placeholders(g):
+    """No placeholder concept or project: a cell states the codes its row prints, only."""
+    assert not list(g.subjects(RDF.type, BP.Project))
+    assert not [c for c in g.subjects(RDF.type, SKOS.Concept) if str(c).endswith("/_none")]
 
 
 # ---------------------------------------------------------------------- code lists
@@ -316,15 +320,6 @@ def test_codelist_file_holds_only_its_scheme(graphs, scheme):
     concepts = set(graph.subjects(RDF.type, SKOS.Concept))
     assert concepts
     assert {graph.value(c, SKOS.inScheme) for c in concepts} == {code(scheme)}
-
-
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_scheme_has_not_applicable_concept(g, scheme):
-    none = code(scheme, "_none")
-    assert (none, SKOS.inScheme, code(scheme)) in g
-    assert (none, SKOS.topConceptOf, code(scheme)) in g
-    assert g.value(none, SKOS.notation) == Literal("_none")
-    assert langs(g, none, SKOS.prefLabel) == {"zh": ["不适用"], "en": ["Not applicable"]}
 
 
 @pytest.mark.parametrize("scheme", ["functional", "economic-departmental", "economic-government"])
@@ -417,7 +412,7 @@ ECON_GOV_CLASSES = {
 )
 def test_all_classes_present_with_zh_labels(g, scheme, classes):
     tops = {str(g.value(c, SKOS.notation)): c for c in g.objects(code(scheme), SKOS.hasTopConcept)}
-    assert set(tops) == set(classes) | {"_none"}
+    assert set(tops) == set(classes)
     for notation, zh in classes.items():
         assert langs(g, tops[notation], SKOS.prefLabel)["zh"] == [zh], notation
 
@@ -490,12 +485,11 @@ def test_broader(g, scheme, child, parent):
                 "remittance",
                 "subsidy",
                 "carry-forward",
-                "_none",
             },
         ),
-        ("budget-phase", {"draft", "approved", "revised", "executed", "_none"}),
-        ("operation-character", {"expenditure", "revenue", "_none"}),
-        ("row-type", {"total", "department", "unit", "item", "subtotal", "of-which", "_none"}),
+        ("budget-phase", {"draft", "approved", "revised", "executed"}),
+        ("operation-character", {"expenditure", "revenue"}),
+        ("row-type", {"total", "department", "unit", "item", "subtotal", "of-which"}),
     ],
 )
 def test_small_scheme_top_concepts(g, scheme, expected):
@@ -537,7 +531,6 @@ def test_fund_source_notations(g):
         "general-transfer",
         "business-fund",
         "government-budget",
-        "_none",
     }
 
 
@@ -565,7 +558,7 @@ def _components(g):
 
 def test_dsd_components(g):
     comps = _components(g)
-    assert len(comps) == 17
+    assert len(comps) == 11
     dims, measures, attrs, orders = set(), set(), set(), []
     for cs in comps:
         kinds = [(k, v) for k in (QB.dimension, QB.measure, QB.attribute) for v in g.objects(cs, k)]
@@ -577,18 +570,16 @@ def test_dsd_components(g):
         orders.append(int(order))
         if kind == QB.dimension:
             assert g.value(cs, QB.componentRequired) is None, cs
-    assert sorted(orders) == list(range(1, 18))
+            attached = g.value(cs, QB.componentAttachment)
+            assert (attached == QB.DataSet) == (prop in TABLE_DIMENSIONS), cs
+    assert sorted(orders) == list(range(1, 12))
     assert dims == set(DIMENSIONS)
     assert measures == {BP.amount}
-    assert attrs == {
-        SDMX_ATTR.unitMeasure,
-        SDMX_ATTR.unitMult,
-        BP.sourceUnit,
-    }
+    assert attrs == {BP.rowType, SDMX_ATTR.unitMeasure, SDMX_ATTR.unitMult, BP.sourceUnit}
 
 
 def test_dimensions_ic4_ic5(g):
-    for dim, scheme in DIMENSIONS.items():
+    for dim, scheme in {**DIMENSIONS, **CODED}.items():
         assert (dim, RDF.type, QB.DimensionProperty) in g, dim
         assert (dim, RDF.type, RDF.Property) in g, dim
         ranges = list(g.objects(dim, RDFS.range))
@@ -680,24 +671,20 @@ SAMPLE = """
 ex:dept a org:Organization .
 ex:table1 a bp:BudgetTable , qb:DataSet ;
     qb:structure bp:dsd-budget ;
+    bp:department ex:dept ; bp:fiscalYear "2024"^^xsd:gYear ;
+    bp:budgetPhase ph:approved ; bp:operationCharacter oc:expenditure ;
     sdmx-attribute:unitMeasure <http://publications.europa.eu/resource/authority/currency/CNY> ;
     sdmx-attribute:unitMult 0 ;
     bp:sourceUnit "万元" .
 
-ex:o1 a qb:Observation ; qb:dataSet ex:table1 ;
-    bp:department ex:dept ; bp:fiscalYear "2024"^^xsd:gYear ;
-    bp:budgetPhase ph:approved ; bp:operationCharacter oc:expenditure ; bp:rowType rt:item ;
+# an item cell states its row's codes; the total cell has none to state
+ex:o1 a qb:Observation ; qb:dataSet ex:table1 ; bp:rowType rt:item ;
     bp:functionalClassification fc:2010301 ; bp:economicClassificationDepartmental ecd:30107 ;
     bp:economicClassificationGovernment ecg:50101 ; bp:expenditureType et:personnel ;
-    bp:fundSource fs:general-public-budget ; bp:project bp:noProject ;
+    bp:fundSource fs:general-public-budget ;
     bp:amount 12.34 ; bp:sourceLine 40 ; bp:sourceColumn "total" .
 
-ex:o2 a qb:Observation ; qb:dataSet ex:table1 ;
-    bp:department ex:dept ; bp:fiscalYear "2024"^^xsd:gYear ;
-    bp:budgetPhase ph:approved ; bp:operationCharacter oc:revenue ; bp:rowType rt:total ;
-    bp:functionalClassification fc:_none ; bp:economicClassificationDepartmental ecd:_none ;
-    bp:economicClassificationGovernment ecg:_none ; bp:expenditureType et:_none ;
-    bp:fundSource fs:all ; bp:project bp:noProject ;
+ex:o2 a qb:Observation ; qb:dataSet ex:table1 ; bp:rowType rt:total ;
     bp:amount 100.00 ; bp:sourceLine 41 ; bp:sourceColumn "total" .
 """
 
@@ -733,38 +720,28 @@ def test_sample_cube_meets_integrity_constraints(g):
 @pytest.mark.parametrize(
     "extra,violated",
     [
-        # missing functional classification: IC-11 must catch it
+        # no printed column: IC-11 must catch it
         (
-            """ex:o3 a qb:Observation ; qb:dataSet ex:table1 ; bp:department ex:dept ;
-          bp:fiscalYear "2024"^^xsd:gYear ; bp:budgetPhase ph:approved ;
-          bp:operationCharacter oc:expenditure ; bp:rowType rt:item ;
-          bp:economicClassificationDepartmental ecd:_none ;
-          bp:economicClassificationGovernment ecg:_none ;
-          bp:expenditureType et:_none ; bp:fundSource fs:all ; bp:project bp:noProject ;
-          bp:amount 1 .""",
+            """ex:o3 a qb:Observation ; qb:dataSet ex:table1 ; bp:rowType rt:item ;
+          bp:amount 1 ; bp:sourceLine 42 .""",
             "IC-11",
         ),
-        # a code that is not in the code list: IC-19 must catch it
+        # a table whose budget phase is not in the code list: IC-19 must catch it
         (
-            """ex:o4 a qb:Observation ; qb:dataSet ex:table1 ; bp:department ex:dept ;
-          bp:fiscalYear "2024"^^xsd:gYear ; bp:budgetPhase ph:approved ;
-          bp:operationCharacter oc:expenditure ; bp:rowType rt:item ;
-          bp:functionalClassification <https://w3id.org/budgetpub/code/functional/999> ;
-          bp:economicClassificationDepartmental ecd:_none ;
-          bp:economicClassificationGovernment ecg:_none ;
-          bp:expenditureType et:_none ; bp:fundSource fs:all ; bp:project bp:noProject ;
+            """ex:table2 a bp:BudgetTable , qb:DataSet ; qb:structure bp:dsd-budget ;
+          bp:department ex:dept ; bp:fiscalYear "2024"^^xsd:gYear ;
+          bp:budgetPhase <https://w3id.org/budgetpub/code/budget-phase/999> ;
+          bp:operationCharacter oc:expenditure ;
+          sdmx-attribute:unitMeasure <http://publications.europa.eu/resource/authority/currency/CNY> ;
+          sdmx-attribute:unitMult 0 .
+          ex:o4 a qb:Observation ; qb:dataSet ex:table2 ; bp:rowType rt:item ;
           bp:amount 1 ; bp:sourceLine 42 ; bp:sourceColumn "total" .""",
             "IC-19",
         ),
-        # same key as ex:o2 (the same printed cell): IC-12 must catch it
+        # the same printed cell as ex:o2: IC-12 must catch it
         (
-            """ex:o5 a qb:Observation ; qb:dataSet ex:table1 ;
-          bp:department ex:dept ; bp:fiscalYear "2024"^^xsd:gYear ;
-          bp:budgetPhase ph:approved ; bp:operationCharacter oc:revenue ; bp:rowType rt:total ;
-          bp:functionalClassification fc:_none ; bp:economicClassificationDepartmental ecd:_none ;
-          bp:economicClassificationGovernment ecg:_none ; bp:expenditureType et:_none ;
-          bp:fundSource fs:all ; bp:project bp:noProject ; bp:amount 99 ;
-          bp:sourceLine 41 ; bp:sourceColumn "total" .""",
+            """ex:o5 a qb:Observation ; qb:dataSet ex:table1 ; bp:rowType rt:total ;
+          bp:amount 99 ; bp:sourceLine 41 ; bp:sourceColumn "total" .""",
             "IC-12",
         ),
     ],

@@ -35,7 +35,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 CODE = "https://w3id.org/budgetpub/code/"
 XSD_GYEAR = NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
-CODE_VALUE = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # a notation: 2010301, carry-over, _none
+CODE_VALUE = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # a notation: 2010301, carry-over
 YEAR_VALUE = re.compile(r"[0-9]{4}")
 UNSAFE_TEXT = re.compile(r"[\\\x00-\x1f\x7f]")  # no name, slug or code holds these
 
@@ -74,36 +74,35 @@ class Dimension:
         return self.scheme is not None or self.name == "project"
 
     def pattern(self, cut: list[str] | None = None) -> tuple[str, str]:
-        """(triple patterns, binds) that bind ?{name}_key for every fact: "not applicable"
-        and a missing project become "" / unbound, one group of their own, so the groups of
-        an aggregate always add up to its summary. The two parts are kept apart so every
-        triple pattern lands in one basic graph pattern the engine can order. A cut on
-        projects that leaves out the facts without one needs the project, not OPTIONAL."""
+        """(triple patterns, binds) that bind ?{name}_key for every fact: a code the cell does
+        not print and a missing project leave it "" / unbound, one group of their own, so the
+        groups of an aggregate always add up to its summary. The two parts are kept apart so
+        every required triple pattern lands in one basic graph pattern the engine can order.
+        A cut that leaves out the facts without a code needs the code, not OPTIONAL."""
         n = f"?{self.name}"
+        required = bool(cut) and "" not in (cut or [])
         if self.name == "project":
-            if cut and "" not in cut:
-                return "?obs bp:project ?project_p . ?project_p bp:projectCode ?project_key .", ""
-            return (
-                "?obs bp:project ?project_p .",
-                "OPTIONAL { ?project_p bp:projectCode ?project_key }",
-            )
+            triples = "?obs bp:project ?project_p . ?project_p bp:projectCode ?project_key ."
+            return (triples, "") if required else ("", f"OPTIONAL {{ {triples} }}")
         if self.custom:
             triples, _, tail = self.custom.partition(" BIND")
             return triples, f"BIND{tail}" if tail else ""
         key = f"SUBSTR({n}_n, 1, {self.length})" if self.length else f"{n}_n"
         triples = f"?obs bp:{self.prop} {n}_c . {n}_c skos:notation {n}_n ."
-        return triples, f'BIND(IF({n}_n = "_none", "", {key}) AS {n}_key)'
+        bind = f'BIND(COALESCE({key}, "") AS {n}_key)'
+        return (triples, bind) if required else ("", f"OPTIONAL {{ {triples} }} {bind}")
 
     def filters(self, values: list[str]) -> bool:
-        """Whether a cut is a FILTER on the bound key (after the binds), not VALUES."""
-        return bool(self.length) or (self.name == "project" and "" in values)
+        """Whether a cut is a FILTER on the bound key (after the binds), not VALUES: a
+        class or subclass, or a cut that keeps the facts without a code ("")."""
+        return bool(self.length) or ("" in values and (not self.custom or self.name == "project"))
 
     def cut(self, values: list[str]) -> str:
         """The SPARQL that keeps the observations whose key is one of `values`: a FILTER on the key,
         or VALUES over the concepts or terms.
         """
         n = f"?{self.name}"
-        if self.filters(values):  # "" (no project, not applicable) is a key like any other
+        if self.filters(values):  # "" (no code, no project) is a key like any other
             options = ", ".join(literal(v) for v in values)
             key = f'COALESCE({n}_key, "")' if self.name == "project" else f"{n}_key"
             return f"FILTER({key} IN ({options}))"
@@ -111,7 +110,7 @@ class Dimension:
             variable, kind = self.custom_cut
             terms = " ".join(TERMS[kind](v) for v in values)
             return f"VALUES {variable} {{ {terms} }}"
-        terms = " ".join(iri(f"{CODE}{self.scheme}/{v or '_none'}") for v in values)
+        terms = " ".join(iri(f"{CODE}{self.scheme}/{v}") for v in values)
         return f"VALUES {n}_c {{ {terms} }}"
 
     def validate(self, value: str) -> None:
@@ -144,7 +143,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "year",
             "预算年度 Fiscal year",
             "datetime",
-            custom="?obs bp:fiscalYear ?year_v . BIND(STR(?year_v) AS ?year_key)",
+            custom="?ds bp:fiscalYear ?year_v . BIND(STR(?year_v) AS ?year_key)",
             custom_cut=("?year_v", "year"),
         ),
         Dimension(
@@ -206,11 +205,13 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
         _coded("fund_source", "资金来源 Fund source", "fundSource", "fund-source"),
         _coded("row_type", "行类型 Row type", "rowType", "row-type"),
-        _coded(
+        Dimension(  # the table's: revenue or expenditure
             "operation_character",
             "收支 Revenue or expenditure",
-            "operationCharacter",
-            "operation-character",
+            scheme="operation-character",
+            custom="?ds bp:operationCharacter ?operation_character_c . "
+            "?operation_character_c skos:notation ?operation_character_key .",
+            custom_cut=("?operation_character_key", "plain"),
         ),
         Dimension(
             "project",

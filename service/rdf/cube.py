@@ -1,4 +1,10 @@
-"""The RDF Data Cube: a qb:DataSet per table, a qb:Observation per published amount."""
+"""The published tables as printed: a qb:DataSet per table, a qb:Observation per cell.
+
+A cell's dimensions are its printed row (bp:sourceLine) and column (bp:sourceColumn), with
+the department, year, budget phase and revenue or expenditure attached to its table
+(bp:dsd-budget); it states the codes its row prints and nothing else, no placeholder codes.
+Sums belong to the analysis data sets (analysis.py), whose observations point back here.
+"""
 
 from __future__ import annotations
 
@@ -79,19 +85,15 @@ def cube_tables(descriptor: dict) -> list[str]:
     ]
 
 
-def organization_for(
-    minter: Minter, department: str, unit_code: str | None, row_type: str
-) -> NamedNode:
-    if unit_code and row_type == "unit":
-        return minter.unit(department, unit_code)
-    return minter.organization(department)
-
-
 def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Triple]:
     slug = data.slug
     dataset = minter.dataset(slug)
     unit = data.descriptor.get("publishedUnit", "万元")
     kinds = set(cube_tables(data.descriptor))
+    meta = data.descriptor
+    direction = {name: "expenditure" for name in kinds}  # revenue or expenditure: its facts'
+    for fact in data.tables.get("facts", []):
+        direction[fact["table"]] = fact["operation_character"]
     for resource in data.descriptor["resources"]:
         name = resource["name"]
         if name not in kinds:
@@ -104,6 +106,11 @@ def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> It
         yield Triple(node, DCT.title, zh(resource["title"]))
         yield Triple(node, DCT.description, text(resource["description"], "en"))
         yield Triple(node, BP.tableKind, text(name))
+        # the table's own dimensions (qb:componentAttachment qb:DataSet in bp:dsd-budget)
+        yield Triple(node, BP.department, minter.organization(meta["department"]))
+        yield Triple(node, BP.fiscalYear, year(meta["fiscalYear"]))
+        yield Triple(node, BP.budgetPhase, concept("budget-phase", "approved"))
+        yield Triple(node, BP.operationCharacter, concept("operation-character", direction[name]))
         yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)  # amounts are yuan …
         yield Triple(node, SDMX_ATTRIBUTE.unitMult, integer(0))
         yield Triple(node, BP.sourceUnit, text(resource.get("publishedUnit", unit)))  # … always
@@ -116,47 +123,37 @@ def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> It
         yield Triple(dataset, BP.table, node)
 
 
+# a cell's codes: (facts.csv column, property, scheme), stated only where its row prints one
+CODES = (
+    ("functional_code", BP.functionalClassification, "functional"),
+    ("economic_departmental_code", BP.economicClassificationDepartmental, "economic-departmental"),
+    ("economic_government_code", BP.economicClassificationGovernment, "economic-government"),
+    ("expenditure_type", BP.expenditureType, "expenditure-type"),
+    ("fund_source", BP.fundSource, "fund-source"),
+)
+
+
 def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """A cell per published amount: its printed row and column, amount and row type, and
+    the codes its row prints (no placeholder for what it does not)."""
     slug = data.slug
     kinds = set(cube_tables(data.descriptor))
     keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in kinds}
-    phase = concept("budget-phase", "approved")
+    department = data.descriptor["department"]
     for fact in data.tables.get("facts", []):
         table = fact["table"]
         key = keys.get(table, {}).get(fact["source_line"], f"line{fact['source_line']}")
         node = minter.observation(slug, table, key, fact["column"])
-        project = fact.get("project_code")
         yield Triple(node, RDF.type, QB.Observation)
         yield Triple(node, QB.dataSet, minter.table(slug, table))
-        yield Triple(
-            node,
-            BP.department,
-            organization_for(minter, fact["department"], fact.get("unit_code"), fact["row_type"]),
-        )
-        yield Triple(node, BP.fiscalYear, year(fact["fiscal_year"]))
-        yield Triple(node, BP.budgetPhase, phase)
-        yield Triple(
-            node, BP.operationCharacter, concept("operation-character", fact["operation_character"])
-        )
-        yield Triple(node, BP.rowType, concept("row-type", fact["row_type"]))
-        yield Triple(
-            node, BP.functionalClassification, concept("functional", fact.get("functional_code"))
-        )
-        yield Triple(
-            node,
-            BP.economicClassificationDepartmental,
-            concept("economic-departmental", fact.get("economic_departmental_code")),
-        )
-        yield Triple(
-            node,
-            BP.economicClassificationGovernment,
-            concept("economic-government", fact.get("economic_government_code")),
-        )
-        yield Triple(
-            node, BP.expenditureType, concept("expenditure-type", fact.get("expenditure_type"))
-        )
-        yield Triple(node, BP.fundSource, concept("fund-source", fact.get("fund_source")))
-        yield Triple(node, BP.project, minter.project(project) if project else BP.noProject)
-        yield Triple(node, BP.amount, decimal(fact["amount"]))
         yield Triple(node, BP.sourceLine, integer(fact["source_line"]))
         yield Triple(node, BP.sourceColumn, text(fact["column"]))
+        yield Triple(node, BP.amount, decimal(fact["amount"]))
+        yield Triple(node, BP.rowType, concept("row-type", fact["row_type"]))
+        if fact.get("unit_code") and fact["row_type"] == "unit":  # a unit's own row
+            yield Triple(node, BP.unit, minter.unit(department, fact["unit_code"]))
+        for field, prop, scheme in CODES:
+            if fact.get(field):
+                yield Triple(node, prop, concept(scheme, fact[field]))
+        if fact.get("project_code"):
+            yield Triple(node, BP.project, minter.project(fact["project_code"]))

@@ -117,8 +117,8 @@ def date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date)
 
 
-def concept(scheme: str, code: str | None) -> NamedNode:
-    return CODE[f"{scheme}/{code or '_none'}"]
+def concept(scheme: str, code: str) -> NamedNode:
+    return CODE[f"{scheme}/{code}"]
 
 
 class Minter:

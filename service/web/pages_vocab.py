@@ -111,8 +111,11 @@ def _component_names(index: Index, specs: list[str]) -> list[dict[str, str]]:
         target = next((fields[p][0].value for p in COMPONENT_ROLES if fields.get(p)), "")
         number = fields.get(QB + "order", [])
         found.append((int(number[0].value) if number else 999, target))
-    return [
-        {"href": local_url(target) or target, "text": short(target)}
+    return [  # a term of this vocabulary links to its row on this page
+        {
+            "href": f"#{target.rsplit('#', 1)[-1]}" if target.startswith(ONTOLOGY) else target,
+            "text": short(target),
+        }
         for _, target in sorted(found)
         if target
     ]
