@@ -884,7 +884,12 @@ def test_package_lists_typed_and_as_printed_tables(
     for table in document.tables.values():
         entry = listed[table.resource]
         assert entry["read"] == ("as-printed" if table.kind == "generic" else "typed")
-        assert (entry["kind"], entry["pages"]) == (table.recognised, table.pages)
+        kind = table.recognised if table.kind == "generic" else table.kind  # the typed layout
+        assert (entry["kind"], entry["pages"]) == (kind, table.pages)
+        if table.kind != "generic":  # what it was recognised as, and what it was read into
+            assert table.recognised == {"income_by_function_national": "income"}.get(
+                table.kind, table.kind
+            )
     assert (packages(slug) / "data" / f"{table_of(document, 'summary').resource}.csv").is_file()
 
 
@@ -945,3 +950,49 @@ def test_a_segment_that_lost_its_leading_zero_is_read_and_said() -> None:
     warnings.clear()
     assert split_code(["301", "02"], 3, warnings, _table()) == "30102"
     assert warnings == []  # printed in full: nothing to say
+
+
+# 收入总表 by function code: the funds across, 功能分类 rows down (重庆, 长沙, 上海 市级)
+
+
+def test_income_by_function_code(real: Callable[[str], Document]) -> None:
+    """Read off the PDFs: 重庆 表二 合计 19,230.18 = 一般公共预算 18,417.70 + 事业收入 812.48,
+    2010301 行政运行 6,342.71; 上海文物保护研究中心 (元) 合计 13,616,271, 2070204 文物保护
+    11,212,795 = 9,973,195 + 701,808 + 537,792; 长沙 合计 656.73, all 本级财政拨款."""
+    chongqing = real(CHONGQING).tables["income_by_function"]
+    assert chongqing.kind == "income_by_function_national" and chongqing.pages == [10, 11]
+    fields = ("total", "general_public_budget", "business_income")
+    assert amounts(total(chongqing), *fields) == (
+        Decimal("192301800"),
+        Decimal("184177000"),
+        Decimal("8124800"),
+    )
+    running = coded(chongqing, "2010301")
+    assert (running["name"], running["row_type"], running["total"]) == (
+        "行政运行",
+        "item",
+        Decimal("63427100"),
+    )
+    relics = real(SHANGHAI).tables["income_by_function"]
+    assert relics.unit == "元"
+    assert total(relics)["total"] == Decimal("13616271")
+    parts = ("total", "fiscal_appropriation", "business_income", "other_income")
+    assert amounts(coded(relics, "2070204"), *parts) == (
+        Decimal("11212795"),
+        Decimal("9973195"),
+        Decimal("701808"),
+        Decimal("537792"),
+    )
+    changsha = real(CHANGSHA).tables["income_by_function"]
+    assert amounts(total(changsha), "total", "fiscal_appropriation") == (
+        Decimal("6567300"),
+        Decimal("6567300"),
+    )
+    assert coded(changsha, "2050399")["name"] == "其他职业教育支出"
+
+
+def test_income_by_function_adds_up(real: Callable[[str], Document]) -> None:
+    """Its row identities (合计 = its funds) and column totals hold or are within rounding."""
+    for slug in (CHONGQING, SHANGHAI, CHANGSHA):
+        checks = [c for c in run_audit(real(slug)) if c.table == "income_by_function"]
+        assert checks and {c.status for c in checks} <= {"pass", "rounding"}, slug

@@ -442,7 +442,54 @@ FISCAL_APPROPRIATION_BASIC = Layout(
     fund_source="fiscal-appropriation",
     resources=("fiscal_appropriation_basic",),
 )
+# The national 收入总表 as many regions print it (烟台, 长沙): the funds across and 功能分类
+# rows down, where the template's 收入总表 has a row per unit. 财政拨款 here is every
+# appropriation (一般公共预算 + 政府性基金 + 国有资本), not the 其中 of the by-unit table.
+INCOME_BY_FUNCTION_NATIONAL = Layout(
+    "income_by_function_national",
+    "部门收入总表（按功能分类科目）",
+    "Department income by functional classification",
+    _NEVER,
+    "pdf",
+    (
+        amount("total", "合计", fund_source="all"),
+        amount("current_total", "本年收入·合计", "本年收入", fund_source="current-year"),
+        amount("fiscal_appropriation", "财政拨款收入", fund_source="fiscal-appropriation"),
+        amount(
+            "funding_appropriation",
+            "财政拨款·其中：经费拨款",
+            "经费拨款",
+            fund_source="general-public-budget",
+        ),
+        *(
+            column
+            for column in INCOME_COLUMNS
+            if column.kind == "amount"
+            and column.name not in ("total", "current_total", "fiscal_appropriation")
+        ),
+        amount("non_fiscal_balance", "使用非财政拨款结余", fund_source="unit-funds"),
+    ),
+    resources=("income_by_function",),
+    identities=(
+        ("total", ("current_total", "non_fiscal_balance", "carry_over_total")),
+        (
+            "current_total",
+            (
+                "fiscal_appropriation",
+                "fiscal_special_account",
+                "business_income",
+                "business_operating_income",
+                "superior_subsidy",
+                "subordinate_remittance",
+                "other_income",
+            ),
+        ),
+        ("fiscal_appropriation", ("general_public_budget", "government_fund", "state_capital")),
+        INCOME_IDENTITIES[2],  # the carry-over's parts
+    ),
+)
 OTHER_TEMPLATE_LAYOUTS: tuple[Layout, ...] = (
+    INCOME_BY_FUNCTION_NATIONAL,
     INCOME_BY_FUNCTION,
     THREE_PUBLIC_OPERATING,
     FISCAL_APPROPRIATION_EXPENDITURE,

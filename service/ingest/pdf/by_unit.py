@@ -29,6 +29,10 @@ _CODE = re.compile(r"单位代码|部门代码|单位编码|部门编码|^代码
 _TOTAL = ("合计", "总计")
 
 
+class ByFunction(NotTyped):
+    """The table's rows are 功能分类 codes, not units: a typed reading by function reads it."""
+
+
 def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
     """The typed table, or NotTyped saying why it stays as printed."""
     resource, layout_kind, rules = SHAPES[printed.kind or ""]
@@ -51,7 +55,7 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
         elif _NAME.search(leaf) and name_col is None and not _numbers(values):
             name_col = index
         elif leaf in ("类", "款", "项") or "科目" in leaf:
-            raise NotTyped("rows by function code, not by unit")
+            raise ByFunction("rows by function code, not by unit")
         else:
             field = field_for(title, rules, year)
             if field is None or field not in known:

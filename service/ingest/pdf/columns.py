@@ -59,7 +59,9 @@ INCOME: tuple[Rule, ...] = (
     Rule("carry_over_total", _TOTAL, _CARRY, exact=True),
     Rule("carry_over_total", ("上年结转",)),
     Rule("current_total", _TOTAL, ("本年收入",), exact=True),
-    Rule("fiscal_appropriation", ("财政拨款", "财政拨款收入"), exact=True),
+    Rule("fiscal_appropriation", ("财政拨款", "财政拨款收入", "本级财政拨款"), exact=True),
+    Rule("fiscal_appropriation", _TOTAL, ("财政拨款",), exact=True),  # 财政拨款收入·小计
+    Rule("funding_appropriation", ("经费拨款",)),  # 湖南: 本级财政拨款·其中：经费拨款
     Rule("general_public_budget", ("一般公共预算",)),
     Rule("government_fund", ("政府性基金",)),
     Rule("state_capital", ("国有资本",)),
@@ -68,7 +70,8 @@ INCOME: tuple[Rule, ...] = (
     Rule("business_income", ("事业收入",)),
     Rule("superior_subsidy", ("上级补助",)),
     Rule("subordinate_remittance", ("附属单位上缴",)),
-    Rule("other_income", ("其他收入",)),
+    Rule("other_income", ("其他收入", "其它收入")),
+    Rule("non_fiscal_balance", ("非财政拨款结余",)),
     Rule("total", (*_TOTAL, "收入总计"), exact=True),
 )
 

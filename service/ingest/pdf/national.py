@@ -17,12 +17,12 @@ from service.ingest.catalogue import BY_KIND
 from service.ingest.cells import normalise
 from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Table
 from service.ingest.pdf.by_unit import SHAPES as UNIT_SHAPES
-from service.ingest.pdf.by_unit import by_unit_table
+from service.ingest.pdf.by_unit import ByFunction, by_unit_table
 from service.ingest.pdf.generic import generic_table
 from service.ingest.pdf.pages import Page, TextLine
 from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
 from service.ingest.pdf.two_sided import RESOURCES, two_sided_tables
-from service.ingest.pdf.typed import SHAPES, NotTyped, typed_table
+from service.ingest.pdf.typed import INCOME_BY_FUNCTION, SHAPES, NotTyped, typed_table
 from service.ingest.sections import Line
 from service.templates import NATIONAL
 
@@ -127,7 +127,12 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
     if kind in UNIT_SHAPES:
         if UNIT_SHAPES[kind][0] in document.tables:
             raise NotTyped(f"a second {kind} table")
-        return [by_unit_table(printed, unit, year)]
+        try:
+            return [by_unit_table(printed, unit, year)]
+        except ByFunction:
+            if kind != "income":
+                raise
+            return [typed_table(printed, unit, year, document.warnings, INCOME_BY_FUNCTION)]
     if kind in SHAPES:
         if SHAPES[kind].resource in document.tables:
             raise NotTyped(f"a second {kind} table")

@@ -17,7 +17,7 @@ from decimal import Decimal
 from service.ingest.cells import is_blank, normalise, to_yuan
 from service.ingest.layouts import layout_by_kind
 from service.ingest.model import ReaderWarning, Row, Table
-from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, Rule, field_for, header_parts
+from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, INCOME, Rule, field_for, header_parts
 from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.segment import Printed
 from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
@@ -67,6 +67,10 @@ SHAPES: dict[str, Shape] = {
         "economic", "fiscal_appropriation_basic", "fiscal_appropriation_basic", ECONOMIC
     ),
 }
+# 收入总表 by function code (烟台, 长沙): the funds across, 功能分类 rows down
+INCOME_BY_FUNCTION = Shape(
+    "functional", "income_by_function", "income_by_function_national", INCOME
+)
 
 
 @dataclass
@@ -80,9 +84,16 @@ class Columns:
     amounts: dict[int, str] = field(default_factory=dict)
 
 
-def typed_table(printed: Printed, unit: str, year: int, warnings: list[ReaderWarning]) -> Table:
-    """The typed table for a printed table of a known kind, or NotTyped saying why."""
-    shape = SHAPES.get(printed.kind or "")
+def typed_table(
+    printed: Printed,
+    unit: str,
+    year: int,
+    warnings: list[ReaderWarning],
+    shape: Shape | None = None,
+) -> Table:
+    """The typed table for a printed table of a known kind (read as `shape`, else as its kind
+    is), or NotTyped saying why."""
+    shape = shape or SHAPES.get(printed.kind or "")
     if shape is None:
         raise NotTyped("no typed reading for this kind")
     if unit not in ("万元", "元"):
