@@ -16,7 +16,11 @@ from tests.conftest import ROOT, SEED_SLUG
 DATASET = f"/dataset/{SEED_SLUG}"
 TABLE = f"{DATASET}/table/expenditure"
 BASE = "http://127.0.0.1:8000/"
+# a department by its readable key (its name in pinyin), never its percent-encoded name
 ORGANIZATION = (
+    "/organization/luo-yang-shi-cheng-xiang-yi-ti-hua-shi-fan-qu-zheng-wu-fu-wu-zhong-xin"
+)
+OLD_ORGANIZATION = (  # the IRI it had before: answered 301 with the new one
     "/organization/%E6%B4%9B%E9%98%B3%E5%B8%82%E5%9F%8E%E4%B9%A1%E4%B8%80%E4%BD%93%E5%8C%96"
     "%E7%A4%BA%E8%8C%83%E5%8C%BA%E6%94%BF%E5%8A%A1%E6%9C%8D%E5%8A%A1%E4%B8%AD%E5%BF%83"
 )
@@ -189,3 +193,15 @@ def test_the_home_page_redirects_rdf_clients_to_the_catalog(client) -> None:
         response = client.get("/", headers={"Accept": accept})
         assert response.status_code == 303, accept
         assert response.headers["Location"].endswith(f"/catalog.{extension}"), accept
+
+
+def test_an_old_organisation_iri_moves_to_its_readable_key(app) -> None:
+    """The percent-encoded full name of the department answers 301 with its new IRI, in
+    every format (the suffix kept), so links made before keep working."""
+    client = app.test_client()
+    for suffix in ("", ".ttl"):
+        response = client.get(OLD_ORGANIZATION + suffix)
+        assert response.status_code == 301
+        assert response.headers["Location"].endswith(ORGANIZATION + suffix)
+    assert client.get(ORGANIZATION, headers={"Accept": "text/html"}).status_code == 200
+    assert client.get("/organization/no-such-department.ttl").status_code == 404

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
 from service import vocab
 from service.package.analysis import BY_NAME
+from service.package.writer import slugify
 from service.rdf.cube import cube_tables, row_keys
 from service.rdf.source import PackageData, Row
 from service.rdf.terms import (
@@ -161,7 +161,5 @@ def _unit(minter: Minter, department: str, row: Row, fact: Row) -> NamedNode:
     if fact.get("unit_code"):
         return minter.unit(department, fact["unit_code"])
     if row.get("name"):
-        return minter.node(
-            f"organization/{quote(department, safe='')}/unit/{quote(row['name'], safe='')}"
-        )
+        return NamedNode(f"{minter.organization(department).value}/unit/{slugify(row['name'])}")
     return minter.organization(department)

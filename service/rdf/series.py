@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
@@ -28,7 +27,7 @@ class Yearly:
 
 
 def series_node(minter: Minter, department: str) -> NamedNode:
-    return minter.node(f"organization/{quote(department, safe='')}/budget-series")
+    return NamedNode(f"{minter.organization(department).value}/budget-series")
 
 
 def series(minter: Minter, packages: Iterable[Yearly]) -> Iterator[Triple]:

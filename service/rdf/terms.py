@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from decimal import Decimal
+from functools import cache
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
@@ -83,6 +84,15 @@ PREFIXES = {
 }
 
 
+@cache
+def organization_key(name: str) -> str:
+    """A department's readable, persistent key: its name in pinyin (上海市普陀区人民政府万里街道办事处
+    → shang-hai-shi-pu-tuo-qu-…-ban-shi-chu), never its percent-encoded name."""
+    from service.package.writer import slugify
+
+    return slugify(name)
+
+
 def base_url() -> str:
     base = os.environ.get("BUDGETPUB_BASE_URL", DEFAULT_BASE)
     return base if base.endswith("/") else base + "/"
@@ -154,10 +164,10 @@ class Minter:
         )
 
     def organization(self, name: str) -> NamedNode:
-        return self.node(f"organization/{quote(name, safe='')}")
+        return self.node(f"organization/{organization_key(name)}")
 
     def unit(self, department: str, code: str) -> NamedNode:
-        return self.node(f"organization/{quote(department, safe='')}/unit/{code}")
+        return self.node(f"organization/{organization_key(department)}/unit/{quote(code, safe='')}")
 
     def project(self, code: str) -> NamedNode:
         return self.node(f"project/{code}")

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
 from pyoxigraph import Triple
 
 from service.errors import Refusal
 from service.formats import FORMATS, Format
+from service.rdf.terms import organization_key
 from service.vocab import CODE
 from service.web import iri_description as describing
 from service.web.http import conditional
@@ -125,8 +126,25 @@ def vocabulary(extension: str | None = None) -> Response:
 def resource(path: str) -> Response:
     """GET /<path>: any resource's IRI answered, its format negotiated or named by its extension."""
     stem, extension = split_extension(path)
+    moved = _renamed_department(stem)
+    if moved:
+        return redirect(moved + (f".{extension}" if extension else ""), code=301)
     chosen = negotiate(extension, request.accept_mimetypes)
     return respond(iri_for(stem), chosen)
+
+
+def _renamed_department(path: str) -> str | None:
+    """Where an organisation IRI of the old kind (the department's full name, percent-
+    encoded) now is: its readable key (rdf.terms.organization_key); the old IRI answers
+    301, so links made before keep working."""
+    if not path.startswith("organization/"):
+        return None
+    name = unquote(path.removeprefix("organization/"))
+    if not name or "/" in name or organization_key(name) == name:
+        return None
+    if any(p.department == name for p in site().packages().values()):
+        return f"/organization/{organization_key(name)}"
+    return None
 
 
 @bp.get("/")

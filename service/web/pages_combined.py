@@ -13,7 +13,7 @@ from flask import render_template
 from service.corpus.combine import PREFIX
 from service.web.pages_common import csv_resources, read_table
 from service.web.pages_present import table_summary
-from service.web.site import site
+from service.web.site import organization_path, site
 
 
 def is_combined(slug: str) -> bool:
@@ -32,6 +32,7 @@ def members(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "slug": member["name"],
                 "department": member.get("department", ""),
+                "organization": organization_path(member.get("department", "")),
                 "title": summary.title if summary else member["name"],
                 "audit": {k: audit.get(k, 0) for k in ("pass", "rounding", "warn", "fail")},
                 "known": summary is not None,

@@ -1,4 +1,4 @@
-"""Department pages: an organisation IRI (/organization/<department>) dereferences to the
+"""Department pages: an organisation IRI (/organization/<key>, the name in pinyin) dereferences to the
 department's datasets by year with their headline figures and a chart of its budgets over
 the years, the figures as a table beside it."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import render_template
 from pyoxigraph import Triple
 
+from service.rdf.terms import organization_key
 from service.web.charts import department_series, series_chart
 from service.web.pages_common import segment_under
 from service.web.pages_dataset import script_json
@@ -14,7 +15,14 @@ from service.web.site import site
 
 
 def _department(iri: str) -> str | None:
-    return segment_under(iri, "organization/")
+    """The department whose readable key (rdf.terms.organization_key) the IRI ends in."""
+    key = segment_under(iri, "organization/")
+    if key is None:
+        return None
+    return next(
+        (p.department for p in site().packages().values() if organization_key(p.department) == key),
+        None,
+    )
 
 
 def is_department(iri: str) -> bool:

@@ -20,6 +20,7 @@ from pyoxigraph import Store
 
 from service.query import search_index
 from service.query.backend import RemoteStore
+from service.rdf.terms import organization_key
 from service.store import open_store, read_facts
 
 REMOTE_RECHECK = 5.0  # seconds between looks at whether a shared store changed
@@ -41,6 +42,16 @@ class PackageSummary:
     modified: float
     region: str = ""
     kind: str = "部门"  # 部门 / 单位 / 汇总, or 合并 for a combined year
+
+    @property
+    def organization(self) -> str:
+        """The path of the department's page, its organisation IRI's."""
+        return organization_path(self.department)
+
+
+def organization_path(department: str) -> str:
+    """/organization/<key>: a department by its readable key (rdf.terms.organization_key)."""
+    return f"/organization/{organization_key(department)}"
 
 
 class Site:
