@@ -5,6 +5,7 @@ its figures in yuan; the passes are counted per check family on the data set (W3
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -119,3 +120,22 @@ def test_a_journalist_lists_the_failures_by_department_and_year(store: Store) ->
     assert sorted(int(r["failures"].value) for r in rows) == sorted(
         n for n in failing.values() if n
     )
+
+
+def test_check_iris_are_readable(store: Store) -> None:
+    """A check is its family and the cell it tests (or the rest of its id): no line number,
+    no percent-encoded text; a narrative check about Chinese text is a short hash."""
+    iris = [
+        row["a"].value for row in store.query(PREFIXES + "SELECT ?a WHERE { ?d bp:auditCheck ?a }")
+    ]
+    prefix = f"{BASE}dataset/{WANLI}/check/"
+    assert {
+        f"{prefix}subtotal/income/subtotal-21201/total",
+        f"{prefix}row-sum/expenditure/subtotal-21201/total",  # row-sum:expenditure:258:total
+        f"{prefix}required-table/project_expenditure",
+    } <= set(iris)
+    assert len(iris) == len(set(iris)) >= 15
+    for iri in iris:
+        key = iri.split("/check/", 1)[1]
+        assert re.fullmatch(r"[a-z_-]+(/[A-Za-z0-9_.-]+)+", key) and len(key) <= 80, iri
+        assert not any(part.isdigit() and len(part) <= 4 for part in key.split("/")), iri

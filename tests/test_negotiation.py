@@ -36,8 +36,8 @@ LINKED = {
     "/code/functional": "https://w3id.org/budgetpub/code/functional",
     "/def": "https://w3id.org/budgetpub/def",
     "/catalog": f"{BASE}catalog",
-    f"{DATASET}/check/performance%3Acost-cap%3A41039524000000012827": f"{BASE}dataset/"
-    f"{SEED_SLUG}/check/performance%3Acost-cap%3A41039524000000012827",
+    f"{DATASET}/check/performance/cost-cap/41039524000000012827": f"{BASE}dataset/"
+    f"{SEED_SLUG}/check/performance/cost-cap/41039524000000012827",
 }
 # the Accept headers clients send → the suffix whose representation answers (None: HTML)
 RDF_ACCEPT = {

@@ -9,8 +9,11 @@ triples it was most of a package's audit for nothing a reader asks.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
@@ -43,11 +46,16 @@ def family(check_id: str) -> str:
 def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
     dataset = minter.dataset(data.slug)
     passed: Counter[str] = Counter()
+    used: Counter[str] = Counter()
     for check in data.checks:
         if check["status"] == "pass":
             passed[family(check["id"])] += 1
-        else:
-            yield from _assertion(data, minter, check)
+            continue
+        key = check_key(data, check)
+        used[key] += 1
+        if used[key] > 1:  # the same rule twice on one cell: told apart by their order
+            key = f"{key}-{used[key]}"
+        yield from _assertion(data, minter, check, minter.node(f"dataset/{data.slug}/check/{key}"))
     for name, count in sorted(passed.items()):
         node = minter.node(f"dataset/{data.slug}/quality/{name}")
         yield Triple(dataset, DQV.hasQualityMeasurement, node)
@@ -65,8 +73,22 @@ def _family(minter: Minter, name: str) -> NamedNode:
     return minter.node(f"audit/{name}")
 
 
-def _assertion(data: PackageData, minter: Minter, check: dict) -> Iterator[Triple]:
-    node = minter.check(data.slug, check["id"])
+def check_key(data: PackageData, check: dict) -> str:
+    """A check's readable key under its data set: its family, then the cell it tests (table,
+    row key, column) or the rest of its id; never a line number (a printed row is named by
+    its codes, as its cell is) nor long or Chinese text (a short hash of the id instead)."""
+    name = family(check["id"])
+    cell = _cell(data, check)
+    if cell:
+        return "/".join((name, *(quote(part, safe="-_.") for part in cell)))
+    line = str((check.get("where") or {}).get("line") or "")
+    rest = [part for part in check["id"].split(":")[1:] if part != line]
+    if rest and all(re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", part) for part in rest):
+        return "/".join((name, *rest))
+    return f"{name}/{hashlib.sha256(check['id'].encode('utf-8')).hexdigest()[:10]}"
+
+
+def _assertion(data: PackageData, minter: Minter, check: dict, node: NamedNode) -> Iterator[Triple]:
     result = NamedNode(f"{node.value}#result")
     yield Triple(minter.dataset(data.slug), BP.auditCheck, node)
     yield Triple(node, RDF.type, BP.AuditCheck)
@@ -103,13 +125,13 @@ def _assertion(data: PackageData, minter: Minter, check: dict) -> Iterator[Tripl
         yield Triple(node, BP.sourceLine, integer(where["line"]))
 
 
-def _subject(data: PackageData, minter: Minter, check: dict) -> NamedNode:
-    """The published cell a check tests (its table, line and the column its id names), else
-    its table, else the data set."""
+def _cell(data: PackageData, check: dict) -> tuple[str, str, str] | None:
+    """(table, row key, column) of the published cell a check tests: its table, line and
+    the column its id names; None when it tests no one cell."""
     where = check.get("where") or {}
     table, line = where.get("table"), str(where.get("line") or "")
     if table not in set(cube_tables(data.descriptor)):
-        return minter.dataset(data.slug)
+        return None
     parts = set(check["id"].split(":")[1:])
     columns = [
         f["column"]
@@ -117,6 +139,16 @@ def _subject(data: PackageData, minter: Minter, check: dict) -> NamedNode:
         if f["table"] == table and f["source_line"] == line and f["column"] in parts
     ]
     if len(columns) != 1:
+        return None
+    return table, row_keys(data.tables.get(table, [])).get(line, f"line{line}"), columns[0]
+
+
+def _subject(data: PackageData, minter: Minter, check: dict) -> NamedNode:
+    """The published cell a check tests, else its table, else the data set."""
+    cell = _cell(data, check)
+    if cell:
+        return minter.observation(data.slug, *cell)
+    table = (check.get("where") or {}).get("table")
+    if table in set(cube_tables(data.descriptor)):
         return minter.table(data.slug, table)
-    key = row_keys(data.tables.get(table, [])).get(line, f"line{line}")
-    return minter.observation(data.slug, table, key, columns[0])
+    return minter.dataset(data.slug)

@@ -179,9 +179,6 @@ class Minter:
     def figure(self, slug: str, line: str, position: str) -> NamedNode:
         return self.node(f"dataset/{slug}/figure/{line}-{position}")
 
-    def check(self, slug: str, check_id: str) -> NamedNode:
-        return self.node(f"dataset/{slug}/check/{quote(check_id, safe='')}")
-
     def glossary(self, slug: str, line: str) -> NamedNode:
         return self.node(f"dataset/{slug}/glossary/{line}")
 
