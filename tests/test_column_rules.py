@@ -5,40 +5,44 @@ from __future__ import annotations
 
 import pytest
 
-from service.ingest.pdf.columns import FUNCTIONAL, INCOME, THREE_PUBLIC, field_for
+from service.ingest.pdf.columns import FUNCTIONAL, INCOME, THREE_PUBLIC, Rule, field_for
+
+CASES = [  # (rules, title as printed, field)
+    # 湖州 表02 收入预算总表
+    (INCOME, "本年收入·小计·2（万元）", "current_total"),
+    (INCOME, "上年结转结余·专户资金结转结余·16", "carry_over_fiscal_special_account"),
+    (INCOME, "上年结转结余·单位资金结转结余·17", "carry_over_unit_funds"),
+    (INCOME, "本年收入·财政专户管理资金·6", "fiscal_special_account"),
+    # 烟台 公开表2 and 长沙: the 收入总表 by function code
+    (INCOME, "财政拨款收入·小计（万元）", "fiscal_appropriation"),
+    (INCOME, "本级财政拨款·金额·2（万元）", "fiscal_appropriation"),
+    (INCOME, "本级财政拨款·其中:经费拨款·3（万元）", "funding_appropriation"),
+    (INCOME, "其它收入·7", "other_income"),
+    (INCOME, "使用非财政拨款结余", "non_fiscal_balance"),
+    # 烟台 公开表7: last year's 三公 and this year's side by side
+    (THREE_PUBLIC, "2026年预算数·合计（万元）", "total"),
+    (THREE_PUBLIC, "2025年预算数·合计（万元）", "prior_year_total"),
+    (THREE_PUBLIC, "2025年预算数·因公出国(境)经费（万元）", "prior_year_overseas_travel"),
+    (
+        THREE_PUBLIC,
+        "2025年预算数·公务用车购置及运行维护费·小计（万元）",
+        "prior_year_vehicles_total",
+    ),
+    (THREE_PUBLIC, "2025年预算数·公务接待费（万元）", "prior_year_official_reception"),
+    (
+        THREE_PUBLIC,
+        "2026年预算数·公务用车购置及运行维护费·公务用车运行维护费（万元）",
+        "vehicle_operation",
+    ),
+    # 上海 市级 单位预算: 机关运行经费 is not a vehicle's 运行费
+    (THREE_PUBLIC, "机关运行经费预算数（万元）", "operating_costs"),
+    (THREE_PUBLIC, "“三公”经费预算数·公务用车购置及运行费·运行费（万元）", "vehicle_operation"),
+]
 
 
-@pytest.mark.parametrize(
-    ("title", "field"),
-    [
-        # 湖州 表02 收入预算总表
-        ("本年收入·小计·2（万元）", "current_total"),
-        ("上年结转结余·专户资金结转结余·16", "carry_over_fiscal_special_account"),
-        ("上年结转结余·单位资金结转结余·17", "carry_over_unit_funds"),
-        ("本年收入·财政专户管理资金·6", "fiscal_special_account"),
-    ],
-)
-def test_income_columns(title: str, field: str) -> None:
-    assert field_for(title, INCOME, 2026) == field
-
-
-@pytest.mark.parametrize(
-    ("title", "field"),
-    [
-        # 烟台 公开表7: last year's and this year's side by side
-        ("2026年预算数·合计（万元）", "total"),
-        ("2025年预算数·合计（万元）", "prior_year_total"),
-        ("2025年预算数·因公出国(境)经费（万元）", "prior_year_overseas_travel"),
-        ("2025年预算数·公务用车购置及运行维护费·小计（万元）", "prior_year_vehicles_total"),
-        ("2026年预算数·公务用车购置及运行维护费·公务用车运行维护费（万元）", "vehicle_operation"),
-        ("2025年预算数·公务接待费（万元）", "prior_year_official_reception"),
-        # 上海 市级 单位预算: 机关运行经费 is not a vehicle's 运行费
-        ("机关运行经费预算数（万元）", "operating_costs"),
-        ("“三公”经费预算数·公务用车购置及运行费·运行费（万元）", "vehicle_operation"),
-    ],
-)
-def test_three_public_columns(title: str, field: str) -> None:
-    assert field_for(title, THREE_PUBLIC, 2026) == field
+@pytest.mark.parametrize(("rules", "title", "field"), CASES)
+def test_header_words_name_the_field(rules: tuple[Rule, ...], title: str, field: str) -> None:
+    assert field_for(title, rules, 2026) == field
 
 
 def test_a_lone_prior_year_column_of_a_function_table() -> None:
