@@ -38,6 +38,8 @@ def _code_rows(
 
 
 def functional(document: Document, facts: list[Row]) -> list[Row]:
+    """The functional codes (支出功能分类) the facts and tables use, with their ancestors, as
+    code-list rows; a name comes from a row that prints that exact code."""
     named: dict[str, str | None] = {
         f["functional_code"]: None for f in facts if f.get("functional_code")
     }
@@ -52,6 +54,8 @@ def functional(document: Document, facts: list[Row]) -> list[Row]:
 
 
 def economic(document: Document, side: str, facts: list[Row]) -> list[Row]:
+    """The economic codes of one `side` (departmental or government) the facts and tables use,
+    with their ancestors, as code-list rows named from the document where it names them."""
     scheme = f"economic-{side}"
     code_field, name_field = f"economic_{side}_code", f"economic_{side}_name"
     named: dict[str, str | None] = {f[code_field]: None for f in facts if f.get(code_field)}
@@ -72,6 +76,8 @@ def economic(document: Document, side: str, facts: list[Row]) -> list[Row]:
 
 
 def projects(document: Document) -> list[Row]:
+    """The projects the document names (performance table), with the unit that runs each from the
+    project expenditure table, in code order: the target of facts' project_code."""
     found: dict[str, Row] = {}
     perf = document.tables.get("project_performance")
     spend = document.tables.get("project_expenditure")
@@ -116,6 +122,8 @@ def _code_schema(pattern: str) -> dict[str, Any]:
 
 
 def code_list_resources(document: Document, facts: list[Row]) -> list[dict[str, Any]]:
+    """The code-list resources (functional, both economic sides, projects) with their schemas, so
+    every code in `facts` resolves by foreign key inside the package."""
     fk_parent = [{"fields": ["parent_code"], "reference": {"resource": "", "fields": ["code"]}}]
     out = [
         {

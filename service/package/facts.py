@@ -47,6 +47,8 @@ def _fund_for(column: Column | None, default: str) -> str:
 
 
 def table_facts(document: Document, table: Table) -> list[Row]:
+    """One fact per amount cell of a typed table, each with every dimension coded (fund source,
+    expenditure type, classifications): the long table the cube and the RDF read."""
     layout = layout_by_kind(table.kind)
     columns = columns_by_name(table.kind)
     revenue = table.resource.endswith("_income") or table.resource == "income"
@@ -121,6 +123,8 @@ def analysed_facts(document: Document) -> tuple[list[Row], list[analysis.Selecti
 
 
 def facts_schema() -> dict[str, Any]:
+    """The Table Schema of facts.csv, its foreign keys into the package's code lists."""
+
     def fk(field: str, resource: str) -> dict[str, Any]:
         return {"fields": [field], "reference": {"resource": resource, "fields": ["code"]}}
 

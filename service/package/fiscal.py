@@ -14,6 +14,9 @@ def _attribute(source: str) -> dict[str, str]:
 
 
 def fiscal_model() -> dict[str, Any]:
+    """The Fiscal Data Package `model` (one measure, the classification dimensions) over the
+    facts resource, for OpenSpending-style tools."""
+
     def classification(title: str, source: str, kind: str | None = None) -> dict[str, Any]:
         dimension: dict[str, Any] = {
             "title": title,

@@ -105,6 +105,8 @@ def printed_table(table: Table) -> dict[str, Any]:
 
 
 def data_table(table: Table) -> dict[str, Any]:
+    """A table's resource (name, title, rows, schema with foreign keys); a table kept as printed
+    (generic) becomes a printed table, with no coded dimensions."""
     if table.kind == "generic":
         return printed_table(table)
     schema = table_schema(table.fields, table.kind, table.unit, table.resource)
@@ -155,6 +157,8 @@ def performance_budget_resource(document: Document) -> list[dict[str, Any]]:
 
 
 def indicator_resources(document: Document) -> list[dict[str, Any]]:
+    """The performance indicators as resources (department-wide and per project), with their
+    levels and parsed targets; only those the document has."""
     department = [i for i in document.indicators if i.scope == "department"]
     project = [i for i in document.indicators if i.scope == "project"]
     out = []
@@ -268,6 +272,8 @@ def _resources_present(document: Document) -> set[str]:
 
 
 def narrative_resources(document: Document) -> list[dict[str, Any]]:
+    """The narrative's resources: every figure stated in the text (subject, value, unit, the year
+    compared, its sentence) and the document's glossary of terms."""
     positions: dict[int, int] = {}
     figure_rows: list[Row] = []
     for figure in document.figures:
@@ -357,6 +363,8 @@ def narrative_resources(document: Document) -> list[dict[str, Any]]:
 
 
 def all_resources(document: Document) -> list[dict[str, Any]]:
+    """Every resource of a document's package, in order: tables, indicators, performance budget,
+    narrative, code lists and the facts long table with its analyses."""
     facts, analyses = analysed_facts(document)
     resources = [
         data_table(table)

@@ -116,6 +116,7 @@ COMMON: dict[str, tuple[str, str, str, dict[str, Any]]] = {
 
 
 def amount_field(column: Column, unit: str) -> dict[str, Any]:
+    """The Table Schema field of an amount column: a number in CNY yuan, its published unit kept."""
     return {
         "name": column.name,
         "title": column.title,
@@ -129,6 +130,8 @@ def amount_field(column: Column, unit: str) -> dict[str, Any]:
 
 
 def common_field(name: str) -> dict[str, Any]:
+    """The Table Schema field of a column every table may have (source_line, row_type, codes…),
+    from COMMON."""
     title, description, type_, constraints = COMMON[name]
     return {
         "name": name,
@@ -155,6 +158,8 @@ def columns_by_name(kind: str, income_side: bool = False) -> dict[str, Column]:
 
 
 def table_schema(fields: list[str], kind: str, unit: str, resource: str = "") -> dict[str, Any]:
+    """A typed table's Table Schema, field by field in `fields` order; a field no layout or COMMON
+    describes is a KeyError, so a new column cannot ship undocumented."""
     columns = columns_by_name(kind, income_side=resource.endswith("_income"))
     built = []
     for name in fields:

@@ -81,6 +81,7 @@ def _refuse_clash(final: Path, document: Document) -> None:
 
 
 def cell(value: Any) -> str:
+    """A value as a CSV cell: blank for None, a Decimal in plain notation (never 1E+4)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -107,6 +108,8 @@ def descriptor(
     hashes: dict[str, str],
     source_format: str = "txt",
 ) -> dict[str, Any]:
+    """The datapackage.json descriptor: the document's metadata, each resource with its path,
+    sha256 and schema, the audit summary, the source document and the Fiscal Data Package model."""
     year = document.fiscal_year
     counts = summary(checks)
     described = []

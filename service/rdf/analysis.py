@@ -78,6 +78,8 @@ OPERATION = {"expenditure": "expenditure", "revenue": "revenue"}
 
 
 def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """The analysis data sets of a package (the facts of one analysis, without double counting)
+    as Data Cube data sets whose observations repeat the published cells."""
     facts = data.resource("facts") or {}
     leaves: dict[str, list[Row]] = {}
     for fact in data.tables.get("facts", []):

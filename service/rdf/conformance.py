@@ -15,6 +15,8 @@ SHAPE_FILES = ("dcat-ap-3.0.1-shacl.ttl", "dcat-ap-3.0.1-shacl-ranges.ttl")
 
 
 def dcat_ap_shapes(standards: Path) -> rdflib.Graph:
+    """The DCAT-AP 3.0.1 shapes from the `standards` folder, without the dangling sh:property links
+    pyshacl would refuse."""
     shapes = rdflib.Graph()
     for name in SHAPE_FILES:
         shapes.parse(standards / name, format="turtle")

@@ -86,6 +86,8 @@ def cube_tables(descriptor: dict) -> list[str]:
 
 
 def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Triple]:
+    """Each typed table of a package as a Data Cube data set: its label, description, the
+    dimensions fixed for the whole table, its unit and where it was printed."""
     slug = data.slug
     dataset = minter.dataset(slug)
     unit = data.descriptor.get("publishedUnit", "万元")

@@ -48,6 +48,7 @@ FORMATS = {
 
 
 def eu_language() -> NamedNode:
+    """The language of every dataset (Chinese, as the EU vocabulary names it)."""
     return EU_LANG.ZHO
 
 
@@ -70,6 +71,8 @@ def common() -> Iterator[Triple]:
 
 
 def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Triple]:
+    """A package's DCAT dataset: title, description, period, publisher, source document and a
+    distribution per file, as DCAT-AP asks."""
     meta = data.descriptor
     slug = data.slug
     node = minter.dataset(slug)

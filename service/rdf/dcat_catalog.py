@@ -34,6 +34,8 @@ class Publisher:
 
 
 def publisher_from_env() -> Publisher:
+    """The site's publisher from BUDGETPUB_PUBLISHER_NAME, _URL and _EMAIL (a mailto: prefix
+    dropped), the default name when unset."""
     return Publisher(
         os.environ.get("BUDGETPUB_PUBLISHER_NAME") or DEFAULT_PUBLISHER,
         os.environ.get("BUDGETPUB_PUBLISHER_URL") or None,
@@ -60,6 +62,7 @@ def in_languages(value: str) -> list[Literal]:
 
 
 def date_time(value: str) -> Literal:
+    """An xsd:dateTime literal (issued and modified dates)."""
     return Literal(value, datatype=XSD.dateTime)
 
 
@@ -84,6 +87,7 @@ def publisher_triples(minter: Minter, publisher: Publisher) -> Iterator[Triple]:
 
 
 def contact_point(minter: Minter) -> NamedNode:
+    """The IRI of the publisher's contact point, which the catalog and every dataset name."""
     return minter.node("publisher/contact")
 
 
@@ -93,6 +97,8 @@ def catalog(
     released: dict[str, Released] | None = None,
     publisher: Publisher | None = None,
 ) -> Iterator[Triple]:
+    """The DCAT catalog: its titles, publisher, licence and shared nodes, each dataset in `slugs`
+    with its issued and modified dates from `released`."""
     from service.rdf.dcat import LICENSE, common, eu_language
 
     node = minter.catalog()

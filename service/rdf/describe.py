@@ -47,6 +47,8 @@ PROJECT_TYPES = {"其他运转类": "operating", "特定目标类": "specific"}
 
 
 def organizations(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """The department (org:Organization) and each budget unit it lists in any table
+    (org:OrganizationalUnit, by unit code)."""
     department = data.descriptor["department"]
     org = minter.organization(department)
     yield Triple(org, RDF.type, ORG.Organization)
@@ -73,6 +75,8 @@ def organizations(data: PackageData, minter: Minter) -> Iterator[Triple]:
 
 
 def document_node(data: PackageData, minter: Minter) -> tuple[NamedNode, list[Triple]]:
+    """The source document's node (the archived file) and its triples: type, title, publisher,
+    year and sha256, which every table and dataset derives from."""
     source = data.resource("source_document") or {}
     node = minter.download(data.slug, source.get("path", "source"))  # the archived file itself
     org = minter.organization(data.descriptor["department"])
@@ -90,6 +94,8 @@ def document_node(data: PackageData, minter: Minter) -> tuple[NamedNode, list[Tr
 
 
 def projects(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """The projects (code, name, type) and the performance indicators of the projects and of the
+    department."""
     org = minter.organization(data.descriptor["department"])
     dataset = minter.dataset(data.slug)
     for row in data.tables.get("projects", []):
@@ -139,6 +145,8 @@ def _indicator(node: NamedNode, row: dict[str, str]) -> Iterator[Triple]:
 
 
 def narrative(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """The narrative: the department's responsibilities and each figure stated in the text, with
+    its value, unit, kind, sentence and line."""
     dataset = minter.dataset(data.slug)
     for duty in data.descriptor.get("responsibilities", []):
         yield Triple(dataset, BP.responsibility, zh(duty))
@@ -160,6 +168,8 @@ def narrative(data: PackageData, minter: Minter) -> Iterator[Triple]:
 
 
 def glossary(data: PackageData, minter: Minter) -> Iterator[Triple]:
+    """The document's glossary as SKOS concepts defined by its dataset, each matched
+    (skos:closeMatch) to the vocabulary's concept where there is one."""
     dataset = minter.dataset(data.slug)
     for row in data.tables.get("glossary", []):
         node = minter.glossary(data.slug, row["source_line"])

@@ -121,6 +121,8 @@ HIERARCHY_TEMPLATES = {
 
 
 def normalise(store: Store) -> None:
+    """Apply the Data Cube normalisation (phases 1 and 2) to `store`, so the IC queries see the
+    implied types and attachments."""
     store.update(PREFIXES + NORMALISE_PHASE_1)
     store.update(PREFIXES + NORMALISE_PHASE_2)
 

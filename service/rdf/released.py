@@ -28,12 +28,15 @@ class Released:
 
 
 def now() -> str:
+    """The build's clock as xsd:dateTime in UTC: SOURCE_DATE_EPOCH when set (reproducible
+    builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def descriptor_sha256(package: Path) -> str:
+    """The sha256 of a package's datapackage.json, which changes whenever any of its files does."""
     return hashlib.sha256((package / "datapackage.json").read_bytes()).hexdigest()
 
 

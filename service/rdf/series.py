@@ -27,6 +27,7 @@ class Yearly:
 
 
 def series_node(minter: Minter, department: str) -> NamedNode:
+    """The IRI of a department's budget series (its datasets over the years)."""
     return NamedNode(f"{minter.organization(department).value}/budget-series")
 
 

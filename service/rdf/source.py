@@ -41,18 +41,23 @@ class PackageData:
 
     @property
     def slug(self) -> str:
+        """The package's name, which every IRI under its dataset uses."""
         return str(self.descriptor["name"])
 
     def resource(self, name: str) -> dict[str, Any] | None:
+        """The descriptor's entry for resource `name`, or None when the package has none."""
         return next((r for r in self.descriptor["resources"] if r["name"] == name), None)
 
 
 def read_csv(path: Path) -> list[Row]:
+    """A CSV file's rows as dicts of strings, as the converter reads them."""
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
 def load_package(path: Path) -> PackageData:
+    """A package's descriptor, tables and checks, ready to convert: validated again with
+    Frictionless if a file's hash changed, and every code the facts use known (PackageError)."""
     descriptor_path = path / "datapackage.json"
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))

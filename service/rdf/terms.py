@@ -94,11 +94,13 @@ def organization_key(name: str) -> str:
 
 
 def base_url() -> str:
+    """The base of every IRI, from BUDGETPUB_BASE_URL, always ending in "/"."""
     base = os.environ.get("BUDGETPUB_BASE_URL", DEFAULT_BASE)
     return base if base.endswith("/") else base + "/"
 
 
 def text(value: str, language: str | None = None) -> Literal:
+    """A string literal, language-tagged when `language` is given."""
     return Literal(value, language=language) if language else Literal(value)
 
 
@@ -112,22 +114,27 @@ def zh(value: str) -> Literal:
 
 
 def decimal(value: Decimal | str) -> Literal:
+    """An xsd:decimal literal in plain notation (amounts in yuan)."""
     return Literal(f"{Decimal(value):f}", datatype=XSD.decimal)
 
 
 def integer(value: int | str) -> Literal:
+    """An xsd:integer literal (line numbers, counts)."""
     return Literal(str(int(value)), datatype=XSD.integer)
 
 
 def year(value: int | str) -> Literal:
+    """An xsd:gYear literal (fiscal years)."""
     return Literal(str(int(value)), datatype=XSD.gYear)
 
 
 def date(value: str) -> Literal:
+    """An xsd:date literal."""
     return Literal(value, datatype=XSD.date)
 
 
 def concept(scheme: str, code: str) -> NamedNode:
+    """The IRI of code `code` in the vocabulary's scheme `scheme`."""
     return CODE[f"{scheme}/{code}"]
 
 
@@ -138,23 +145,29 @@ class Minter:
         self.base = base
 
     def node(self, path: str) -> NamedNode:
+        """The IRI of `path` under the base."""
         return NamedNode(self.base + path)
 
     def catalog(self) -> NamedNode:
+        """The catalog's IRI."""
         return self.node("catalog")
 
     def dataset(self, slug: str) -> NamedNode:
+        """A package's dataset IRI."""
         return self.node(f"dataset/{slug}")
 
     def table(self, slug: str, resource: str) -> NamedNode:
+        """The IRI of one table (a Data Cube data set) of a package."""
         return self.node(f"dataset/{slug}/table/{resource}")
 
     def observation(self, slug: str, resource: str, row_key: str, column: str) -> NamedNode:
+        """An observation's IRI: the published cell, by its row key and column."""
         return self.node(
             f"dataset/{slug}/table/{resource}/obs/{quote(row_key, safe='-_.')}/{column}"
         )
 
     def analysis(self, slug: str, name: str) -> NamedNode:
+        """The IRI of one analysis data set of a package."""
         return self.node(f"dataset/{slug}/analysis/{name}")
 
     def analysis_observation(self, slug: str, name: str, row_key: str, column: str) -> NamedNode:
@@ -164,26 +177,34 @@ class Minter:
         )
 
     def organization(self, name: str) -> NamedNode:
+        """A department's IRI, by its pinyin key."""
         return self.node(f"organization/{organization_key(name)}")
 
     def unit(self, department: str, code: str) -> NamedNode:
+        """A budget unit's IRI, under its department's, by its unit code."""
         return self.node(f"organization/{organization_key(department)}/unit/{quote(code, safe='')}")
 
     def project(self, code: str) -> NamedNode:
+        """A project's IRI, by its project code (shared across packages)."""
         return self.node(f"project/{code}")
 
     def indicator(self, slug: str, line: str, category: str | None) -> NamedNode:
+        """A performance indicator's IRI: its line, and category for a project's."""
         key = f"{line}-{category}" if category else line
         return self.node(f"dataset/{slug}/indicator/{key}")
 
     def figure(self, slug: str, line: str, position: str) -> NamedNode:
+        """The IRI of a figure stated in the narrative: its line and position on that line."""
         return self.node(f"dataset/{slug}/figure/{line}-{position}")
 
     def glossary(self, slug: str, line: str) -> NamedNode:
+        """The IRI of a glossary entry, by its line."""
         return self.node(f"dataset/{slug}/glossary/{line}")
 
     def distribution(self, slug: str, name: str) -> NamedNode:
+        """The IRI of a package's DCAT distribution `name`."""
         return self.node(f"dataset/{slug}/distribution/{name}")
 
     def download(self, slug: str, path: str) -> NamedNode:
+        """A downloadable file's IRI: `path` inside the package's folder."""
         return self.node(f"datapackages/{slug}/{path}")
