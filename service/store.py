@@ -44,9 +44,12 @@ class _Concatenated(io.RawIOBase):
         self._handle: io.BufferedReader | None = None
 
     def readable(self) -> bool:
+        """Always: the stream is for reading (io's protocol asks)."""
         return True
 
     def readinto(self, buffer: Any) -> int:
+        """Read the next bytes into `buffer`, moving on to the next file at each one's end; 0
+        once every file is read."""
         while True:
             if self._handle is None:
                 if not self._paths:
@@ -59,6 +62,7 @@ class _Concatenated(io.RawIOBase):
             self._handle = None
 
     def close(self) -> None:
+        """Close the file being read, then the stream."""
         if self._handle is not None:
             self._handle.close()
         super().close()
@@ -131,6 +135,8 @@ def write_facts(path: Path, **facts: int | str) -> None:
 
 
 def read_facts(root: Path) -> dict[str, int | str]:
+    """The facts write_facts kept beside the current build (its triple count…); empty when
+    there is no build or no such file."""
     try:
         return json.loads(((root / "store").resolve() / FACTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -163,6 +169,7 @@ def read_loaded(path: Path) -> dict[str, str]:
 
 
 def discard(path: Path) -> None:
+    """Delete a build's folder (an unfinished or superseded build), ignoring what is already gone."""
     shutil.rmtree(path, ignore_errors=True)
 
 

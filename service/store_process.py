@@ -51,6 +51,9 @@ def _number(text: str | None, ceiling: float) -> float:
 
 
 def handler_for(runner: QueryRunner) -> type[BaseHTTPRequestHandler]:
+    """The request handler class bound to `runner`: GET and POST of the SPARQL protocol's query
+    operation, each run by the runner, its refusals answered as problem documents."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -188,6 +191,8 @@ def run_beside(data_dir: Path, command: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m service.store_process`: bind the port, open the store, confine the process to
+    that port and serve until interrupted; 0, or 2 when it cannot start."""
     parser = argparse.ArgumentParser(prog="python -m service.store_process")
     parser.add_argument("--data", required=True, help="the folder `budgetpub build` wrote")
     parser.add_argument("--host", default="127.0.0.1")

@@ -103,6 +103,7 @@ class Virtuoso:
 
     @property
     def endpoint(self) -> str:
+        """The instance's SPARQL endpoint on loopback (unscoped: store_url names the graph)."""
         return f"http://127.0.0.1:{self.http_port}/sparql"
 
     def store_url(self, graph: str = DEFAULT_GRAPH) -> str:
@@ -168,6 +169,8 @@ class Virtuoso:
         shutil.rmtree(staging, ignore_errors=True)
 
     def stop(self) -> None:
+        """Stop the Virtuoso process if it runs: SIGTERM, then SIGKILL if it has not ended within a
+        minute."""
         if self.process is not None:
             stop(self.process, 60)
             self.process = None

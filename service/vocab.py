@@ -81,4 +81,6 @@ def _texts(scheme: str, predicate: pyoxigraph.NamedNode) -> dict[str, dict[str, 
 
 
 def label(scheme: str, code: str, language: str = "zh") -> str | None:
+    """The label of `code` in `scheme` in `language` (zh or en), None when the vocabulary has
+    none."""
     return labels(scheme).get(code, {}).get(language)

@@ -66,6 +66,7 @@ def region_of(descriptor: dict[str, Any]) -> str:
 
 
 def kind_of(descriptor: dict[str, Any]) -> str:
+    """The kind of document a descriptor is (部门, 单位 or 汇总), as the search shows it."""
     return KINDS.get(descriptor.get("documentKind", "department"), "部门")
 
 
@@ -175,6 +176,7 @@ def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -
 
 
 def index_path(data_dir: Path) -> Path | None:
+    """The current build's search index file under `data_dir`, None when the build has none."""
     path = (data_dir / "store").resolve() / FILENAME
     return path if path.is_file() else None
 
@@ -220,6 +222,7 @@ def where(query: str, chosen: dict[str, str], skip: str | None = None) -> tuple[
 
 
 def count(db: sqlite3.Connection, query: str, chosen: dict[str, str]) -> int:
+    """How many rows match the query and the chosen facet values (the search's total)."""
     sql, params = where(query, chosen)
     return int(db.execute(f"SELECT count(*) {FROM}{sql}", params).fetchone()[0])
 

@@ -92,11 +92,14 @@ def _rest(iri: str) -> str | None:
 
 
 def is_concept(iri: str) -> bool:
+    """Whether `iri` names a concept of the vocabulary (CODE + scheme/code), so the concept
+    page answers it."""
     rest = _rest(iri)
     return rest is not None and rest.count("/") == 1 and not rest.endswith("/")
 
 
 def is_scheme(iri: str) -> bool:
+    """Whether `iri` names a code list (CODE + scheme), so the scheme page answers it."""
     rest = _rest(iri)
     return bool(rest) and "/" not in rest
 
@@ -120,6 +123,7 @@ def language_values(triples: list[Triple], subject: str, predicate: str) -> dict
 
 
 def first(triples: list[Triple], subject: str, predicate: str) -> str | None:
+    """The value of the first (subject, predicate) triple, None when there is none."""
     return next(
         (
             t.object.value
@@ -164,14 +168,17 @@ class Amount:
 
     @property
     def shown(self) -> str:
+        """The amount in its published unit, as the table printed it."""
         return in_unit(self.yuan, self.unit)
 
     @property
     def yuan_text(self) -> str:
+        """The amount in exact yuan (shown on hover)."""
         return exact(self.yuan)
 
     @property
     def concept_href(self) -> str | None:
+        """The link to the amount's concept on this site, None when it is elsewhere."""
         return local_url(self.concept)
 
 
@@ -187,6 +194,8 @@ class TableInfo:
 
 
 def table_info(slug: str, table: str) -> TableInfo:
+    """What the package says about one of its tables (place, column titles and order, row
+    names); an unknown package or table gets a TableInfo that places it last."""
     descriptor = site().descriptor(slug)
     resource = resource_named(descriptor, table) if descriptor else None
     if descriptor is None or resource is None:
@@ -275,6 +284,8 @@ def totals(found: list[Amount]) -> list[dict[str, Any]]:
 
 
 def concept_page(iri: str, triples: list[Triple]) -> str:
+    """A concept's HTML page: its labels, definition, place in its hierarchy, and every amount
+    published under it or a narrower code, with per-table totals and a chart."""
     scheme_iri = first(triples, iri, SKOS + "inScheme") or iri.rsplit("/", 1)[0]
     labels = language_values(triples, iri, SKOS + "prefLabel")
     broader = [

@@ -51,6 +51,8 @@ def index() -> sqlite3.Connection | None:
 
 
 def query_of(args: Any) -> str:
+    """The search words from the request's `q`, spaces collapsed; a Refusal (400) when too long
+    or holding control characters."""
     query = " ".join(args.get("q", "").split())
     if len(query) > MAX_QUERY or any(ord(ch) < 32 for ch in query):
         raise Refusal(400, "bad-parameter", f"q must be at most {MAX_QUERY} characters of text")
@@ -58,6 +60,7 @@ def query_of(args: Any) -> str:
 
 
 def chosen_of(args: Any) -> dict[str, str]:
+    """The facet values the request chooses (year, region…), by facet name."""
     return {name: args[name] for name, _ in FACETS if args.get(name)}
 
 
@@ -82,6 +85,8 @@ def amount(row: sqlite3.Row) -> dict[str, str]:
 
 
 def shown_row(row: sqlite3.Row) -> dict[str, Any]:
+    """An index row as the search page and the home page show it: its dataset, table link (to
+    the printed line), code, name, row type and amount."""
     anchor = f"#line-{row['line']}" if row["line"] else ""
     return {
         "dataset": row["slug"],
@@ -98,6 +103,8 @@ def shown_row(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def facets(db: sqlite3.Connection, query: str, chosen: dict[str, str]) -> list[Facet]:
+    """The search page's facets: per dimension, up to 30 values over the rows the other choices
+    keep, each with its count and a link that chooses or clears it."""
     found = []
     base = {"q": query, **chosen}
     for name, title in FACETS:
@@ -132,6 +139,8 @@ def preview(query: str, limit: int = 10) -> dict[str, Any] | None:
 
 @bp.get("/search")
 def search() -> Response:
+    """The search page (/search?q=…&facet=…): a page of matching rows, the facets and the exports;
+    503 without a search index, 404 past the last page."""
     query = query_of(request.args)
     chosen = chosen_of(request.args)
     number = positive(request.args, "page", 1, 1_000_000) if request.args.get("page") else 1
