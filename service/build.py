@@ -144,10 +144,10 @@ def combined_triples(path: Path, minter: Minter) -> list[Triple]:
     """DCAT only: its rows are already in the cube through the departments' packages."""
     import json
 
-    from service.rdf.source import PackageData, _hashes_match
+    from service.rdf.source import PackageData, files_match_hashes
 
     descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
-    if not _hashes_match(path, descriptor):
+    if not files_match_hashes(path, descriptor):
         raise PackageError(f"{path}: files differ from their hashes: run `budgetpub ingest` again")
     return list(combined_dataset(PackageData(path, descriptor), minter))
 

@@ -59,7 +59,7 @@ def _record_path(rdf_dir: Path, slug: str) -> Path:
 
 def reusable(package: Path, rdf_dir: Path, base: str) -> Converted | None:
     """The previous dumps of this package, when nothing they depend on changed."""
-    from service.rdf.source import _hashes_match
+    from service.rdf.source import files_match_hashes
 
     slug = package.name
     try:
@@ -75,7 +75,7 @@ def reusable(package: Path, rdf_dir: Path, base: str) -> Converted | None:
         or not ttl.is_file()
         or _size(nt) != record.get("nt_bytes")
         or _size(common) != record.get("common_bytes")
-        or not _hashes_match(package, json.loads(descriptor))
+        or not files_match_hashes(package, json.loads(descriptor))
     ):
         return None
     return Converted(

@@ -121,7 +121,7 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
             )
         )
     for name, path, file_format, title, standard, digest in files:
-        yield from _distribution(
+        yield from distribution(
             data, minter, node, name, path, file_format, title, standard, digest, period
         )
     yield from derived_distributions(data, minter, node)
@@ -157,7 +157,7 @@ def derived_distributions(
         yield Triple(node, DCT.license, LICENSE)
 
 
-def _distribution(
+def distribution(
     data: PackageData,
     minter: Minter,
     dataset_node: NamedNode,
@@ -169,6 +169,9 @@ def _distribution(
     digest: str | None,
     period: NamedNode,
 ) -> Iterator[Triple]:
+    """One file of a package as a DCAT distribution of `dataset_node`: its download URL, media
+    type, format, licence, period, the standard it conforms to, size and sha256 checksum; the
+    dataset's files and the combined datasets' (rdf/series.py) are described alike."""
     slug = data.slug
     node = minter.distribution(slug, name)
     file_type, media = FORMATS.get(file_format, ("BIN", "application/octet-stream"))

@@ -111,7 +111,7 @@ def combined_dataset(data: PackageData, minter: Minter) -> Iterator[Triple]:
     for name, path, file_format, title in files:
         standard = dcat.TABLE_SCHEMA if file_format == "csv" else dcat.DATA_PACKAGE
         digest = next((r.get("hash") for r in meta["resources"] if r["path"] == path), None)
-        yield from dcat._distribution(
+        yield from dcat.distribution(
             data, minter, node, name, path, file_format, title, standard, digest, period
         )
     yield from dcat.derived_distributions(data, minter, node)

@@ -64,7 +64,7 @@ def load_package(path: Path) -> PackageData:
     except (OSError, ValueError) as error:
         raise PackageError(f"{descriptor_path}: cannot read the descriptor: {error}") from error
     data = PackageData(path, descriptor)
-    if not _hashes_match(path, descriptor):
+    if not files_match_hashes(path, descriptor):
         from service.package.writer import validation_errors
 
         errors = validation_errors(descriptor_path)
@@ -82,7 +82,10 @@ def load_package(path: Path) -> PackageData:
     return data
 
 
-def _hashes_match(path: Path, descriptor: dict[str, Any]) -> bool:
+def files_match_hashes(path: Path, descriptor: dict[str, Any]) -> bool:
+    """Whether every resource of the package at `path` is a file whose sha256 is the one its
+    descriptor states: a package unchanged since it was validated and written needs no second
+    validation (load_package) and its previous dumps still hold (build, corpus/convert)."""
     for resource in descriptor.get("resources", []):
         expected = str(resource.get("hash", "")).removeprefix("sha256:")
         file = path / resource.get("path", "")

@@ -62,7 +62,7 @@ def labels_for(dimension: str, keys: list[str]) -> dict[str, str]:
     return {r["key"]: r["label"] for r in select(query)} if query else {}
 
 
-def _groups(
+def aggregate_page(
     name: str,
     dims: list[str],
     cuts: dict[str, list[str]],
@@ -70,7 +70,8 @@ def _groups(
     limit: int,
     offset: int,
 ) -> cubes.Groups:
-    """One page of an aggregate, the number of groups and the exact sum of all of them."""
+    """One page of an aggregate, the number of groups and the exact sum of all of them: from
+    the cached facts index when the build has one, else by SPARQL (the API and the exports)."""
     found = opened()
     if found is not None and limit <= CACHED_PAGE_SIZE:
         frozen = tuple((k, tuple(v)) for k, v in cuts.items())
@@ -244,7 +245,7 @@ def aggregate(name: str) -> Response:
     except cubes.BadRequest as error:
         raise Refusal(400, "bad-parameter", str(error)) from None
     cuts = cuts_for(cube)
-    groups = _groups(name, dims, cuts, order, size, (page - 1) * size)
+    groups = aggregate_page(name, dims, cuts, order, size, (page - 1) * size)
     rows = groups.rows
     names = {dim: labels_for(dim, [r.get(f"{dim}_key") or "" for r in rows]) for dim in dims}
     cells = []

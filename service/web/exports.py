@@ -111,7 +111,7 @@ def _aggregate(name: str, form: str) -> Response:
     def cells() -> Iterable[list[str]]:
         offset, size = 0, api.MAX_PAGE_SIZE
         while True:
-            groups = api._groups(name, dims, cuts, order, size, offset)
+            groups = api.aggregate_page(name, dims, cuts, order, size, offset)
             names = {
                 d: api.labels_for(d, [r.get(f"{d}_key") or "" for r in groups.rows]) for d in dims
             }
