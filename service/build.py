@@ -20,7 +20,7 @@ from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 from service import store as stores
 from service.corpus.convert import Converted, convert_packages
 from service.dumps import dump
-from service.errors import PackageError
+from service.errors import PackageError, Problem
 from service.query import facts_index, search_index
 from service.rdf import catalog_triples
 from service.rdf.released import release_dates
@@ -34,7 +34,7 @@ class BuildResult:
     built: list[str] = field(default_factory=list)
     converted: list[str] = field(default_factory=list)  # packages converted this time
     reused: list[str] = field(default_factory=list)  # packages whose dumps were unchanged
-    failed: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, Problem] = field(default_factory=dict)  # why each package failed
     triples: int = 0
     rdf_seconds: float = 0.0
     load_seconds: float = 0.0
@@ -47,7 +47,12 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         """Whether every package was converted."""
-        return not self.failed
+        return not self.problems
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Each failed package's problem as the build prints it (its message, with where)."""
+        return {slug: str(problem) for slug, problem in self.problems.items()}
 
 
 def vocabulary_triples() -> list[Triple]:
@@ -91,7 +96,7 @@ def build(
     rdf_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
     started = time.perf_counter()
-    converted, result.failed = convert_packages(
+    converted, result.problems = convert_packages(
         package_dirs(packages), rdf_dir, minter.base, jobs=jobs
     )
     common = [done.common for done in converted]  # what packages may share, and the rest
@@ -103,7 +108,7 @@ def build(
         try:
             triples = combined_triples(path, minter)
         except PackageError as error:
-            result.failed[path.name] = str(error)
+            result.problems[path.name] = Problem.of(error, str(path))
             continue
         common.append(dump(rdf_dir, path.name, triples))
         combined.append(path.name)

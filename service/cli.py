@@ -88,8 +88,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for slug in result.converted if len(result.built) <= 50 else []:
         print(f"ok {slug}")
-    for slug, error in result.failed.items():
-        print(f"FAILED {slug}\n  {error}")
+    for slug, problem in result.problems.items():
+        print(f"FAILED {slug}\n  {problem}")
     print(
         f"{len(result.built)} packages ({len(result.converted)} converted, "
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
@@ -103,7 +103,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             else ""
         )
     )
-    if result.failed:
+    if result.problems:
         print("the previous store stays in place")
         return 1
     print(

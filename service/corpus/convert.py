@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
-from service.errors import PackageError
+from service.errors import PackageError, Problem
 
 RECORD_VERSION = 2
 
@@ -157,18 +157,18 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     )
 
 
-def _convert_or_error(package: Path, rdf_dir: Path, base: str) -> Converted | str:
+def _convert_or_error(package: Path, rdf_dir: Path, base: str) -> Converted | Problem:
     try:
         return convert_one(package, rdf_dir, base)
     except PackageError as error:
-        return str(error)
+        return Problem.of(error, str(package))
 
 
 def convert_packages(
     packages: list[Path], rdf_dir: Path, base: str, *, jobs: int | None = None
-) -> tuple[list[Converted], dict[str, str]]:
-    """(converted or reused, in package order; failures by folder name)."""
-    results: dict[Path, Converted | str] = {}
+) -> tuple[list[Converted], dict[str, Problem]]:
+    """(converted or reused, in package order; failures by folder name, each a Problem)."""
+    results: dict[Path, Converted | Problem] = {}
     todo = []
     for package in packages:
         previous = reusable(package, rdf_dir, base)
@@ -185,5 +185,5 @@ def convert_packages(
             done = pool.map(_convert_or_error, todo, [rdf_dir] * len(todo), [base] * len(todo))
             results.update(zip(todo, done, strict=True))
     converted = [r for p in packages if isinstance(r := results[p], Converted)]
-    failed = {p.name: r for p in packages if isinstance(r := results[p], str)}
+    failed = {p.name: r for p in packages if isinstance(r := results[p], Problem)}
     return converted, failed
