@@ -153,7 +153,9 @@ def combined_triples(path: Path, minter: Minter) -> list[Triple]:
 
     descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
     if not files_match_hashes(path, descriptor):
-        raise PackageError(f"{path}: files differ from their hashes: run `budgetpub ingest` again")
+        raise PackageError(
+            "files differ from their hashes: run `budgetpub ingest` again", str(path)
+        )
     return list(combined_dataset(PackageData(path, descriptor), minter))
 
 

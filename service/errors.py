@@ -48,7 +48,7 @@ class Problem:
         if isinstance(error, InputError):
             return cls(error.type, error.message, error.file, error.line, error.expected)
         if isinstance(error, PackageError):
-            return cls(error.type, str(error))  # its message names the file already
+            return cls(error.type, error.message, error.file, error.line, error.expected)
         if isinstance(error, MemoryError):
             return cls(
                 "out-of-memory", "the document needs more memory than there is to read it", file
@@ -78,9 +78,20 @@ class InputError(Exception):
 
 
 class PackageError(Exception):
-    """A data package that failed validation or references unknown codes."""
+    """A data package that failed validation or references unknown codes: what is wrong and,
+    where known, the file and line; its text is the Problem's ("file:line: message")."""
 
     type = "package-invalid"
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.message, self.file, self.line, self.expected = message, file, line, expected
+        super().__init__(str(Problem(self.type, message, file, line, expected)))
 
 
 class PackageClash(PackageError):

@@ -249,6 +249,9 @@ def test_bad_package_keeps_previous_store(tmp_path: Path) -> None:
     assert result.built == [SEED_SLUG]
     assert "no-such-fund" in result.failed["broken"]
     assert "facts.csv:" in result.failed["broken"]
+    problem = result.problems["broken"]  # … and as data: type, message, file, line
+    assert (problem.type, problem.file) == ("package-invalid", str(facts))
+    assert problem.line and problem.line >= 2 and "no-such-fund" in problem.message
     assert (out / "store").resolve() == before
     assert open_store(out).query("ASK { ?s ?p ?o }")
 
@@ -261,6 +264,7 @@ def test_tampered_csv_fails_validation(tmp_path: Path) -> None:
     result = build(packages, tmp_path / "var", BASE)
     assert not result.ok
     assert "Frictionless" in result.failed[SEED_SLUG]
+    assert result.problems[SEED_SLUG].file == str(packages / SEED_SLUG / "datapackage.json")
     assert not (tmp_path / "var" / "store").exists()
 
 

@@ -124,7 +124,7 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     descriptor = (package / "datapackage.json").read_bytes()
     data = load_package(package)
     if data.slug != package.name:
-        raise PackageError(f"{package}: descriptor name {data.slug!r} is not the folder name")
+        raise PackageError(f"descriptor name {data.slug!r} is not the folder name", str(package))
     triples = list(dict.fromkeys(package_triples(data, Minter(base))))
     own = owns(data.slug, base)
     mine: list[Triple] = []

@@ -62,7 +62,7 @@ def load_package(path: Path) -> PackageData:
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise PackageError(f"{descriptor_path}: cannot read the descriptor: {error}") from error
+        raise PackageError(f"cannot read the descriptor: {error}", str(descriptor_path)) from error
     data = PackageData(path, descriptor)
     if not files_match_hashes(path, descriptor):
         from service.package.writer import validation_errors
@@ -70,7 +70,7 @@ def load_package(path: Path) -> PackageData:
         errors = validation_errors(descriptor_path)
         if errors:
             raise PackageError(
-                f"{descriptor_path}: fails Frictionless validation: " + "; ".join(errors[:3])
+                "fails Frictionless validation: " + "; ".join(errors[:3]), str(descriptor_path)
             )
     for resource in descriptor["resources"]:
         if resource.get("format") == "csv":
@@ -108,6 +108,8 @@ def _check_codes(data: PackageData) -> None:
             value = fact.get(field_)
             if value and value not in codes:
                 raise PackageError(
-                    f"{data.path / 'data' / 'facts.csv'}:{number}: unknown {field_} {value!r} "
-                    f"(expected a code from {CODE_LISTS.get(field_) or SCHEME_FIELDS[field_]})"
+                    f"unknown {field_} {value!r}",
+                    str(data.path / "data" / "facts.csv"),
+                    number,
+                    f"a code from {CODE_LISTS.get(field_) or SCHEME_FIELDS[field_]}",
                 )
