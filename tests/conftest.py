@@ -96,6 +96,16 @@ def built_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def dumps_store(built_var: Path):
+    """Every RDF dump of that build in one in-memory store (read it, never change it)."""
+    from pyoxigraph import Store
+
+    store = Store()
+    load_dumps(store, sorted((built_var / "rdf").glob("*.nt")))
+    return store
+
+
+@pytest.fixture(scope="session")
 def app(built_var: Path):
     from service import create_app
 

@@ -19,9 +19,9 @@ from decimal import Decimal
 import pytest
 from pyoxigraph import Store
 
-from service.build import build, package_dirs
+from service.build import package_dirs
 from service.package.fiscal import fiscal_model
-from tests.conftest import PACKAGES, load_dumps
+from tests.conftest import PACKAGES
 
 BASE = "http://127.0.0.1:8000/"
 PREFIXES = """PREFIX qb: <http://purl.org/linked-data/cube#>
@@ -46,13 +46,9 @@ GOLDEN = {
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The committed packages built, with the vocabulary (and OBEU's terms) loaded."""
-    out = tmp_path_factory.mktemp("var")
-    assert build(PACKAGES, out, BASE, load=False).ok
-    loaded = Store()
-    load_dumps(loaded, sorted((out / "rdf").glob("*.nt")))
-    return loaded
+def store(dumps_store: Store) -> Store:
+    """The committed packages' build (conftest's, at the same base IRI) as RDF."""
+    return dumps_store
 
 
 def _analyses(store: Store) -> list[str]:
