@@ -165,3 +165,15 @@ def test_performance_budget_with_thousands_separator(mutate, seed_lines) -> None
     checks = {c.id: c for c in run_audit(read_document(mutate({439: line})))}
     budget = checks["performance:department-budget:total:439"]
     assert (budget.status, budget.expected, budget.found) == ("fail", "1485300.00", "11485000.0")
+
+
+def test_narrative_percentages_put_the_text_in_found(mutate, seed_lines) -> None:
+    """Every narrative check keeps one order, the pages' printed/should-be rely on it: `found`
+    is what the text states, `expected` what the figures give, growth as share."""
+    line = seed_lines[76].replace("增长 50.18%", "增长 50.81%")
+    assert line != seed_lines[76]
+    checks = {c.id: c for c in run_audit(read_document(mutate({77: line})))}
+    growth = checks["narrative:77:支出总计:growth"]
+    assert (growth.status, growth.expected, growth.found) == ("fail", "50.18", "50.81")
+    share = next(c for c in checks.values() if c.id.endswith(":share"))
+    assert share.found in share.message.rsplit("text states", 1)[1]

@@ -107,7 +107,7 @@ def narrative(document: Document) -> Iterator[Check | None]:
                 computed = rounded(change.value / change.implied_prior * 100, _places(figure.value))
                 said = f"增长 {figure.value}% stated; {change.value}/{change.implied_prior} "
                 said += f"= {computed}%"
-                yield _percentage(f"{where}:growth", figure, computed, said, stated_expected=True)
+                yield _percentage(f"{where}:growth", figure, computed, said)
 
 
 def _places(value: Decimal) -> int:
@@ -146,23 +146,15 @@ def _share(where: str, figure: NarrativeFigure, same_line: list[NarrativeFigure]
     computed = rounded(part.value / whole.value * 100, _places(figure.value))
     said = f"{part.subject} {part.value} / {whole.subject} {whole.value} = "
     said += f"{computed}%, text states {figure.value}%"
-    return _percentage(f"{where}:share", figure, computed, said, stated_expected=False)
+    return _percentage(f"{where}:share", figure, computed, said)
 
 
-def _percentage(
-    check_id: str,
-    figure: NarrativeFigure,
-    computed: Decimal,
-    message: str,
-    *,
-    stated_expected: bool,
-) -> Check:
+def _percentage(check_id: str, figure: NarrativeFigure, computed: Decimal, message: str) -> Check:
     """A percentage the text states held to the one computed from the figures it names, rounded
-    as the text rounds it; `stated_expected`: the stated one is the check's expected value."""
-    stated = f"{figure.value}"
-    expected, found = (stated, f"{computed}") if stated_expected else (f"{computed}", stated)
+    as the text rounds it. As in every narrative check, `found` is what the text states and
+    `expected` what the figures give (the pages show them as printed and should-be)."""
     status = "pass" if computed == figure.value else "fail"
-    return Check(check_id, status, expected, found, None, figure.line, message)
+    return Check(check_id, status, f"{computed}", f"{figure.value}", None, figure.line, message)
 
 
 def performance(document: Document) -> Iterator[Check | None]:
