@@ -94,11 +94,8 @@ EXPENDITURE_COLUMNS = [
     ),
 ]
 
-INCOME_COLUMNS = [
-    Column("unit_code", "部门（单位）代码", "code", "代码"),
-    Column("name", "部门（单位）名称", "text", "名称"),
-    amount("total", "总计", fund_source="all"),
-    amount("current_total", "本年收入·合计", "本年收入", fund_source="current-year"),
+# the appropriations as the 收入, 经济分类汇总 and 财政拨款收支 tables print them alike
+APPROPRIATION_COLUMNS = (
     amount(
         "general_public_budget",
         "一般公共预算·小计",
@@ -113,6 +110,14 @@ INCOME_COLUMNS = [
     ),
     amount("government_fund", "政府性基金", fund_source="government-fund"),
     amount("state_capital", "国有资本经营预算", fund_source="state-capital"),
+)
+
+INCOME_COLUMNS = [
+    Column("unit_code", "部门（单位）代码", "code", "代码"),
+    Column("name", "部门（单位）名称", "text", "名称"),
+    amount("total", "总计", fund_source="all"),
+    amount("current_total", "本年收入·合计", "本年收入", fund_source="current-year"),
+    *APPROPRIATION_COLUMNS,
     amount(
         "fiscal_special_account",
         "财政专户管理资金收入",
@@ -175,20 +180,7 @@ ECONOMIC_SUMMARY_COLUMNS = [
     Column("economic_government_subclass", "政府预算经济分类·款", "code", "款"),
     Column("economic_government_name", "政府预算经济分类·科目名称", "text", "科目名称"),
     amount("total", "总计", fund_source="all"),
-    amount(
-        "general_public_budget",
-        "一般公共预算·小计",
-        "一般公共预算",
-        fund_source="general-public-budget",
-    ),
-    amount(
-        "fiscal_appropriation",
-        "一般公共预算·其中：财政拨款",
-        "财政拨款",
-        fund_source="fiscal-appropriation",
-    ),
-    amount("government_fund", "政府性基金", fund_source="government-fund"),
-    amount("state_capital", "国有资本经营预算", fund_source="state-capital"),
+    *APPROPRIATION_COLUMNS,
     amount("carry_over", "上年结转结余", "上年结转", fund_source="carry-over"),
     amount(
         "fiscal_special_account",
@@ -426,18 +418,5 @@ FISCAL_INCOME_COLUMNS = SUMMARY_INCOME_COLUMNS
 FISCAL_EXPENDITURE_COLUMNS = [
     Column("item", "支出·项目", "text", "支出"),
     amount("total", "合计", fund_source="all"),
-    amount(
-        "general_public_budget",
-        "一般公共预算·小计",
-        "一般公共预算",
-        fund_source="general-public-budget",
-    ),
-    amount(
-        "fiscal_appropriation",
-        "一般公共预算·其中：财政拨款",
-        "财政拨款",
-        fund_source="fiscal-appropriation",
-    ),
-    amount("government_fund", "政府性基金", fund_source="government-fund"),
-    amount("state_capital", "国有资本经营预算", fund_source="state-capital"),
+    *APPROPRIATION_COLUMNS,
 ]
