@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from service.audit.checks import Check, rounded, total, wan
-from service.ingest.cells import UNIT_FACTORS, looks_like_amount
+from service.ingest.cells import UNIT_FACTORS, looks_like_amount, parse_amount
 from service.ingest.model import Document, NarrativeFigure
 from service.templates import template
 
@@ -243,7 +243,7 @@ def _department_budget(document: Document) -> Iterator[Check | None]:
         column = next((c for key, c in targets if key in label), None)
         if column is None or not looks_like_amount(text):  # 1,234.56 is one; 一百万 is not
             continue
-        stated_wan = Decimal(text.strip().replace(",", ""))
+        stated_wan = parse_amount(text) or Decimal(0)
         value = stated_wan * UNIT_FACTORS["万元"]
         table_value = total_row.get(column) or Decimal(0)
         places = _places(stated_wan)

@@ -323,7 +323,7 @@ def concept_page(iri: str, triples: list[Triple]) -> str:
         row_types=ROW_TYPE_LABELS,
         chart=chart,
         chart_json=script_json(chart) if chart else None,
-        exports=exports(f"/export/code/{iri[len(str(CODE)) :]}", {}),
+        exports=exports(f"/export/code/{_rest(iri)}", {}),
     )
 
 
