@@ -100,7 +100,6 @@ def timed(url: str) -> float | None:
 
 def bench_virtuoso() -> None:
     from service import virtuoso
-    from service.synthetic import generate_corpus
 
     if not virtuoso.available():
         print("virtuoso: not installed (apt-get install virtuoso-opensource); skipped")
@@ -109,10 +108,7 @@ def bench_virtuoso() -> None:
     base = f"http://127.0.0.1:{free_port()}/"
     with tempfile.TemporaryDirectory(dir=os.environ.get("BUDGETPUB_BENCH_DIR")) as folder:
         root = Path(folder)
-        generate_corpus(DOCUMENTS, root / "docs", error_share=0.05, seed=2024, years=(2023, 2024))
-        seconds, out = ingest(root)
-        print(f"ingest {seconds:.1f} s: {last_line(out, 'summary:')}", flush=True)
-        seconds, out = build(root / "packages", root / "var", base)
+        seconds, out = build_corpus(root, base)
         built = built_line(out)
         results.append(f"| build, {DOCUMENTS} documents | {seconds:.1f} s | {built} |")
         dumps = sorted((root / "var" / "rdf").glob("*.nt"))
@@ -139,6 +135,17 @@ def bench_virtuoso() -> None:
         finally:
             instance.stop()
     print("\n".join(results))
+
+
+def build_corpus(root: Path, base: str) -> tuple[float, str]:
+    """The benchmark corpus generated in `root`, ingested and built: the build's seconds and
+    output (the ingest's summary is printed)."""
+    from service.synthetic import generate_corpus
+
+    generate_corpus(DOCUMENTS, root / "docs", error_share=0.05, seed=2024, years=(2023, 2024))
+    seconds, out = ingest(root)
+    print(f"ingest {seconds:.1f} s: {last_line(out, 'summary:')}", flush=True)
+    return build(root / "packages", root / "var", base)
 
 
 def virtuoso_store(instance: Any) -> Any:

@@ -13,20 +13,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import build, ingest
-from bench.virtuoso import BUFFERS, DOCUMENTS, EVERY_OBSERVATION, virtuoso_store
+from bench.virtuoso import BUFFERS, EVERY_OBSERVATION, build_corpus, virtuoso_store
 
 
 def compare(root: Path) -> None:
     """Build the corpus in `root` if it is not there, load Virtuoso, ask both, print both."""
     from service import virtuoso
     from service.store import open_store
-    from service.synthetic import generate_corpus
 
     if not (root / "var" / "rdf").exists():
-        generate_corpus(DOCUMENTS, root / "docs", error_share=0.05, seed=2024, years=(2023, 2024))
-        print(f"ingest {ingest(root)[0]:.1f} s", flush=True)
-        print(f"build {build(root / 'packages', root / 'var', 'http://127.0.0.1:8000/')[0]:.1f} s")
+        print(f"build {build_corpus(root, 'http://127.0.0.1:8000/')[0]:.1f} s", flush=True)
     instance = virtuoso.start(root / "virtuoso", buffers=BUFFERS)
     try:
         instance.load(sorted((root / "var" / "rdf").glob("*.nt")), loaders=2)
