@@ -17,6 +17,7 @@ from service.synthetic import template as tpl
 from tests.conftest import SEED
 
 CLEAN = [
+    (7, "元", 3),  # the smallest document the realistic profile draws
     (1, "万元", 5),
     (2, "元", 5),
     (3, "万元", 37),
@@ -178,7 +179,7 @@ def test_departments_and_codes_differ() -> None:
 
 def test_arguments_are_checked() -> None:
     with pytest.raises(ValueError):
-        generate(1, rows_per_table=4)
+        generate(1, rows_per_table=2)
     with pytest.raises(ValueError):
         generate(1, rows_per_table=201)
     with pytest.raises(ValueError):
@@ -211,3 +212,24 @@ def test_corpus_writes_documents_and_manifest(tmp_path: Path) -> None:
     assert 3 <= seeded <= 13
     assert all(years == {2023, 2024} for years in departments.values())
     assert len(departments) == 8
+
+
+def test_realistic_corpus_is_sized_like_real_documents(tmp_path: Path) -> None:
+    from service.synthetic.profiles import REAL_FIGURES, figures_in_text
+
+    paths = generate_corpus(40, tmp_path, error_share=0.0, seed=3, profile="realistic")
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    figures = sorted(entry["figures"] for entry in manifest)
+    assert figures == sorted(figures_in_text(p.read_text(encoding="utf-8")) for p in paths)
+    real = sorted(REAL_FIGURES)
+    assert real[len(real) // 4] <= figures[len(figures) // 2] <= real[3 * len(real) // 4]
+    assert figures[-1] <= 1.15 * real[-1] + 60  # one row's figures over the largest real one
+    with pytest.raises(ValueError):
+        generate_corpus(1, tmp_path, profile="huge")
+
+
+def test_figure_measure_on_the_seed() -> None:
+    from service.synthetic.profiles import figures_in_text
+
+    seed = Path(__file__).resolve().parents[1] / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
+    assert figures_in_text(seed.read_text(encoding="utf-8")) == 289

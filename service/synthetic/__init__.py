@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from service.synthetic import budget as model
+from service.synthetic import profiles
 from service.synthetic.render import render
 from service.synthetic.seeded import ERROR_KINDS, SeededError, seed_error
 
 UNITS = ("万元", "元")
-MIN_ROWS, MAX_ROWS = 5, 200
+MIN_ROWS, MAX_ROWS = 3, 200
 
 
 @dataclass
@@ -135,15 +136,26 @@ def generate_corpus(
     *,
     years: tuple[int, ...] = (2024,),
     max_rows: int = 60,
+    profile: str = "heavy",
 ) -> list[Path]:
-    """Write `n` documents (and manifest.json with each one's truth and seeded errors).
+    """Write `n` documents (and manifest.json with each one's truth, seeded errors and
+    figures).
 
     Departments are distinct within a year; with several `years` each department appears once
     per year. A share `error_share` of documents carries one seeded error, kinds in turn.
+    `profile` sizes the documents (profiles.py): "realistic" like real disclosures, "heavy"
+    5 to `max_rows` rows a table.
     """
+    if profile not in profiles.PROFILES:
+        raise ValueError(f"profile must be one of {profiles.PROFILES}, not {profile!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"corpus-{seed}")
+    draw_rows = (
+        profiles.realistic_rows(_figures_for_rows, MIN_ROWS, MAX_ROWS)
+        if profile == "realistic"
+        else profiles.heavy_rows(5, MAX_ROWS, max_rows)
+    )
     paths, manifest = [], []
     kinds = 0
     for number in range(n):
@@ -152,7 +164,7 @@ def generate_corpus(
         if rng.random() < error_share:
             error = ERROR_KINDS[kinds % len(ERROR_KINDS)]
             kinds += 1
-        rows = rng.randint(MIN_ROWS, max_rows) if rng.random() < 0.95 else MAX_ROWS
+        rows = draw_rows(rng)
         document = generate(
             seed * 1_000_003 + number,
             department_index=department,
@@ -167,12 +179,20 @@ def generate_corpus(
                 "file": document.name,
                 "truth": _json(document.truth),
                 "seeded_errors": [e.to_dict() for e in document.seeded_errors],
+                "figures": profiles.figures_in_text(document.text),
             }
         )
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return paths
+
+
+def _figures_for_rows(rows: int) -> int:
+    """Figures the generator prints at `rows` rows a table (mean of three departments)."""
+    return round(
+        sum(profiles.figures_in_text(generate(s, rows_per_table=rows).text) for s in range(3)) / 3
+    )
 
 
 __all__ = ["ERROR_KINDS", "GeneratedDocument", "SeededError", "generate", "generate_corpus"]
