@@ -21,19 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.corpus.members import Member, members_by_year
 from service.errors import PackageError
 from service.package.writer import LICENSE, swap_into_place, validation_errors
 from service.templates import COMBINED
 
 PREFIX = "_combined-"
 ALL_DEPARTMENTS = "全部部门"
-NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
-    "facts",
-    "functional_classification",
-    "economic_classification_departmental",
-    "economic_classification_government",
-    "projects",
-}
 LEADING = [
     {
         "name": "dataset",
@@ -63,38 +57,22 @@ def is_combined(name: str) -> bool:
 
 
 @dataclass
-class Member:
-    slug: str
-    path: Path
-    meta: dict[str, Any]
-    sha256: str
-
-
-@dataclass
 class CombineResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
 
-def members_by_year(root: Path) -> dict[int, list[Member]]:
-    """Every department package under root (not staging, not combined), by fiscal year."""
-    years: dict[int, list[Member]] = {}
-    for descriptor in sorted(root.glob("*/datapackage.json")):
-        name = descriptor.parent.name
-        if name.startswith((".", "_")):
-            continue
-        data = descriptor.read_bytes()
-        meta = json.loads(data)
-        member = Member(name, descriptor.parent, meta, hashlib.sha256(data).hexdigest())
-        years.setdefault(int(meta["fiscalYear"]), []).append(member)
-    return years
+def code_fingerprint() -> str:
+    """This module's code and the members' (what a combined package is made with)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(__file__).with_name("members.py").read_bytes())
+    return digest.hexdigest()
 
 
 def fingerprint(members: list[Member]) -> str:
-    """The members' descriptors and this module's code: either changing rewrites the year."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    lines = code + "\n"
+    """The members' descriptors and the code: either changing rewrites the year."""
+    lines = code_fingerprint() + "\n"
     lines += "".join(f"{m.slug} {m.sha256}\n" for m in sorted(members, key=lambda m: m.slug))
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
@@ -129,14 +107,8 @@ def _recorded_fingerprint(path: Path) -> str | None:
 def _table_kinds(members: list[Member]) -> dict[str, list[tuple[Member, dict[str, Any]]]]:
     kinds: dict[str, list[tuple[Member, dict[str, Any]]]] = {}
     for member in members:
-        printed = {
-            t["resource"] for t in member.meta.get("tables", []) if t["read"] == "as-printed"
-        }
-        for resource in member.meta["resources"]:
-            if resource["name"] in printed:
-                continue  # kept as printed: its columns are its own, not the kind's
-            if resource.get("format") == "csv" and resource["name"] not in NOT_COMBINED:
-                kinds.setdefault(resource["name"], []).append((member, resource))
+        for resource in member.info["kinds"]:
+            kinds.setdefault(resource["name"], []).append((member, resource))
     return kinds
 
 
@@ -185,7 +157,7 @@ def _rows(member: Member, resource: dict[str, Any], names: list[str]) -> list[li
         reader = csv.reader(handle)
         header = next(reader, [])
         position = {name: index for index, name in enumerate(header)}
-        department = member.meta.get("department", "")
+        department = member.info["department"]
         return [
             [member.slug, department, *(row[position[n]] if n in position else "" for n in names)]
             for row in reader
@@ -195,57 +167,141 @@ def _rows(member: Member, resource: dict[str, Any], names: list[str]) -> list[li
 def write_combined(
     root: Path, year: int, members: list[Member], digest: str, *, validate: bool | str = True
 ) -> Path:
-    """Write into a temporary folder, validate, rename into place (as write_package does)."""
+    """Write into a temporary folder, validate, rename into place (as write_package does).
+    The rows of members unchanged since the year was last written are taken from its CSVs
+    (same schema, same bytes), and only the rows read again are validated then."""
     slug = combined_slug(year)
     members = sorted(members, key=lambda m: m.slug)
+    recorded, earlier = _earlier(root / slug)
     staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=root))
+    fresh: dict[str, list[list[str]]] = {}  # kind → the rows read from the members again
     try:
         (staging / "data").mkdir()
         resources = []
         for name, found in _table_kinds(members).items():
             schema = combined_schema([resource for _, resource in found])
             names = [f["name"] for f in schema["fields"][len(LEADING) :]]
+            kept: dict[str, list[list[str]]] = {}
+            if earlier.get(name, {}).get("schema") == schema:
+                same = {m.slug for m, _ in found if recorded.get(m.slug) == m.sha256}
+                kept = _rows_of(root / slug / earlier[name]["path"], same)
+            else:
+                fresh[name] = []  # a new or changed schema: the whole table is checked
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
             writer.writerow([f["name"] for f in schema["fields"]])
             for member, resource in found:
-                writer.writerows(_rows(member, resource, names))
+                rows = kept.get(member.slug)
+                if rows is None:
+                    rows = _rows(member, resource, names)
+                    fresh.setdefault(name, []).extend(rows)
+                writer.writerows(rows)
             data = buffer.getvalue().encode("utf-8")
             (staging / "data" / f"{name}.csv").write_bytes(data)
-            first = found[0][1]
-            resources.append(
-                {
-                    "name": name,
-                    "type": "table",
-                    "path": f"data/{name}.csv",
-                    "scheme": "file",
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
-                    "title": f"{year}年全部部门·{_plain_title(first['title'])}",
-                    "description": f"Every department's rows of this table, {year}: "
-                    f"{len(found)} departments. Sum `item` rows only (see row_type).",
-                    "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\r\n"}},
-                    "schema": schema,
-                }
-            )
+            resources.append(_resource(name, year, found, schema, data))
         meta = _descriptor(slug, year, members, digest, resources)
         (staging / "datapackage.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         if validate:
-            from service.package.schemacheck import schema_errors
-
-            check = schema_errors if validate == "schema" else validation_errors
-            errors = check(staging / "datapackage.json")
-            if errors:
-                raise PackageError(f"combined package {slug} is invalid: " + "; ".join(errors[:5]))
+            _validate(staging, meta, fresh if len(earlier) else None, validate)
         swap_into_place(staging, root / slug)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return root / slug
+
+
+def _resource(
+    name: str, year: int, found: list[tuple[Member, dict[str, Any]]], schema: dict, data: bytes
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": "table",
+        "path": f"data/{name}.csv",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "title": f"{year}年全部部门·{_plain_title(found[0][1]['title'])}",
+        "description": f"Every department's rows of this table, {year}: "
+        f"{len(found)} departments. Sum `item` rows only (see row_type).",
+        "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\r\n"}},
+        "schema": schema,
+    }
+
+
+def _earlier(path: Path) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """(member → the sha256 it had, resource name → resource) of the year's package as it
+    was last written; empty when there is none or other code wrote it."""
+    try:
+        meta = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
+        if meta["combinedFrom"].get("code") != code_fingerprint():
+            return {}, {}  # written by other code: its rows may differ, read them all again
+        recorded = {p["name"]: p["sha256"] for p in meta["combinedFrom"]["packages"]}
+        return recorded, {r["name"]: r for r in meta["resources"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, {}
+
+
+def _rows_of(path: Path, members: set[str]) -> dict[str, list[list[str]]]:
+    """The rows of a combined CSV that belong to `members` (its first column), by member."""
+    rows: dict[str, list[list[str]]] = {}
+    if not members:
+        return rows
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for row in reader:
+            if row and row[0] in members:
+                rows.setdefault(row[0], []).append(row)
+    return rows
+
+
+def _validate(
+    staging: Path, meta: dict[str, Any], fresh: dict[str, list[list[str]]] | None, how: bool | str
+) -> None:
+    """The whole package, or (`fresh`: when the year was written before) only the rows read
+    again, in a package of their own beside it: the kept rows passed under the same schema,
+    and a key cannot repeat across members (`dataset` leads every key)."""
+    from service.package.schemacheck import schema_errors
+
+    check = schema_errors if how == "schema" else validation_errors
+    target = staging
+    if fresh is not None:
+        target = staging / ".fresh"
+        (target / "data").mkdir(parents=True)
+        resources = []
+        for resource in meta["resources"]:
+            rows = fresh.get(resource["name"])
+            if rows is None:
+                continue
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            writer.writerow([f["name"] for f in resource["schema"]["fields"]])
+            writer.writerows(rows)
+            data = buffer.getvalue().encode("utf-8")
+            (target / resource["path"]).write_bytes(data)
+            resources.append({**resource, "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"})
+        if not resources:
+            shutil.rmtree(target, ignore_errors=True)
+            return
+        checked = {**meta, "resources": resources}
+        (target / "datapackage.json").write_text(json.dumps(checked, ensure_ascii=False))
+    try:
+        errors = (
+            check(target / "datapackage.json") if (target / "datapackage.json").exists() else []
+        )
+    finally:
+        if fresh is not None:
+            shutil.rmtree(target, ignore_errors=True)
+    if errors:
+        raise PackageError(f"combined package {meta['name']} is invalid: " + "; ".join(errors[:5]))
+
+
+def _title(member: Member) -> str:
+    return member.slug if member.info["title"] is None else member.info["title"]
 
 
 def _plain_title(title: str) -> str:
@@ -258,7 +314,7 @@ def _descriptor(
     slug: str, year: int, members: list[Member], digest: str, resources: list[dict[str, Any]]
 ) -> dict[str, Any]:
     audit = {
-        status: sum(int(m.meta.get("audit", {}).get(status, 0)) for m in members)
+        status: sum(int(m.info["audit"].get(status, 0)) for m in members)
         for status in ("pass", "rounding", "warn", "fail")
     }
     return {
@@ -274,7 +330,7 @@ def _descriptor(
         "licenses": [LICENSE],
         "keywords": ["部门预算", "预算公开", "budget", "China", str(year), ALL_DEPARTMENTS],
         "contributors": [{"title": "budgetpub", "role": "wrangler"}],
-        "sources": [{"title": m.meta.get("title", m.slug)} for m in members],
+        "sources": [{"title": _title(m)} for m in members],
         "countryCode": "CN",
         "fiscalYear": year,
         "fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
@@ -284,8 +340,9 @@ def _descriptor(
         "audit": audit,
         "combinedFrom": {
             "fingerprint": digest,
+            "code": code_fingerprint(),
             "packages": [
-                {"name": m.slug, "department": m.meta.get("department", ""), "sha256": m.sha256}
+                {"name": m.slug, "department": m.info["department"], "sha256": m.sha256}
                 for m in members
             ],
         },

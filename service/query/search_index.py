@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from service.query.sqlite_file import write_atomically
+from service.query.sqlite_file import update_atomically, write_atomically
 
 FILENAME = "search.sqlite"
 FORMAT = "1"
@@ -127,8 +127,79 @@ def _money_unit(unit: str) -> str:
 
 def write_index(packages: Iterable[Path], path: Path, previous: Path | None = None) -> int:
     """Write the index of every package's rows to `path` (a temporary file renamed in);
-    returns the rows."""
-    return write_atomically(path, SCHEMA, lambda db: _fill(db, sorted(packages), previous))
+    returns the rows. When an earlier build's index (`previous`) holds at least half of the
+    packages unchanged, it is copied and only the others' rows are taken out and put in
+    (the FTS index with them); else it is written afresh, copying unchanged packages' rows."""
+    ordered = sorted(packages)
+    keys = {package.name: descriptor_key(package) for package in ordered}
+    earlier = _earlier_keys(previous)
+    kept = sum(1 for slug, key in keys.items() if earlier.get(slug) == key)
+    if previous is not None and earlier and kept * 2 >= len(keys):
+        return update_atomically(path, previous, lambda db: _update(db, ordered, keys))
+    return write_atomically(path, SCHEMA, lambda db: _fill(db, ordered, previous))
+
+
+def _earlier_keys(previous: Path | None) -> dict[str, str]:
+    """slug → key of an earlier index of this format; empty when there is none to update."""
+    if previous is None or not previous.is_file():
+        return {}
+    try:
+        with sqlite3.connect(f"file:{previous}?mode=ro", uri=True) as db:
+            if db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() != (FORMAT,):
+                return {}
+            return dict(db.execute("SELECT slug, key FROM datasets"))
+    except sqlite3.Error:
+        return {}
+
+
+def _update(db: sqlite3.Connection, packages: list[Path], keys: dict[str, str]) -> int:
+    """Take out the rows of packages that changed or left, and put in those of packages that
+    changed or came, in the copy of an earlier index that `db` is."""
+    db.execute("BEGIN")
+    for number, slug, key in db.execute("SELECT id, slug, key FROM datasets").fetchall():
+        if keys.get(slug) == key:
+            continue
+        db.execute(
+            "INSERT INTO rows_fts(rows_fts, rowid, text) "
+            "SELECT 'delete', id, text FROM rows WHERE ds = ?",
+            (number,),
+        )
+        db.execute("DELETE FROM rows WHERE ds = ?", (number,))
+        db.execute("DELETE FROM datasets WHERE id = ?", (number,))
+    present = {slug for (slug,) in db.execute("SELECT slug FROM datasets")}
+    for package in packages:
+        if package.name not in present:
+            _insert(db, package, keys[package.name])
+    db.execute("COMMIT")
+    return int(db.execute("SELECT count(*) FROM rows").fetchone()[0])
+
+
+def _insert(db: sqlite3.Connection, package: Path, key: str) -> None:
+    """A package's dataset row, its rows (read from its files) and their FTS entries, in an
+    index being updated; the rows come after every other (rows() orders by dataset)."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    number = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM datasets").fetchone()[0])
+    db.execute(
+        "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            number,
+            package.name,
+            key,
+            descriptor.get("title", package.name),
+            descriptor.get("department", ""),
+            int(descriptor.get("fiscalYear") or 0),
+            region_of(descriptor),
+            kind_of(descriptor),
+        ),
+    )
+    first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM rows").fetchone()[0])
+    db.executemany(
+        f"INSERT INTO rows (ds, {COPIED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((number, *row) for row in _rows(package, descriptor)),
+    )
+    db.execute(
+        "INSERT INTO rows_fts(rowid, text) SELECT id, text FROM rows WHERE id >= ?", (first,)
+    )
 
 
 def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -> int:
@@ -254,10 +325,11 @@ def rows(
     limit: int | None = None,
     offset: int = 0,
 ) -> Iterator[sqlite3.Row]:
-    """The matching rows in corpus order (dataset, table, line)."""
+    """The matching rows in corpus order (dataset, table, line): by dataset name, then as
+    each package lists them (an updated index puts a changed package's rows last)."""
     sql, params = where(query, chosen)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    yield from db.execute(f"SELECT {COLUMNS} {FROM}{sql} ORDER BY r.id{page}", params)
+    yield from db.execute(f"SELECT {COLUMNS} {FROM}{sql} ORDER BY d.slug, r.id{page}", params)
 
 
 def datasets_holding(db: sqlite3.Connection, query: str) -> dict[str, int]:

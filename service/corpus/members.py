@@ -1,0 +1,113 @@
+"""What the combined yearly packages need to know of each department package, kept between runs.
+
+Combining a year reads every member's descriptor for its table kinds and their schemas: with
+a thousand packages that is seconds of JSON for one changed document. The little the combine
+uses (year, department, title, audit counts, each combinable resource's path, title and
+schema) is kept in DIR/.combine-members.json under the sha256 of the descriptor it was read
+from, so an unchanged package is one file read and hash, and a changed one is parsed again.
+The file is a cache: a missing, unreadable or foreign one is read again from the packages.
+The leading dot keeps it out of every package listing and off the web.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from service.dumps import write_atomic
+
+CACHE = ".combine-members.json"
+CACHE_FORMAT = "1"
+NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
+    "facts",
+    "functional_classification",
+    "economic_classification_departmental",
+    "economic_classification_government",
+    "projects",
+}
+
+
+@dataclass
+class Member:
+    slug: str
+    path: Path
+    info: dict[str, Any]  # fiscalYear, department, title, audit, kinds (name → resource)
+    sha256: str
+
+
+def member_info(meta: dict[str, Any]) -> dict[str, Any]:
+    """What combining needs of a descriptor: its resources that are tables of a kind (not kept
+    as printed, whose columns are their own; not code lists nor the cube), in its order."""
+    printed = {t["resource"] for t in meta.get("tables", []) if t["read"] == "as-printed"}
+    kinds = [
+        {key: resource[key] for key in ("name", "path", "title", "schema")}
+        for resource in meta["resources"]
+        if resource["name"] not in printed
+        and resource.get("format") == "csv"
+        and resource["name"] not in NOT_COMBINED
+    ]
+    return {
+        "fiscalYear": int(meta["fiscalYear"]),
+        "department": meta.get("department", ""),
+        "title": meta.get("title"),
+        "audit": meta.get("audit", {}),
+        "kinds": kinds,
+    }
+
+
+def members_by_year(root: Path) -> dict[int, list[Member]]:
+    """Every department package under root (not staging, not combined), by fiscal year; the
+    descriptors whose hash the cache knows are not parsed again."""
+    known = _read_cache(root)
+    seen: dict[str, dict[str, Any]] = {}
+    years: dict[int, list[Member]] = {}
+    for descriptor in sorted(root.glob("*/datapackage.json")):
+        name = descriptor.parent.name
+        if name.startswith((".", "_")):
+            continue
+        data = descriptor.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        entry = known.get(name)
+        info = (
+            entry["info"] if entry and entry["sha256"] == sha256 else member_info(json.loads(data))
+        )
+        seen[name] = {"sha256": sha256, "info": info}
+        member = Member(name, descriptor.parent, info, sha256)
+        years.setdefault(info["fiscalYear"], []).append(member)
+    if seen != known:
+        _write_cache(root, seen)
+    return years
+
+
+def _read_cache(root: Path) -> dict[str, dict[str, Any]]:
+    """slug → {sha256, info} with each schema in place; empty when there is no usable cache."""
+    try:
+        cache = json.loads((root / CACHE).read_text(encoding="utf-8"))
+        if cache.get("format") != CACHE_FORMAT:
+            return {}
+        schemas = cache["schemas"]
+        for entry in cache["members"].values():
+            for kind in entry["info"]["kinds"]:
+                kind["schema"] = schemas[kind["schema"]]
+        return cache["members"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _write_cache(root: Path, members: dict[str, dict[str, Any]]) -> None:
+    """The members with each distinct schema once (a thousand packages share a few dozen)."""
+    schemas: dict[str, Any] = {}
+    stored: dict[str, Any] = {}
+    for slug, entry in members.items():
+        kinds = []
+        for kind in entry["info"]["kinds"]:
+            text = json.dumps(kind["schema"], sort_keys=True, ensure_ascii=False)
+            key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+            schemas.setdefault(key, kind["schema"])
+            kinds.append({**kind, "schema": key})
+        stored[slug] = {"sha256": entry["sha256"], "info": {**entry["info"], "kinds": kinds}}
+    cache = {"format": CACHE_FORMAT, "schemas": schemas, "members": stored}
+    write_atomic(root / CACHE, json.dumps(cache, ensure_ascii=False).encode("utf-8"))
