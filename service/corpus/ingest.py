@@ -72,6 +72,23 @@ def is_current(path: Path, out: Path) -> bool:
     return bool(source) and source.get("hash") == f"sha256:{sha256_file(path)}"
 
 
+def archives_the_same_bytes(path: Path, out: Path) -> bool:
+    """Whether the package for this document file holds a copy of exactly these bytes (what
+    is_current asks, without parsing the descriptor: a package is written whole, its
+    archived copy and its descriptor together), so a thousand unchanged documents are checked
+    in the parent in a fraction of a second."""
+    slug = package_slug(path)
+    archived = out / slug / "source" / path.name
+    try:
+        if not (out / slug / "datapackage.json").is_file() or (
+            archived.stat().st_size != path.stat().st_size
+        ):
+            return False
+        return archived.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
+
+
 def _one(path: Path, out: Path, validate: bool | str, force: bool) -> Result:
     if not force and is_current(path, out):
         return Skipped(str(path), out / package_slug(path))
@@ -116,10 +133,12 @@ def ingest_many(
                     str(path),
                 ),
             )
+        elif not force and path.is_file() and archives_the_same_bytes(path, out):
+            results[index] = Skipped(str(path), out / package_slug(path))
         else:
             todo.append((index, path))
     tick = advance or (lambda: None)
-    for _ in clashes:
+    for _ in range(len(files) - len(todo)):
         tick()
     if jobs == 1 or len(todo) <= 1:
         for index, path in todo:

@@ -20,7 +20,7 @@ from typing import Any
 from service.dumps import write_atomic
 
 CACHE = ".combine-members.json"
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
     "facts",
     "functional_classification",
@@ -43,7 +43,10 @@ def member_info(meta: dict[str, Any]) -> dict[str, Any]:
     as printed, whose columns are their own; not code lists nor the cube), in its order."""
     printed = {t["resource"] for t in meta.get("tables", []) if t["read"] == "as-printed"}
     kinds = [
-        {key: resource[key] for key in ("name", "path", "title", "schema")}
+        {
+            **{key: resource[key] for key in ("name", "path", "title", "schema")},
+            "schemaKey": _schema_key(resource["schema"]),
+        }
         for resource in meta["resources"]
         if resource["name"] not in printed
         and resource.get("format") == "csv"
@@ -56,6 +59,11 @@ def member_info(meta: dict[str, Any]) -> dict[str, Any]:
         "audit": meta.get("audit", {}),
         "kinds": kinds,
     }
+
+
+def _schema_key(schema: dict[str, Any]) -> str:
+    text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def members_by_year(root: Path) -> dict[int, list[Member]]:
@@ -91,7 +99,7 @@ def _read_cache(root: Path) -> dict[str, dict[str, Any]]:
         schemas = cache["schemas"]
         for entry in cache["members"].values():
             for kind in entry["info"]["kinds"]:
-                kind["schema"] = schemas[kind["schema"]]
+                kind["schema"] = schemas[kind["schemaKey"]]
         return cache["members"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -104,10 +112,8 @@ def _write_cache(root: Path, members: dict[str, dict[str, Any]]) -> None:
     for slug, entry in members.items():
         kinds = []
         for kind in entry["info"]["kinds"]:
-            text = json.dumps(kind["schema"], sort_keys=True, ensure_ascii=False)
-            key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-            schemas.setdefault(key, kind["schema"])
-            kinds.append({**kind, "schema": key})
+            schemas.setdefault(kind["schemaKey"], kind["schema"])
+            kinds.append({key: value for key, value in kind.items() if key != "schema"})
         stored[slug] = {"sha256": entry["sha256"], "info": {**entry["info"], "kinds": kinds}}
     cache = {"format": CACHE_FORMAT, "schemas": schemas, "members": stored}
     write_atomic(root / CACHE, json.dumps(cache, ensure_ascii=False).encode("utf-8"))
