@@ -122,7 +122,24 @@ SAME = [
     "/api/3/cubes/expenditure-by-economic-class/facts?cut=year:2025&pagesize=7&page=2",
     "/api/3/cubes/three-public-expenses/facts?format=csv&pagesize=all",
     "/api/3/cubes/revenue-by-source/model",
+    # a total row's classification is SDMX's total code, _T, in either source (service.rdf.cube)
+    "/api/3/cubes/expenditure/aggregate?drilldown=functional|dataset&cut=row_type:total",
+    "/api/3/cubes/general_budget_basic_expenditure/aggregate?drilldown=economic"
+    "|economic_government|row_type&cut=row_type:total;item",
+    "/api/3/cubes/project_expenditure/aggregate?drilldown=expenditure_type&cut=row_type:total",
 ]
+
+
+def test_a_total_row_is_the_total_code(index_app) -> None:  # noqa: F811
+    body = _get(
+        index_app,
+        "/api/3/cubes/expenditure/aggregate",
+        drilldown="functional",
+        cut="row_type:total|dataset:shanghai-putuo-wanli-2025-dept-budget",
+    )
+    assert [(c["functional"], c["functional.label"], c["amount.sum"]) for c in body["cells"]] == [
+        ("_T", "合计", "189767551.00")
+    ]
 
 
 @pytest.mark.parametrize("url", SAME)

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from service import vocab
 from service.errors import PackageError
 from service.rdf.analysis import published
-from service.rdf.cube import cube_tables, row_keys
+from service.rdf.cube import CODES, TOTAL_CODE, cube_tables, row_keys
 
 SCALE = 4  # amounts are stored in units of 10^-4 yuan
 MAX_UNITS = 2**63 - 1
@@ -188,4 +188,28 @@ def _table_facts(package: Path, descriptor: dict) -> tuple[PackageFacts, list[st
                 )
             )
             analysis.append(values[of] if of is not None else "")
+    _mark_totals(found.rows)
     return found, analysis
+
+
+# a row's code columns: where each facts.csv field of service.rdf.cube.CODES is in a row
+_CODE_AT = {field: 2 + FACT_FIELDS.index(field) for field, _, _ in CODES}
+_SCHEME = {field: scheme for field, _, scheme in CODES}
+_ROW_TYPE = 2 + FACT_FIELDS.index("row_type")
+
+
+def _mark_totals(rows: list[tuple[Any, ...]]) -> None:
+    """A total row's code, in each classification its table's other rows print, is the
+    list's total concept, as service.rdf.cube states it (summed_over, TOTAL_CODE): read by
+    position, not through a dict per row (~10^6 rows a corpus)."""
+    printed: dict[str, set[str]] = {}
+    for row in rows:
+        if row[_ROW_TYPE] != "total":
+            printed.setdefault(row[0], set()).update(f for f, i in _CODE_AT.items() if row[i])
+    for n, row in enumerate(rows):
+        if row[_ROW_TYPE] == "total":
+            values = list(row)
+            for field, i in _CODE_AT.items():
+                if not row[i] and field in printed.get(row[0], ()):
+                    values[i] = TOTAL_CODE[_SCHEME[field]]
+            rows[n] = tuple(values)
