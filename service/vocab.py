@@ -80,6 +80,21 @@ def _texts(scheme: str, predicate: pyoxigraph.NamedNode) -> dict[str, dict[str, 
     return found
 
 
+@cache
+def scheme_labels(scheme: str) -> dict[str, str]:
+    """{"zh": …, "en": …}: the skos:prefLabel of the code list itself."""
+    node = pyoxigraph.NamedNode(f"{CODE}{scheme}")
+    with (VOCAB_DIR / "codelists" / f"{scheme}.ttl").open("rb") as handle:
+        return {
+            quad.object.language: quad.object.value
+            for quad in pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE)
+            if quad.subject == node
+            and quad.predicate == _PREF_LABEL
+            and isinstance(quad.object, pyoxigraph.Literal)
+            and quad.object.language
+        }
+
+
 def label(scheme: str, code: str, language: str = "zh") -> str | None:
     """The label of `code` in `scheme` in `language` (zh or en), None when the vocabulary has
     none."""

@@ -31,9 +31,10 @@ def indexed_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = facts_index.write_index(
         package_dirs(PACKAGES), (out / "store").resolve() / facts_index.FILENAME, BASE
     )
-    assert rows == sum(
-        len(_read(p / "data" / "facts.csv")) for p in package_dirs(PACKAGES)
-    )  # every fact of a department package is a fact of some table
+    facts = [row for p in package_dirs(PACKAGES) for row in _read(p / "data" / "facts.csv")]
+    # every fact of a department package is a fact of some table, and each analysis leaf
+    # a fact of its analysis cube as well
+    assert rows == len(facts) + sum(1 for row in facts if row["analysis"])
     return out
 
 
@@ -194,6 +195,8 @@ def test_cubes_and_models_as_sparql(index_app, sparql_app) -> None:
     for package in package_dirs(PACKAGES):
         for resource in json.loads((package / "datapackage.json").read_text())["resources"]:
             titles[resource["name"]].add(resource.get("title"))
+            for entry in resource.get("analyses", []):  # the analysis cubes'
+                titles[entry["name"]].add(entry["title"])
     answers = []
     for app in (index_app, sparql_app):
         client = app.test_client()
@@ -204,7 +207,17 @@ def test_cubes_and_models_as_sparql(index_app, sparql_app) -> None:
             assert cube.pop("title") in titles[cube["name"]]
             assert model["model"].pop("title") in titles[cube["name"]]
     assert answers[0] == answers[1]
-    assert len(answers[0][0]) == 15
+    kinds = [(c["name"], c["kind"]) for c in answers[0][0]]
+    assert len(kinds) == 19  # 15 table kinds and the 4 analysis kinds
+    assert {n for n, k in kinds if k == "analysis"} == {
+        "expenditure-by-function",
+        "expenditure-by-economic-class",
+        "revenue-by-source",
+        "three-public-expenses",
+    }
+    cuts = {c["name"]: m["model"]["default_cut"] for c, m in zip(*answers[0], strict=True)}
+    assert cuts["expenditure"] == "column:total|row_type:item"
+    assert all(cuts[n] == "" for n, k in kinds if k == "analysis")  # leaves: nothing to cut
 
 
 # --- exact amounts, atomic writes ---------------------------------------------------------------
@@ -302,7 +315,8 @@ def test_rebuild_reuses_the_rows_of_unchanged_packages(tmp_path: Path) -> None:
     assert meta["reused"] == "3"  # ...made from the three packages that did not change
     shutil.rmtree(packages / SEED_SLUG)  # a package gone, and an earlier index unreadable
     rows_left = facts_index.write_index(package_dirs(packages), again, BASE, previous=fresh)
-    assert rows_left == rows - len(_read(PACKAGES / SEED_SLUG / "data" / "facts.csv"))
+    seed = _read(PACKAGES / SEED_SLUG / "data" / "facts.csv")
+    assert rows_left == rows - len(seed) - sum(1 for row in seed if row["analysis"])
     (tmp_path / "junk.sqlite").write_bytes(b"not a database")
     assert facts_index.write_index(package_dirs(packages), fresh, BASE, tmp_path / "junk.sqlite")
     assert _content(again) == _content(fresh)

@@ -205,3 +205,36 @@ def test_an_old_organisation_iri_moves_to_its_readable_key(app) -> None:
         assert response.headers["Location"].endswith(ORGANIZATION + suffix)
     assert client.get(ORGANIZATION, headers={"Accept": "text/html"}).status_code == 200
     assert client.get("/organization/no-such-department.ttl").status_code == 404
+
+
+def test_an_old_check_iri_moves_to_its_readable_one(app) -> None:
+    """Every check's IRI of the first scheme, the whole id percent-encoded (Minter.check of
+    commit 15b2fc6: dataset/<slug>/check/quote(id, safe="")), answers 301: a check that did
+    not pass at its readable IRI, a pass at its family's count of passes; each target
+    answers, and no readable IRI is taken for an old one."""
+    from urllib.parse import quote
+
+    client = app.test_client()
+    seen: dict[str, int] = {}
+    for package in sorted(p for p in (ROOT / "datapackages").iterdir() if p.name[0] != "_"):
+        checks = json.loads((package / "checks.json").read_text(encoding="utf-8"))
+        for check in checks:
+            old = f"/dataset/{package.name}/check/{quote(check['id'], safe='')}"
+            response = client.get(old)
+            assert response.status_code == 301, old
+            moved = response.headers["Location"]
+            kind = "quality" if check["status"] == "pass" else "check"
+            assert moved.startswith(f"/dataset/{package.name}/{kind}/"), (old, moved)
+            assert "%" not in moved and ":" not in moved and len(moved) < 120, moved
+            seen[moved] = seen.get(moved, 0) + 1
+    for moved in seen:
+        assert client.get(moved, headers={"Accept": "text/turtle"}).status_code == 200, moved
+    failing = [m for m in seen if "/check/" in m]
+    assert sum(seen.values()) == 1984  # every check of the 4 packages, passes included
+    assert len(failing) == 18 and all(seen[m] == 1 for m in failing)  # one old IRI each
+    narrative = f"/dataset/{SEED_SLUG}/check/" + quote("narrative:42:x/y:amount", safe="")
+    assert client.get(narrative).status_code == 404  # no such check: not moved anywhere
+    assert (
+        client.get(f"{DATASET}/check/performance/cost-cap/41039524000000012827.ttl").status_code
+        == 200
+    )

@@ -305,3 +305,52 @@ def test_organisation_iris_are_readable(memory: Store) -> None:
         i for i in iris if not re.fullmatch(rf"{BASE}organization/[a-z0-9-]+(/unit/[a-z0-9-]+)?", i)
     ]
     assert len(iris) >= 4 and unreadable == []
+
+
+TOTAL_QUERY = """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+SELECT ?table ?row ?prop ?value WHERE {
+  VALUES ?prop { bp:functionalClassification bp:economicClassificationDepartmental
+    bp:economicClassificationGovernment bp:expenditureType bp:fundSource }
+  ?obs qb:dataSet ?table ; ?prop ?value .
+  OPTIONAL { ?obs bp:rowType ?row } }"""
+TOTALS = """PREFIX bp: <https://w3id.org/budgetpub/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+SELECT DISTINCT ?table WHERE { ?obs qb:dataSet ?table ;
+  bp:rowType <https://w3id.org/budgetpub/code/row-type/total> }"""
+
+
+def test_totals_are_marked_the_sdmx_way(memory: Store) -> None:
+    """A total row states, in each classification its table's other rows print, the list's
+    total concept (SDMX's _T, or `all` in the two lists that had one); no other row states
+    _T, no total row lacks it, and no analysis observation (leaves only) has it."""
+    code = "https://w3id.org/budgetpub/code/"
+    total = f"{code}row-type/total"
+    rows_with: dict[tuple[str, str], set[str | None]] = {}  # (table, property) → row types
+    marked = []
+    for found in memory.query(TOTAL_QUERY):
+        table, prop, value = found["table"].value, found["prop"].value, found["value"].value
+        row = found["row"].value if found["row"] else None
+        rows_with.setdefault((table, prop), set()).add(row)
+        if value.endswith("/_T"):
+            marked.append((table, row, value))
+    assert marked and {row for _, row, _ in marked} == {total}
+    assert not [t for t, *_ in marked if "/analysis/" in t]
+    assert {v.rsplit("/", 2)[1] for *_, v in marked} == {
+        "functional",
+        "economic-departmental",
+        "economic-government",
+    }
+    with_totals = {row["table"].value for row in memory.query(TOTALS)}
+    unmarked = [
+        (table, prop)
+        for (table, prop), rows in rows_with.items()
+        if table in with_totals and rows - {total} and total not in rows
+    ]
+    assert unmarked == []
+    cell = f"{BASE}dataset/shanghai-putuo-wanli-2025-dept-budget/table/expenditure/obs/total/total"
+    answer = memory.query(
+        f"SELECT ?c ?a WHERE {{ <{cell}> <https://w3id.org/budgetpub/def#functionalClassification> "
+        "?c ; <https://w3id.org/budgetpub/def#amount> ?a }"
+    )
+    assert [(r["c"].value, r["a"].value) for r in answer] == [(f"{code}functional/_T", "189767551")]

@@ -1,10 +1,13 @@
 """The aggregate API's model and its SPARQL: babbage-style cubes over the Data Cube.
 
-A cube is a table kind across every dataset (all departments' `expenditure` tables, say).
-Its dimensions are the Data Cube dimensions plus the dataset, department and the published
-column; its measure is the amount (sum, exact decimal) and the count of facts. Unless the
-client cuts them itself, a cube is cut to its item rows and its main column, so sums never
-count a total or an overlapping column twice.
+A cube is a table kind across every dataset (all departments' `expenditure` tables, say),
+or an analysis kind (`expenditure-by-function`: every document's analysis data set of that
+kind, service/rdf/analysis.py). Its dimensions are the Data Cube dimensions plus the dataset,
+department and the published column; its measure is the amount (sum, exact decimal) and the
+count of facts. Unless the client cuts them itself, a table cube is cut to its item rows and
+its main column, so sums never count a total or an overlapping column twice; an analysis
+cube holds leaf amounts only, so its plain sum is the published total, uncut. An analysis
+fact's dimensions are those of the published cell it is derived from.
 
 Cuts become VALUES on the term itself where they can (an index lookup, not a filter), and
 labels are fetched afterwards for the keys a page returns, never joined into the aggregate.
@@ -14,8 +17,9 @@ Cut values come from the client: each is validated (a code is a notation, a year
 digits) and enters the query only as a term Oxigraph itself writes (NamedNode, Literal),
 never pasted into an IRI or a string by hand.
 
-The API answers from the build's facts index (facts_index.py) when it has one; this SPARQL
-is what it runs against a shared remote store, and the index gives the same answers.
+The API answers from the build's facts index (facts_index.py) when it has one; the SPARQL
+(cube_sparql.py) is what it runs against a shared remote store, and the index gives the
+same answers.
 """
 
 from __future__ import annotations
@@ -26,18 +30,20 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-PREFIXES = """PREFIX bp: <https://w3id.org/budgetpub/def#>
-PREFIX qb: <http://purl.org/linked-data/cube#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+from service.package.analysis import BY_NAME
+
 CODE = "https://w3id.org/budgetpub/code/"
 XSD_GYEAR = NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
 CODE_VALUE = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # a notation: 2010301, carry-over
 YEAR_VALUE = re.compile(r"[0-9]{4}")
 UNSAFE_TEXT = re.compile(r"[\\\x00-\x1f\x7f]")  # no name, slug or code holds these
+
+
+def cube_kind(name: str) -> str:
+    """analysis for an analysis kind's cube, else table: also the segment of its facts' IRIs
+    (dataset/<slug>/<kind>/<cube>/obs/…). Names cannot clash: analyses are kebab-case,
+    table kinds snake_case."""
+    return "analysis" if name in BY_NAME else "table"
 
 
 def literal(value: str) -> str:
@@ -296,133 +302,12 @@ def drilldowns(text: str | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def where(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
-    """The WHERE clause every cube query shares: the observations of a table kind, cut by `cuts`,
-    with the keys of `dims` bound.
-    """
-    head = [
-        DIMENSIONS[name].cut(values)
-        for name, values in cuts.items()
-        if not DIMENSIONS[name].filters(values)
-    ]  # VALUES first: the engine starts from cut terms
-    triples = [f"?ds bp:tableKind {literal(cube)} .", "?obs qb:dataSet ?ds ; bp:amount ?amount ."]
-    tail = []
-    for name in dict.fromkeys([*cuts, *dims]):
-        dim = DIMENSIONS[name]
-        pattern, extra = dim.pattern(cuts.get(name))
-        triples.append(pattern)
-        tail.append(extra)
-        if name in cuts and dim.filters(cuts[name]):
-            tail.append(dim.cut(cuts[name]))
-    return "\n  ".join(part for part in [*head, *triples, *tail] if part)
-
-
-def aggregate_query(
-    cube: str, dims: list[str], cuts: dict[str, list[str]], order: list[tuple[str, str]]
-) -> str:
-    """Every group, in order: one scan gives the page, the cell count and the summary."""
-    keys = " ".join(f"?{d}_key" for d in dims)
-    sort = []
-    for name, direction in order or [(d, "asc") for d in dims]:
-        expr = {"amount.sum": "?sum", "_count": "?count"}.get(name, f"?{name}_key")
-        sort.append(f"{direction.upper()}({expr})")
-    group = f"GROUP BY {keys}" if dims else ""
-    order_by = f"ORDER BY {' '.join(sort)}" if sort else ""
-    return (
-        f"{PREFIXES}SELECT {keys} (SUM(?amount) AS ?sum) (COUNT(?obs) AS ?count)\n"
-        f"WHERE {{\n  {where(cube, dims, cuts)}\n}} {group} {order_by}"
-    )
-
-
-def members_query(
-    cube: str, dimension: str, cuts: dict[str, list[str]], direction: str, limit: int, offset: int
-) -> str:
-    """The SPARQL that lists a dimension's keys in a cube (with how many observations each), cut,
-    ordered and paged.
-    """
-    return (
-        f"{PREFIXES}SELECT ?{dimension}_key (COUNT(?obs) AS ?count) WHERE {{\n  "
-        f"{where(cube, [dimension], cuts)}\n}} GROUP BY ?{dimension}_key "
-        f"ORDER BY {direction.upper()}(?{dimension}_key) LIMIT {limit} OFFSET {offset}"
-    )
-
-
-def facts_query(
-    cube: str, cuts: dict[str, list[str]], order: list[tuple[str, str]], limit: int, offset: int
-) -> str:
-    """The SPARQL that lists a cube's observations with every dimension's key, amount and source
-    line, cut, ordered and paged.
-    """
-    dims = list(DIMENSIONS)
-    keys = " ".join(f"?{d}_key" for d in dims)
-    sort = " ".join(f"{d.upper()}(?{n}_key)" for n, d in order) or "ASC(?obs)"
-    return (
-        f"{PREFIXES}SELECT ?obs {keys} ?amount ?line WHERE {{\n  ?obs bp:sourceLine ?line .\n  "
-        f"{where(cube, dims, cuts)}\n}} "
-        f"ORDER BY {sort} LIMIT {limit} OFFSET {offset}"
-    )
-
-
-def count_query(cube: str, cuts: dict[str, list[str]]) -> str:
-    """How many facts facts_query pages through (the same patterns: the same facts)."""
-    return (
-        f"{PREFIXES}SELECT (COUNT(?obs) AS ?n) WHERE {{\n  ?obs bp:sourceLine ?line .\n  "
-        f"{where(cube, list(DIMENSIONS), cuts)}\n}}"
-    )
-
-
-def member_count_query(cube: str, dimension: str, cuts: dict[str, list[str]]) -> str:
-    """How many keys members_query pages through."""
-    return (
-        f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?{dimension}_key WHERE {{\n  "
-        f"{where(cube, [dimension], cuts)}\n}} GROUP BY ?{dimension}_key }}"
-    )
-
-
-def labels_query(dimension: str, keys: list[str]) -> str | None:
-    """zh labels for the keys one page returned (concepts, or projects by code)."""
-    dim = DIMENSIONS[dimension]
-    if dimension == "project":
-        values = " ".join(literal(k) for k in keys if k)
-        return (
-            (
-                f"{PREFIXES}SELECT ?key ?label WHERE {{ VALUES ?key {{ {values} }} "
-                "?p bp:projectCode ?key ; rdfs:label ?label }"
-            )
-            if values
-            else None
-        )
-    concepts = " ".join(
-        f"({iri(concept)} {literal(k)})" for k in keys if (concept := dim.concept(k))
-    )
-    if not concepts:
-        return None
-    return (
-        f"{PREFIXES}SELECT ?key ?label WHERE {{ VALUES (?c ?key) {{ {concepts} }} "
-        '?c skos:prefLabel ?label FILTER(LANG(?label) = "zh") }'
-    )
-
-
-def shape_query(cube: str) -> str:
-    """The SPARQL that lists the columns and row types a cube's observations have."""
-    return (
-        f"{PREFIXES}SELECT DISTINCT ?column ?row WHERE {{ ?ds bp:tableKind {literal(cube)} . "
-        "?obs qb:dataSet ?ds ; bp:sourceColumn ?column ; bp:rowType/skos:notation ?row }"
-    )
-
-
-def cubes_query() -> str:
-    """The SPARQL that lists the cubes: each table kind with a label and how many tables it has."""
-    return (
-        f"{PREFIXES}SELECT ?kind (SAMPLE(?title) AS ?label) (COUNT(DISTINCT ?ds) AS ?tables) "
-        "WHERE { ?ds bp:tableKind ?kind . OPTIONAL { ?ds dct:title ?title } } "
-        "GROUP BY ?kind ORDER BY ?kind"
-    )
-
-
-def default_cuts(columns: set[str], rows: set[str]) -> dict[str, list[str]]:
-    """Item rows (else units) of the main column (total, else amount)."""
+def default_cuts(name: str, columns: set[str], rows: set[str]) -> dict[str, list[str]]:
+    """Item rows (else units) of the main column (total, else amount); none for an analysis
+    cube, whose facts are leaves that add up as they are."""
     cuts: dict[str, list[str]] = {}
+    if cube_kind(name) == "analysis":
+        return cuts
     column = next((c for c in ("total", "amount") if c in columns), None)
     if column:
         cuts["column"] = [column]

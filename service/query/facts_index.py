@@ -4,6 +4,8 @@ At 28M triples a SPARQL aggregate joins a dozen patterns per fact and takes seco
 the query runner's lock. Here every fact is one row with each cube dimension as a plain
 column, so an aggregate is one indexed GROUP BY (tens of ms over ~100k facts) that needs
 neither the store nor the runner. Labels are in the file too: a request asks nothing else.
+The leaves of an analysis data set are rows twice: in their table's cube and in their
+analysis kind's (cubes.kind 'analysis'), cubes that add up without a cut.
 
 The file is written beside the store in its build folder (stores/<build>/facts.sqlite), so
 the symlink swap that moves the service to a new store moves it to the new index as well.
@@ -23,17 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from service import vocab
-from service.query.cubes import DIMENSIONS, Groups
+from service.query.cubes import DIMENSIONS, Groups, cube_kind
 from service.query.facts_source import SCALE, PackageFacts, package_facts, package_key
 from service.query.sqlite_file import write_atomically
 
 FILENAME = "facts.sqlite"
-FORMAT = "3"  # bump when the schema changes: an index of another format is not reused
+FORMAT = "4"  # bump when the schema changes: an index of another format is not reused
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE cubes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
-  tables INTEGER NOT NULL) STRICT;
+  tables INTEGER NOT NULL, kind TEXT NOT NULL) STRICT;
 CREATE TABLE datasets (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE,
   department TEXT NOT NULL, key TEXT NOT NULL) STRICT;
 CREATE TABLE dataset_tables (ds INTEGER NOT NULL, cube TEXT NOT NULL, title TEXT NOT NULL,
@@ -164,8 +166,11 @@ def _fill(
                 labels.setdefault((scheme, code), names["zh"])
     db.executemany("INSERT INTO labels VALUES (?, ?, ?)", [(*k, v) for k, v in labels.items()])
     db.executemany(
-        "INSERT INTO cubes VALUES (?, ?, ?, ?)",
-        [(i, name, min(titles), len(titles)) for name, (i, titles) in cubes.items()],
+        "INSERT INTO cubes VALUES (?, ?, ?, ?, ?)",
+        [
+            (i, name, min(titles), len(titles), cube_kind(name))
+            for name, (i, titles) in cubes.items()
+        ],
     )
     meta = {"base": base, "format": FORMAT, "rows": total, "reused": reused}
     db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
@@ -213,9 +218,9 @@ def readable(db: sqlite3.Connection) -> None:
 
 
 def cube_list(db: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every table kind with a title and how many datasets publish it."""
-    rows = db.execute("SELECT name, title, tables FROM cubes ORDER BY name")
-    return [{"name": n, "title": t, "tables": c} for n, t, c in rows]
+    """Every table kind and analysis kind with a title and how many datasets publish it."""
+    rows = db.execute("SELECT name, title, tables, kind FROM cubes ORDER BY name")
+    return [{"name": n, "title": t, "tables": c, "kind": k} for n, t, c, k in rows]
 
 
 def cube_shape(db: sqlite3.Connection, cube: str) -> tuple[str, set[str], set[str]] | None:
@@ -334,6 +339,7 @@ def facts(
     they are iterated; limit None is every one (a streamed export)."""
     where, values = _where(cube, cuts)
     base = db.execute("SELECT value FROM meta WHERE key = 'base'").fetchone()[0]
+    kind = cube_kind(cube)
     sort = [f"{KEYS[n]} {d.upper()}" for n, d in order]
     names = list(DIMENSIONS)
     slug = names.index("dataset") + 1
@@ -344,7 +350,7 @@ def facts(
     )
     for row in found:
         yield {
-            "obs": f"{base}dataset/{row[slug]}/table/{cube}/obs/{row[0]}",
+            "id": f"{base}dataset/{row[slug]}/{kind}/{cube}/obs/{row[0]}",
             **{f"{n}_key": _key(n, row[i + 1]) for i, n in enumerate(names)},
             "amount": decimal_text(row[-2]),
             "line": row[-1],

@@ -23,7 +23,8 @@ from urllib.parse import quote
 
 from service import vocab
 from service.errors import PackageError
-from service.rdf.cube import cube_tables, row_keys
+from service.rdf.analysis import published
+from service.rdf.cube import CODES, TOTAL_CODE, cube_tables, row_keys
 
 SCALE = 4  # amounts are stored in units of 10^-4 yuan
 MAX_UNITS = 2**63 - 1
@@ -74,7 +75,8 @@ def fingerprint() -> str:
     the vocabulary (which codes a package must label itself): a change makes every key new."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    code = [Path(__file__), Path(__file__).with_name("facts_index.py"), root / "rdf" / "cube.py"]
+    code = [Path(__file__), Path(__file__).with_name("facts_index.py")]
+    code += [root / "rdf" / "cube.py", root / "rdf" / "analysis.py"]
     for path in [*code, *sorted(vocab.VOCAB_DIR.rglob("*.ttl"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -109,15 +111,34 @@ class PackageFacts:
 
     slug: str
     department: str
-    tables: list[tuple[str, str]]  # (cube, title)
+    tables: list[tuple[str, str]]  # (cube, title): its tables', then its analyses'
     labels: list[tuple[str, str, str]]  # (scheme, code, zh label) of its own codes
     rows: list[tuple[Any, ...]]  # a facts row, with the cube's name where its id goes
 
 
 def package_facts(package: Path) -> PackageFacts:
-    """Read one package: its descriptor, code lists, tables (for the observations' row keys,
-    as service.rdf.cube mints them) and facts.csv, every amount checked exact."""
+    """Read one package: its tables' facts, then each analysis data set's leaves again as
+    the facts of its analysis cube (named as service.rdf.analysis names them: the same key
+    and column under .../analysis/<name>/obs/), so that a cube's plain sum never counts one
+    amount twice."""
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    found, analysis = _table_facts(package, descriptor)
+    wanted = published(descriptor)
+    leaves: dict[str, list[tuple[Any, ...]]] = {}
+    for row, name in zip(found.rows, analysis, strict=True):
+        if name in wanted:
+            leaves.setdefault(name, []).append((name, *row[1:]))
+    for name, entry in wanted.items():
+        if name in leaves:
+            found.tables.append((name, str(entry.get("title") or name)))
+            found.rows.extend(leaves[name])
+    return found
+
+
+def _table_facts(package: Path, descriptor: dict) -> tuple[PackageFacts, list[str]]:
+    """Read one package: its descriptor, code lists, tables (for the observations' row keys,
+    as service.rdf.cube mints them) and facts.csv, every amount checked exact; with each
+    fact's analysis (facts.csv `analysis`, "" for none)."""
     slug, department = str(descriptor["name"]), str(descriptor["department"])
     if slug != package.name:
         raise PackageError(f"{package}: descriptor name {slug!r} is not the folder name")
@@ -125,6 +146,7 @@ def package_facts(package: Path) -> PackageFacts:
     kinds = {name: resources[name] for name in cube_tables(descriptor)}
     titles = [(n, str(r.get("title", n))) for n, r in kinds.items()]
     found = PackageFacts(slug, department, titles, [], [])
+    analysis: list[str] = []
     for name, scheme in CODE_LISTS.items():
         known = vocab.labels(scheme) if scheme != "project" else {}
         for _, row in _csv(package / resources[name]["path"]) if name in resources else ():
@@ -141,6 +163,7 @@ def package_facts(package: Path) -> PackageFacts:
             at = [header.index(n) for n in ("table", "source_line", "fiscal_year", "column")]
             codes = [header.index(n) for n in FACT_FIELDS]
             amount = header.index("amount")
+            of = header.index("analysis") if "analysis" in header else None
         except ValueError as error:
             raise PackageError(f"{facts_csv}:1: {error}") from None
         for values in reader:
@@ -164,4 +187,29 @@ def package_facts(package: Path) -> PackageFacts:
                     f"{_segment(keys[table].get(number, f'line{number}'))}/{column}",
                 )
             )
-    return found
+            analysis.append(values[of] if of is not None else "")
+    _mark_totals(found.rows)
+    return found, analysis
+
+
+# a row's code columns: where each facts.csv field of service.rdf.cube.CODES is in a row
+_CODE_AT = {field: 2 + FACT_FIELDS.index(field) for field, _, _ in CODES}
+_SCHEME = {field: scheme for field, _, scheme in CODES}
+_ROW_TYPE = 2 + FACT_FIELDS.index("row_type")
+
+
+def _mark_totals(rows: list[tuple[Any, ...]]) -> None:
+    """A total row's code, in each classification its table's other rows print, is the
+    list's total concept, as service.rdf.cube states it (summed_over, TOTAL_CODE): read by
+    position, not through a dict per row (~10^6 rows a corpus)."""
+    printed: dict[str, set[str]] = {}
+    for row in rows:
+        if row[_ROW_TYPE] != "total":
+            printed.setdefault(row[0], set()).update(f for f, i in _CODE_AT.items() if row[i])
+    for n, row in enumerate(rows):
+        if row[_ROW_TYPE] == "total":
+            values = list(row)
+            for field, i in _CODE_AT.items():
+                if not row[i] and field in printed.get(row[0], ()):
+                    values[i] = TOTAL_CODE[_SCHEME[field]]
+            rows[n] = tuple(values)

@@ -80,17 +80,28 @@ OPERATION = {"expenditure": "expenditure", "revenue": "revenue"}
 def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Triple]:
     """The analysis data sets of a package (the facts of one analysis, without double counting)
     as Data Cube data sets whose observations repeat the published cells."""
-    facts = data.resource("facts") or {}
     leaves: dict[str, list[Row]] = {}
     for fact in data.tables.get("facts", []):
         if fact.get("analysis"):
             leaves.setdefault(fact["analysis"], []).append(fact)
     tables = set(cube_tables(data.descriptor))
     keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in tables}
-    for entry in facts.get("analyses", []):
-        name = entry["name"]
-        if name in SCOPE and entry["table"] in tables and leaves.get(name):
+    for name, entry in published(data.descriptor).items():
+        if leaves.get(name):
             yield from _dataset(data, minter, entry, leaves[name], keys[entry["table"]])
+
+
+def published(descriptor: dict) -> dict[str, dict]:
+    """name → entry of the analyses the descriptor lists (facts resource `analyses`) that
+    become data sets (a known kind over a table of the cube), each with its leaves in facts.csv
+    `analysis`: the store's and the facts index's analysis cubes are these, and only these."""
+    tables = set(cube_tables(descriptor))
+    facts = next((r for r in descriptor["resources"] if r["name"] == "facts"), {})
+    return {
+        entry["name"]: entry
+        for entry in facts.get("analyses", [])
+        if entry["name"] in SCOPE and entry["table"] in tables
+    }
 
 
 def _dataset(

@@ -48,16 +48,12 @@ def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
     per check family the count of passes on the data set (DQV)."""
     dataset = minter.dataset(data.slug)
     passed: Counter[str] = Counter()
-    used: Counter[str] = Counter()
-    for check in data.checks:
-        if check["status"] == "pass":
+    for check, key in check_keys(data):
+        if key is None:
             passed[family(check["id"])] += 1
-            continue
-        key = check_key(data, check)
-        used[key] += 1
-        if used[key] > 1:  # the same rule twice on one cell: told apart by their order
-            key = f"{key}-{used[key]}"
-        yield from _assertion(data, minter, check, minter.node(f"dataset/{data.slug}/check/{key}"))
+        else:
+            node = minter.node(f"dataset/{data.slug}/check/{key}")
+            yield from _assertion(data, minter, check, node)
     for name, count in sorted(passed.items()):
         node = minter.node(f"dataset/{data.slug}/quality/{name}")
         yield Triple(dataset, DQV.hasQualityMeasurement, node)
@@ -69,6 +65,30 @@ def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
     for name in sorted({family(c["id"]) for c in data.checks}):
         yield Triple(_family(minter, name), RDF.type, BP.CheckFamily)
         yield Triple(_family(minter, name), RDFS.label, text(name))
+
+
+def check_keys(data: PackageData) -> Iterator[tuple[dict, str | None]]:
+    """Each check with its key under dataset/<slug>/check/, None for a pass (counted per
+    family, not minted); the same rule twice on one cell is told apart by order (-2)."""
+    used: Counter[str] = Counter()
+    for check in data.checks:
+        if check["status"] == "pass":
+            yield check, None
+            continue
+        key = check_key(data, check)
+        used[key] += 1
+        yield check, key if used[key] == 1 else f"{key}-{used[key]}"
+
+
+def moved_checks(data: PackageData) -> dict[str, str]:
+    """check id → the path (under the base) that now answers for the IRI the check had
+    before decision 6, dataset/<slug>/check/<its id, percent-encoded>: its own readable IRI,
+    or for a pass (a node each then, a count now) its family's count of passes."""
+    moved: dict[str, str] = {}
+    for check, key in check_keys(data):
+        name = f"check/{key}" if key else f"quality/{family(check['id'])}"
+        moved.setdefault(check["id"], f"dataset/{data.slug}/{name}")
+    return moved
 
 
 def _family(minter: Minter, name: str) -> NamedNode:

@@ -8,7 +8,7 @@ Sums belong to the analysis data sets (analysis.py), whose observations point ba
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pyoxigraph import NamedNode, Triple
 
@@ -135,13 +135,37 @@ CODES = (
 )
 
 
+# The SDMX way to mark a total (SDMX Guidelines for the Creation and Management of Code
+# Lists: the reserved code _T, Total): a total row's value in each classification its table's
+# other rows print is that list's total concept, `_T`, or `all` where the list had one.
+TOTAL_CODE = {
+    "functional": "_T",
+    "economic-departmental": "_T",
+    "economic-government": "_T",
+    "expenditure-type": "all",
+    "fund-source": "all",
+}
+
+
+def summed_over(facts: Iterable[Row]) -> dict[str, set[str]]:
+    """table → the code fields (facts.csv columns) its rows other than totals print: the
+    classifications its total rows add up, stated on them as the list's total concept."""
+    found: dict[str, set[str]] = {}
+    for fact in facts:
+        if fact["row_type"] != "total":
+            found.setdefault(fact["table"], set()).update(f for f, _, _ in CODES if fact.get(f))
+    return found
+
+
 def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
     """A cell per published amount: its printed row and column, amount and row type, and
-    the codes its row prints (no placeholder for what it does not)."""
+    the codes its row prints (no placeholder for what it does not); a total row's cells the
+    total concept of each classification the table's other rows print (TOTAL_CODE)."""
     slug = data.slug
     kinds = set(cube_tables(data.descriptor))
     keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in kinds}
     department = data.descriptor["department"]
+    totals = summed_over(data.tables.get("facts", []))
     for fact in data.tables.get("facts", []):
         table = fact["table"]
         key = keys.get(table, {}).get(fact["source_line"], f"line{fact['source_line']}")
@@ -157,5 +181,7 @@ def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
         for field, prop, scheme in CODES:
             if fact.get(field):
                 yield Triple(node, prop, concept(scheme, fact[field]))
+            elif fact["row_type"] == "total" and field in totals.get(table, ()):
+                yield Triple(node, prop, concept(scheme, TOTAL_CODE[scheme]))
         if fact.get("project_code"):
             yield Triple(node, BP.project, minter.project(fact["project_code"]))

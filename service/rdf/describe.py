@@ -27,6 +27,7 @@ from service.rdf.terms import (
     year,
     zh,
 )
+from service.rdf.versions import version_node
 
 SCHEME_OF = {
     "functional_classification": "functional",
@@ -191,10 +192,12 @@ def codes(data: PackageData, minter: Minter) -> Iterator[Triple]:
     dataset = minter.dataset(data.slug)
     for resource, scheme in SCHEME_OF.items():
         known = vocab.labels(scheme)
+        version = version_node(scheme, data.descriptor["fiscalYear"])  # its year's code list
         for row in data.tables.get(resource, []):
             code = row["code"]
             node = concept(scheme, code)
             yield Triple(node, DCT.isReferencedBy, dataset)
+            yield Triple(version, SKOS.member, node)
             if code in known:
                 continue
             scheme_node = NamedNode(f"{vocab.CODE}{scheme}")

@@ -1,5 +1,6 @@
 """DCAT across packages: a dcat:DatasetSeries per department over its years, and the
-combined yearly packages as datasets of their own.
+combined yearly packages as datasets of their own; and the code lists' versions of those
+years (versions.py).
 
 These triples depend on several packages, so they go in the catalog dump, which every build
 recomputes, while each package's own dump is reused as long as the package is unchanged.
@@ -15,6 +16,7 @@ from pyoxigraph import NamedNode, Triple
 from service.rdf import dcat
 from service.rdf.source import PackageData
 from service.rdf.terms import BP, DCAT, DCT, FOAF, PROV, RDF, Minter, date, text, year, zh
+from service.rdf.versions import versions
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def series(minter: Minter, packages: Iterable[Yearly]) -> Iterator[Triple]:
             if previous is not None:
                 yield Triple(dataset, DCAT.prev, previous)
             previous = dataset
+    # the code lists' yearly versions, linked year to year, depend on every package's year too
+    yield from versions(m.fiscal_year for members in by_department.values() for m in members)
 
 
 def combined_dataset(data: PackageData, minter: Minter) -> Iterator[Triple]:

@@ -16,8 +16,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from service import vocab
 from service.errors import Refusal
-from service.query import cubes, facts_index
+from service.query import cube_sparql, cubes, facts_index
 from service.query.runner import every_form
 from service.web.api_index import index, index_failed, opened
 from service.web.api_paging import csv_text, links, paging, with_links
@@ -58,7 +59,7 @@ def labels_for(dimension: str, keys: list[str]) -> dict[str, str]:
         return {}
     if (db := index()) is not None:
         return facts_index.labels(db, dimension, keys)
-    query = cubes.labels_query(dimension, keys)
+    query = cube_sparql.labels_query(dimension, keys)
     return {r["key"]: r["label"] for r in select(query)} if query else {}
 
 
@@ -78,7 +79,7 @@ def aggregate_page(
         return _kept(str(found[0]), name, tuple(dims), frozen, tuple(order), limit, offset)
     if found is not None:
         return facts_index.aggregate(found[1], name, dims, cuts, order, limit, offset)
-    groups = select(cubes.aggregate_query(name, dims, cuts, order))
+    groups = select(cube_sparql.aggregate_query(name, dims, cuts, order))
     total = sum((Decimal(g["sum"]) for g in groups if g.get("sum")), Decimal(0))
     return cubes.Groups(
         groups[offset : offset + limit],
@@ -119,17 +120,35 @@ def cube_for(name: str) -> dict[str, Any]:
 def _cube_list() -> list[dict[str, Any]]:
     """name, title and number of tables of every cube."""
     if (db := index()) is not None:
-        return facts_index.cube_list(db)
-    rows = select(cubes.cubes_query())
-    return [{"name": r["kind"], "title": r.get("label"), "tables": int(r["tables"])} for r in rows]
+        found = facts_index.cube_list(db)
+    else:
+        found = [
+            {
+                "name": r["kind"],
+                "title": r.get("label"),
+                "tables": int(r["tables"]),
+                "kind": r["type"],
+            }
+            for r in select(cube_sparql.cubes_query())
+        ]
+    return [{**cube, **_question(cube["name"])} for cube in found]
+
+
+def _question(name: str) -> dict[str, str]:
+    """What an analysis cube answers (its kind's definition in vocab/codelists/analysis.ttl)."""
+    if cubes.cube_kind(name) != "analysis":
+        return {}
+    return {"question": vocab.definitions("analysis").get(name, {}).get("en", "")}
 
 
 def _model(name: str, title: str | None, columns: set[str], rows: set[str]) -> dict[str, Any]:
     return {
         "name": name,
         "title": title or name,
+        "kind": cubes.cube_kind(name),
+        **_question(name),
         "columns": sorted(columns),
-        "default_cut": cubes.default_cuts(columns, rows),
+        "default_cut": cubes.default_cuts(name, columns, rows),
     }
 
 
@@ -140,10 +159,10 @@ def _unknown(name: str) -> Refusal:
 @lru_cache(maxsize=64)
 def _cube_model(version: str, name: str) -> dict[str, Any]:
     """From the store: a few seconds at 28M triples, so kept until the next build."""
-    known = {row["kind"]: row for row in select(cubes.cubes_query())}
+    known = {row["kind"]: row for row in select(cube_sparql.cubes_query())}
     if name not in known:
         raise _unknown(name)
-    shape = select(cubes.shape_query(name))
+    shape = select(cube_sparql.shape_query(name))
     columns = {row["column"] for row in shape}
     rows = {row["row"] for row in shape}
     return _model(name, known[name].get("label"), columns, rows)
@@ -216,6 +235,8 @@ def model(name: str) -> Response:
             "name": name,
             "model": {
                 "title": cube["title"],
+                "kind": cube["kind"],
+                **{k: cube[k] for k in ("question",) if k in cube},
                 "dimensions": dimensions,
                 "measures": {"amount": {"label": "金额（元） Amount, CNY", "currency": "CNY"}},
                 "aggregates": {

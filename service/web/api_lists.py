@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from service.errors import Refusal
-from service.query import cubes, facts_index
+from service.query import cube_sparql, cubes, facts_index
 from service.web.api import (
     MAX_PAGE_SIZE,
     cube_for,
@@ -61,7 +61,7 @@ def _payload(data: list[dict[str, Any]], paged: Paging, total: int, **more: Any)
 def _fact_count(name: str, cuts: dict[str, list[str]]) -> int:
     if (db := index()) is not None:
         return facts_index.count(db, name, cuts)
-    return int(select(cubes.count_query(name, cuts))[0]["n"])
+    return int(select(cube_sparql.count_query(name, cuts))[0]["n"])
 
 
 def _fact_rows(
@@ -70,7 +70,7 @@ def _fact_rows(
     """A page of facts: obs, every {dim}_key, amount, line."""
     if (db := index()) is not None:
         return list(facts_index.facts(db, name, cuts, order, limit, offset))
-    return select(cubes.facts_query(name, cuts, order, limit, offset))
+    return select(cube_sparql.facts_query(name, cuts, order, limit, offset))
 
 
 def _every_fact(
@@ -89,7 +89,7 @@ def _every_fact(
     size = min(MAX_PAGE_SIZE, int(current_app.config["SPARQL_MAX_ROWS"]))
     offset = 0
     while True:
-        rows = select(cubes.facts_query(name, cuts, order, size, offset))
+        rows = select(cube_sparql.facts_query(name, cuts, order, size, offset))
         yield from rows
         if len(rows) < size:
             return
@@ -101,7 +101,7 @@ def _facts_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {d: labels_for(d, [r.get(f"{d}_key") or "" for r in rows]) for d in LABELLED}
     out = []
     for row in rows:
-        fact: dict[str, Any] = {"id": row["obs"]}
+        fact: dict[str, Any] = {"id": row["id"]}
         for dim in cubes.DIMENSIONS:
             key = row.get(f"{dim}_key")
             fact[dim] = key
@@ -147,8 +147,8 @@ def _member_rows(
     if (db := index()) is not None:
         rows = facts_index.members(db, name, dimension, cuts, direction, limit, offset)
         return rows, facts_index.member_count(db, name, dimension, cuts)
-    rows = select(cubes.members_query(name, dimension, cuts, direction, limit, offset))
-    return rows, int(select(cubes.member_count_query(name, dimension, cuts))[0]["n"])
+    rows = select(cube_sparql.members_query(name, dimension, cuts, direction, limit, offset))
+    return rows, int(select(cube_sparql.member_count_query(name, dimension, cuts))[0]["n"])
 
 
 @bp.get("/cubes/<name>/members/<dimension>")

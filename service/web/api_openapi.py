@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.formats import FORMATS
+from service.package.analysis import BY_NAME as ANALYSES
 from service.query import cubes
 from service.web.openapi import (
     CSV,
@@ -116,8 +117,10 @@ def schemas() -> dict[str, Any]:
                             "name": {"type": "string"},
                             "title": NULLABLE_TEXT,
                             "tables": {"type": "integer", "minimum": 0},
+                            "kind": {"type": "string", "enum": ["table", "analysis"]},
+                            "question": {"type": "string"},  # an analysis cube's
                         },
-                        "required": ["name", "tables"],
+                        "required": ["name", "tables", "kind"],
                     },
                 },
             },
@@ -141,7 +144,16 @@ def schemas() -> dict[str, Any]:
             "properties": {
                 "status": {"type": "string"},
                 "name": {"type": "string"},
-                "model": {"type": "object"},
+                "model": {
+                    "type": "object",
+                    "properties": {
+                        "title": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["table", "analysis"]},
+                        "question": {"type": "string"},
+                        "default_cut": {"type": "string"},
+                    },
+                    "required": ["title", "kind", "default_cut"],
+                },
             },
             "required": ["status", "name", "model"],
         },
@@ -154,7 +166,12 @@ def _json_or_csv(schema: str) -> dict[str, Any]:
 
 def api_paths(max_page_size: int) -> dict[str, Any]:
     """The aggregate API's and /sparql's paths (create_app adds them to /openapi.json)."""
-    cube = path_parameter("name", "Cube: a table kind across datasets, e.g. expenditure")
+    cube = path_parameter(
+        "name",
+        "Cube: an analysis kind, whose leaf amounts add up to each document's published "
+        f"total with no cut ({', '.join(ANALYSES)}), or a table kind as published, cut by "
+        "default to its item rows and main column (expenditure, summary_income, …)",
+    )
     drilldown = query_parameter("drilldown", "Dimensions to group by, separated by |")
     cut = query_parameter("cut", "Filters dimension:value (values separated by ;), joined by |")
     order = query_parameter("order", "dimension:asc|amount.sum:desc")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
@@ -16,6 +17,8 @@ from pyoxigraph import Triple
 
 from service.errors import Refusal
 from service.formats import FORMATS, Format
+from service.rdf.audit import moved_checks
+from service.rdf.source import load_package
 from service.rdf.terms import organization_key
 from service.vocab import CODE
 from service.web import iri_description as describing
@@ -126,7 +129,7 @@ def vocabulary(extension: str | None = None) -> Response:
 def resource(path: str) -> Response:
     """GET /<path>: any resource's IRI answered, its format negotiated or named by its extension."""
     stem, extension = split_extension(path)
-    moved = _renamed_department(stem)
+    moved = _renamed_department(stem) or _moved_check(stem)
     if moved:
         return redirect(moved + (f".{extension}" if extension else ""), code=301)
     chosen = negotiate(extension, request.accept_mimetypes)
@@ -145,6 +148,27 @@ def _renamed_department(path: str) -> str | None:
     if any(p.department == name for p in site().packages().values()):
         return f"/organization/{organization_key(name)}"
     return None
+
+
+def _moved_check(path: str) -> str | None:
+    """Where a check IRI of the old kind (dataset/<slug>/check/<its id, percent-encoded,
+    line numbers and Chinese text in it>) now is (rdf.audit.moved_checks); an id always has
+    a colon (family:…), a readable key never, so a new IRI is never taken for an old one."""
+    slug, sep, old = path.removeprefix("dataset/").partition("/check/")
+    if not (path.startswith("dataset/") and sep and ":" in old):
+        return None
+    here = site()
+    if slug not in here.packages():
+        return None
+    moved = _moved_checks(here.version(), str(here.packages_dir / slug))
+    found = moved.get(old) or moved.get(unquote(old))
+    return f"/{found}" if found else None
+
+
+@lru_cache(maxsize=16)
+def _moved_checks(version: str, package: str) -> dict[str, str]:
+    """A package's old check ids → new paths, read once per build (its tables and checks)."""
+    return moved_checks(load_package(Path(package)))
 
 
 @bp.get("/")
