@@ -130,6 +130,10 @@ def _fill(
     cubes: dict[str, tuple[int, list[str]]] = {}
     labels: dict[tuple[str, str], str] = {}
     total = reused = 0
+    run: list[tuple[int, int]] = []  # (old, new) numbers of unchanged packages in a row
+    if earlier:
+        db.execute("CREATE TEMP TABLE run (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+        db.execute("CREATE TEMP TABLE cube_numbers (old INTEGER PRIMARY KEY, new INTEGER)")
     for ds, package in enumerate(packages, start=1):
         key = package_key(package)
         old, old_key = earlier.get(package.name, (0, ""))
@@ -148,18 +152,16 @@ def _fill(
             )
         if old_key == key:
             reused += 1
-            for cube, _ in found.tables:  # its facts as they were, under the cube's new number
-                total += db.execute(
-                    f"INSERT INTO facts SELECT ?, ?, {COPIED} FROM prev.facts WHERE ds = ? "
-                    "AND cube = (SELECT id FROM prev.cubes WHERE name = ?)",
-                    (cubes[cube][0], ds, old, cube),
-                ).rowcount
+            run.append((old, ds))
         else:
+            total += _copy_run(db, run, cubes)
+            run = []
             db.executemany(
                 f"INSERT INTO facts VALUES ({', '.join('?' * 15)})",
                 [(cubes[row[0]][0], ds, *row[1:]) for row in found.rows],
             )
             total += len(found.rows)
+    total += _copy_run(db, run, cubes)
     for scheme in {d.scheme for d in DIMENSIONS.values() if d.scheme}:
         for code, names in vocab.labels(scheme).items():
             if "zh" in names:
@@ -178,6 +180,27 @@ def _fill(
         db.execute(statement)
     db.execute("COMMIT")
     return total
+
+
+def _copy_run(
+    db: sqlite3.Connection, run: list[tuple[int, int]], cubes: dict[str, tuple[int, list[str]]]
+) -> int:
+    """Copy the facts of a run of unchanged packages from the earlier index in one statement,
+    each under its new number and its cubes' new numbers, in the order they were in."""
+    if not run:
+        return 0
+    db.execute("DELETE FROM temp.run")
+    db.executemany("INSERT INTO temp.run VALUES (?, ?)", run)
+    db.execute("DELETE FROM temp.cube_numbers")
+    db.executemany(
+        "INSERT INTO temp.cube_numbers SELECT id, ? FROM prev.cubes WHERE name = ?",
+        [(number, name) for name, (number, _) in cubes.items()],
+    )
+    return db.execute(
+        f"INSERT INTO facts SELECT c.new, r.new, {COPIED} FROM prev.facts f "
+        "JOIN temp.run r ON r.old = f.ds JOIN temp.cube_numbers c ON c.old = f.cube "
+        "ORDER BY r.new, f.rowid"
+    ).rowcount
 
 
 def _copied(db: sqlite3.Connection, old: int) -> PackageFacts:
