@@ -21,7 +21,7 @@ from service import store as stores
 from service.corpus.convert import Converted, convert_packages
 from service.dumps import dump
 from service.errors import PackageError, Problem
-from service.query import facts_index, search_index
+from service.query import facts_index, facts_write, search_index
 from service.rdf import catalog_triples
 from service.rdf.released import release_dates
 from service.rdf.series import Yearly, combined_dataset, series
@@ -265,7 +265,7 @@ def write_facts_index(
 ) -> None:
     """The aggregate API's index and the pages' search index in a build folder; rows of
     packages unchanged since the previous build are copied from its indexes."""
-    facts_index.write_index(
+    facts_write.write_index(
         [packages / done.slug for done in converted],
         path / facts_index.FILENAME,
         base,

@@ -15,7 +15,7 @@ import pytest
 
 from service.build import build, package_dirs
 from service.errors import PackageError
-from service.query import facts_index
+from service.query import facts_index, facts_write
 from service.query.facts_source import units
 from tests.conftest import PACKAGES, SEED_SLUG
 
@@ -28,7 +28,7 @@ def indexed_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build of the committed packages with the index in its build folder."""
     out = tmp_path_factory.mktemp("indexed")
     assert build(PACKAGES, out, BASE).ok
-    rows = facts_index.write_index(
+    rows = facts_write.write_index(
         package_dirs(PACKAGES), (out / "store").resolve() / facts_index.FILENAME, BASE
     )
     facts = [row for p in package_dirs(PACKAGES) for row in _read(p / "data" / "facts.csv")]
@@ -258,7 +258,7 @@ def test_bad_amount_names_package_file_and_line(tmp_path: Path, amount: str) -> 
     target = tmp_path / "out" / facts_index.FILENAME
     target.parent.mkdir()
     with pytest.raises(PackageError, match=rf"{SEED_SLUG}/data/facts\.csv:7: amount") as error:
-        facts_index.write_index([package], target, BASE)
+        facts_write.write_index([package], target, BASE)
     assert amount in str(error.value)
     assert list(target.parent.iterdir()) == []  # no index and no temporary file
 
@@ -269,10 +269,10 @@ def test_write_is_atomic(tmp_path: Path) -> None:
     shutil.copytree(good, bad)
     _set_amount(bad, 20, "0.123456")
     target = tmp_path / facts_index.FILENAME
-    rows = facts_index.write_index([good], target, BASE)
+    rows = facts_write.write_index([good], target, BASE)
     before = target.read_bytes()
     with pytest.raises(PackageError, match=r"facts\.csv:20:"):
-        facts_index.write_index([good, bad], target, BASE)
+        facts_write.write_index([good, bad], target, BASE)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["bad", "packages", facts_index.FILENAME]
@@ -290,8 +290,8 @@ def _content(path: Path) -> list[list[tuple]]:
         f"SELECT c.name, d.slug, d.department, {facts_index.COPIED} FROM facts AS f "
         "JOIN cubes AS c ON c.id = f.cube JOIN datasets AS d ON d.id = f.ds ORDER BY 1, 2, f.obs",
         "SELECT name, title, tables FROM cubes ORDER BY name",
-        "SELECT d.id, d.slug, d.key, t.cube, t.title FROM datasets AS d "
-        "JOIN dataset_tables AS t ON t.ds = d.id ORDER BY 1, 4",
+        "SELECT d.slug, d.key, t.cube, t.title FROM datasets AS d "  # numbers in slug order
+        "JOIN dataset_tables AS t ON t.ds = d.id ORDER BY d.id, 3",
         "SELECT * FROM labels ORDER BY scheme, key",
         "SELECT s.col, s.row_type, c.name FROM shapes AS s JOIN cubes AS c ON c.id = s.cube "
         "ORDER BY 3, 1, 2",
@@ -303,22 +303,22 @@ def test_rebuild_reuses_the_rows_of_unchanged_packages(tmp_path: Path) -> None:
     packages = tmp_path / "packages"
     shutil.copytree(PACKAGES, packages, ignore=shutil.ignore_patterns("_*"))
     first = tmp_path / "first.sqlite"
-    rows = facts_index.write_index(package_dirs(packages), first, BASE)
+    rows = facts_write.write_index(package_dirs(packages), first, BASE)
     _set_amount(packages / SEED_SLUG, 2, "1485300.01")  # one package changes
     again = tmp_path / "again.sqlite"
-    assert facts_index.write_index(package_dirs(packages), again, BASE, previous=first) == rows
+    assert facts_write.write_index(package_dirs(packages), again, BASE, previous=first) == rows
     fresh = tmp_path / "fresh.sqlite"
-    facts_index.write_index(package_dirs(packages), fresh, BASE)
+    facts_write.write_index(package_dirs(packages), fresh, BASE)
     assert _content(again) == _content(fresh)  # the same index as one written afresh...
     assert _content(again) != _content(first)
     meta = dict(facts_index.connect(again).execute("SELECT key, value FROM meta").fetchall())
     assert meta["reused"] == "3"  # ...made from the three packages that did not change
     shutil.rmtree(packages / SEED_SLUG)  # a package gone, and an earlier index unreadable
-    rows_left = facts_index.write_index(package_dirs(packages), again, BASE, previous=fresh)
+    rows_left = facts_write.write_index(package_dirs(packages), again, BASE, previous=fresh)
     seed = _read(PACKAGES / SEED_SLUG / "data" / "facts.csv")
     assert rows_left == rows - len(seed) - sum(1 for row in seed if row["analysis"])
     (tmp_path / "junk.sqlite").write_bytes(b"not a database")
-    assert facts_index.write_index(package_dirs(packages), fresh, BASE, tmp_path / "junk.sqlite")
+    assert facts_write.write_index(package_dirs(packages), fresh, BASE, tmp_path / "junk.sqlite")
     assert _content(again) == _content(fresh)
 
 
@@ -327,7 +327,7 @@ def test_sums_overflow_instead_of_turning_to_floats(tmp_path: Path) -> None:
     for line in (2, 3):  # summary_income's one item row and its of-which row
         _set_amount(package, line, "900000000000000.0001")  # 9×10^18 + 1 units: not a float
     target = tmp_path / facts_index.FILENAME
-    facts_index.write_index([package], target, BASE)
+    facts_write.write_index([package], target, BASE)
     db = facts_index.connect(target)
     items = facts_index.aggregate(db, "summary_income", [], {"row_type": ["item"]}, [], 1, 0)
     assert items.total == "900000000000000.0001"  # exact while it fits in 64 bits...
@@ -344,7 +344,7 @@ def test_index_follows_the_build_swap(tmp_path: Path) -> None:
     out = tmp_path / "var"
     assert build(PACKAGES, out, BASE).ok
     first = (out / "store").resolve()
-    facts_index.write_index(package_dirs(PACKAGES), first / facts_index.FILENAME, BASE)
+    facts_write.write_index(package_dirs(PACKAGES), first / facts_index.FILENAME, BASE)
     app = _app(out)
     client = app.test_client()
     cubes = {c["name"]: c["tables"] for c in client.get("/api/3/cubes").get_json()["data"]}
@@ -357,7 +357,7 @@ def test_index_follows_the_build_swap(tmp_path: Path) -> None:
     assert build(alone, out, BASE).ok  # a new build swapped in: its own index, one package
     second = (out / "store").resolve()
     assert second != first
-    facts_index.write_index([alone / SEED_SLUG], second / facts_index.FILENAME, BASE)
+    facts_write.write_index([alone / SEED_SLUG], second / facts_index.FILENAME, BASE)
     cubes = {c["name"]: c["tables"] for c in client.get("/api/3/cubes").get_json()["data"]}
     assert cubes["expenditure"] == 1
     body = _aggregate(client, "expenditure")  # not the answer kept for the first build
@@ -379,3 +379,28 @@ def test_no_index_for_a_remote_store_or_when_switched_off(index_app) -> None:
     assert opened()
     assert not opened(FACTS_INDEX=False)
     assert not opened(STORE_URL="http://127.0.0.1:1")  # a shared store: not the local build
+
+
+def test_an_updated_index_labels_a_code_as_one_written_afresh(tmp_path: Path) -> None:
+    """The first package (in IRI order) to label a code names it: an update in which a later
+    package labels that code too must give what a fresh index gives."""
+    packages = tmp_path / "packages"
+    shutil.copytree(PACKAGES, packages, ignore=shutil.ignore_patterns("_*"))
+    first, last = package_dirs(packages)[0], package_dirs(packages)[-1]
+    project = _read(first / "data" / "projects.csv")[0]
+    previous = tmp_path / "previous.sqlite"
+    facts_write.write_index(package_dirs(packages), previous, BASE)
+    projects = last / "data" / "projects.csv"  # the last package names the first one's project
+    with projects.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerow(
+            [project["code"], "另一个名称", "", "", ""]
+        )
+    updated, fresh = tmp_path / "updated.sqlite", tmp_path / "fresh.sqlite"
+    facts_write.write_index(package_dirs(packages), updated, BASE, previous=previous)
+    facts_write.write_index(package_dirs(packages), fresh, BASE)
+    meta = dict(facts_index.connect(updated).execute("SELECT key, value FROM meta").fetchall())
+    assert meta["reused"] == "3"  # the update path
+    assert _content(updated) == _content(fresh)
+    label = "SELECT label FROM labels WHERE scheme = 'project' AND key = ?"
+    found = facts_index.connect(updated).execute(label, (project["code"],)).fetchone()
+    assert found == (project["name"],)

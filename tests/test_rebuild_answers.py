@@ -79,7 +79,9 @@ def _urls(packages: Path) -> list[str]:
         urls += [f"/api/3/cubes/{cube}/aggregate?drilldown={d}" for d in DRILLDOWNS]
         urls += [f"/api/3/cubes/{cube}/facts?format=csv&pagesize=all"]
     urls += [f"/sparql?query={urllib.parse.quote(query)}" for _, query in EXAMPLES]
-    urls += [f"/search?q={urllib.parse.quote(q)}&format=json" for q in ("行政运行", "公务接待", "教育")]
+    urls += [
+        f"/search?q={urllib.parse.quote(q)}&format=json" for q in ("行政运行", "公务接待", "教育")
+    ]
     urls += [f"/export/search.csv?q={urllib.parse.quote('一般公共预算')}"]
     return urls
 

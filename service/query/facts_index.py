@@ -24,10 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from service import vocab
 from service.query.cubes import DIMENSIONS, Groups, cube_kind
-from service.query.facts_source import SCALE, PackageFacts, package_facts, package_key
-from service.query.sqlite_file import write_atomically
+from service.query.facts_source import SCALE
 
 FILENAME = "facts.sqlite"
 FORMAT = "4"  # bump when the schema changes: an index of another format is not reused
@@ -93,124 +91,6 @@ def decimal_text(value: int | None) -> str:
     """Units back to the canonical decimal (no trailing zeros), as the store writes sums."""
     amount = Decimal(value or 0).scaleb(-SCALE).normalize()
     return f"{amount:f}"
-
-
-def write_index(
-    packages: Iterable[Path], path: Path, base: str, previous: Path | None = None
-) -> int:
-    """Write the index of every package's facts to `path` (a temporary file renamed into
-    place, so readers never see half an index and a failure leaves none); returns the rows.
-    A package whose amounts are not exact to 10^-4 yuan stops it with a PackageError. The
-    rows of a package whose files did not change since `previous` (an earlier build's
-    index) are copied from it rather than read again."""
-    ordered = sorted(packages, key=lambda p: p.name + "/")  # the order of the dataset IRIs
-    return write_atomically(
-        path, SCHEMA, lambda db: _fill(db, ordered, base, _earlier(db, previous))
-    )
-
-
-def _earlier(db: sqlite3.Connection, previous: Path | None) -> dict[str, tuple[int, str]]:
-    """slug → (number, key) of the packages in an earlier index of this format, attached as
-    `prev`; none when there is no such index or it cannot be read (then all are read)."""
-    if previous is None or not previous.is_file():
-        return {}
-    try:
-        db.execute("ATTACH DATABASE ? AS prev", (f"{previous.resolve().as_uri()}?mode=ro",))
-        if db.execute("SELECT value FROM prev.meta WHERE key = 'format'").fetchone() != (FORMAT,):
-            return {}
-        return {s: (ds, k) for ds, s, k in db.execute("SELECT id, slug, key FROM prev.datasets")}
-    except sqlite3.Error:
-        return {}
-
-
-def _fill(
-    db: sqlite3.Connection, packages: list[Path], base: str, earlier: dict[str, tuple[int, str]]
-) -> int:
-    db.execute("BEGIN")
-    cubes: dict[str, tuple[int, list[str]]] = {}
-    labels: dict[tuple[str, str], str] = {}
-    total = reused = 0
-    run: list[tuple[int, int]] = []  # (old, new) numbers of unchanged packages in a row
-    if earlier:
-        db.execute("CREATE TEMP TABLE run (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
-        db.execute("CREATE TEMP TABLE cube_numbers (old INTEGER PRIMARY KEY, new INTEGER)")
-    for ds, package in enumerate(packages, start=1):
-        key = package_key(package)
-        old, old_key = earlier.get(package.name, (0, ""))
-        found = _copied(db, old) if old_key == key else package_facts(package)
-        db.execute(
-            "INSERT INTO datasets VALUES (?, ?, ?, ?)", (ds, found.slug, found.department, key)
-        )
-        for cube, title in found.tables:
-            cubes.setdefault(cube, (len(cubes) + 1, []))[1].append(title)
-            db.execute("INSERT INTO dataset_tables VALUES (?, ?, ?)", (ds, cube, title))
-        for scheme, code, label in found.labels:  # the first package to name it wins
-            labels.setdefault((scheme, code), label)
-            db.execute(
-                "INSERT OR IGNORE INTO dataset_labels VALUES (?, ?, ?, ?)",
-                (ds, scheme, code, label),
-            )
-        if old_key == key:
-            reused += 1
-            run.append((old, ds))
-        else:
-            total += _copy_run(db, run, cubes)
-            run = []
-            db.executemany(
-                f"INSERT INTO facts VALUES ({', '.join('?' * 15)})",
-                [(cubes[row[0]][0], ds, *row[1:]) for row in found.rows],
-            )
-            total += len(found.rows)
-    total += _copy_run(db, run, cubes)
-    for scheme in {d.scheme for d in DIMENSIONS.values() if d.scheme}:
-        for code, names in vocab.labels(scheme).items():
-            if "zh" in names:
-                labels.setdefault((scheme, code), names["zh"])
-    db.executemany("INSERT INTO labels VALUES (?, ?, ?)", [(*k, v) for k, v in labels.items()])
-    db.executemany(
-        "INSERT INTO cubes VALUES (?, ?, ?, ?, ?)",
-        [
-            (i, name, min(titles), len(titles), cube_kind(name))
-            for name, (i, titles) in cubes.items()
-        ],
-    )
-    meta = {"base": base, "format": FORMAT, "rows": total, "reused": reused}
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
-    for statement in filter(str.strip, INDEXES.split(";")):
-        db.execute(statement)
-    db.execute("COMMIT")
-    return total
-
-
-def _copy_run(
-    db: sqlite3.Connection, run: list[tuple[int, int]], cubes: dict[str, tuple[int, list[str]]]
-) -> int:
-    """Copy the facts of a run of unchanged packages from the earlier index in one statement,
-    each under its new number and its cubes' new numbers, in the order they were in."""
-    if not run:
-        return 0
-    db.execute("DELETE FROM temp.run")
-    db.executemany("INSERT INTO temp.run VALUES (?, ?)", run)
-    db.execute("DELETE FROM temp.cube_numbers")
-    db.executemany(
-        "INSERT INTO temp.cube_numbers SELECT id, ? FROM prev.cubes WHERE name = ?",
-        [(number, name) for name, (number, _) in cubes.items()],
-    )
-    return db.execute(
-        f"INSERT INTO facts SELECT c.new, r.new, {COPIED} FROM prev.facts f "
-        "JOIN temp.run r ON r.old = f.ds JOIN temp.cube_numbers c ON c.old = f.cube "
-        "ORDER BY r.new, f.rowid"
-    ).rowcount
-
-
-def _copied(db: sqlite3.Connection, old: int) -> PackageFacts:
-    """A package as the earlier index has it (its facts are copied by the caller)."""
-    slug, department = db.execute(
-        "SELECT slug, department FROM prev.datasets WHERE id = ?", (old,)
-    ).fetchone()
-    tables = db.execute("SELECT cube, title FROM prev.dataset_tables WHERE ds = ?", (old,))
-    labels = db.execute("SELECT scheme, key, label FROM prev.dataset_labels WHERE ds = ?", (old,))
-    return PackageFacts(slug, department, tables.fetchall(), labels.fetchall(), [])
 
 
 # --- reading ---------------------------------------------------------------------------------
