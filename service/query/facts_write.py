@@ -259,13 +259,16 @@ def _update(
 
 # what _fill makes as it goes, made again from the rows an update leaves
 SUMMARIES = """
-DELETE FROM cubes WHERE name NOT IN (SELECT cube FROM dataset_tables);
-UPDATE cubes SET
-  title = (SELECT min(title) FROM dataset_tables AS t WHERE t.cube = cubes.name),
-  tables = (SELECT count(*) FROM dataset_tables AS t WHERE t.cube = cubes.name);
+CREATE TEMP TABLE cube_tables AS
+  SELECT cube, min(title) AS title, count(*) AS tables FROM dataset_tables GROUP BY cube;
+DELETE FROM cubes WHERE name NOT IN (SELECT cube FROM temp.cube_tables);
+UPDATE cubes SET title = t.title, tables = t.tables FROM temp.cube_tables AS t
+  WHERE t.cube = cubes.name;
+DROP TABLE temp.cube_tables;
 DELETE FROM labels;
-INSERT INTO labels SELECT scheme, key, label FROM dataset_labels AS l
-  WHERE l.ds = (SELECT min(ds) FROM dataset_labels AS m WHERE m.scheme = l.scheme AND m.key = l.key);
+INSERT INTO labels SELECT l.scheme, l.key, l.label FROM dataset_labels AS l
+  JOIN (SELECT scheme, key, min(ds) AS ds FROM dataset_labels GROUP BY scheme, key) AS m
+  ON m.scheme = l.scheme AND m.key = l.key AND m.ds = l.ds;
 DELETE FROM shapes;
 INSERT INTO shapes SELECT DISTINCT cube, col, row_type FROM facts;
 """
