@@ -117,6 +117,12 @@ def _virtuoso() -> None:
     bench_virtuoso()  # the corpus again, served embedded and from a private Virtuoso
 
 
+def _lean() -> None:
+    from bench.lean import bench_lean
+
+    bench_lean()  # issue 15: realistic and heavy corpora of 1,000 documents (~30 minutes)
+
+
 def _pdf_backends() -> None:
     from bench.pdf_backends import DEFAULT, main
 
@@ -134,6 +140,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "corpus": _corpus,
     "virtuoso": _virtuoso,
     "pdf-backends": _pdf_backends,
+    "lean": _lean,
 }
 
 

@@ -11,9 +11,11 @@ what packages share); otherwise every dump is bulk-loaded afresh.
 
 from __future__ import annotations
 
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from resource import RUSAGE_CHILDREN, RUSAGE_SELF
 
 from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 
@@ -38,6 +40,8 @@ class BuildResult:
     triples: int = 0
     rdf_seconds: float = 0.0
     load_seconds: float = 0.0
+    rdf_cpu: float = 0.0  # CPU seconds of this process and its workers, every core
+    load_cpu: float = 0.0
     store: Path | None = None
     replaced: int | None = (
         None  # packages replaced in a copy of the previous store; None: full load
@@ -95,7 +99,7 @@ def build(
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     converted, result.problems = convert_packages(
         package_dirs(packages), rdf_dir, minter.base, jobs=jobs
     )
@@ -119,9 +123,9 @@ def build(
     common.append(dump(rdf_dir, "vocab", vocabulary_triples()))
     shared = read_lines(common)
     result.triples = sum(done.triples for done in converted) + len(shared)
-    result.rdf_seconds = time.perf_counter() - started
+    result.rdf_seconds, result.rdf_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if load and result.ok:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
             result.store = load_shared(
                 out, store_url, converted, common, packages, minter, result.triples + 1
@@ -132,9 +136,16 @@ def build(
                 out, converted, common, shared, packages, minter.base
             )
             result.kept = result.store == before
-        result.load_seconds = time.perf_counter() - started
+        result.load_seconds, result.load_cpu = time.perf_counter() - started, cpu_seconds() - cpu
         result.triples += 1  # the stamp: `<catalog> bp:build "<build folder>"`
     return result
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process (every thread) and of its ended children (the
+    conversion's workers): what a stage cost on all cores together."""
+    own, children = (resource.getrusage(who) for who in (RUSAGE_SELF, RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def read_lines(paths: list[Path]) -> set[bytes]:

@@ -93,7 +93,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(
         f"{len(result.built)} packages ({len(result.converted)} converted, "
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
-        f"{result.rdf_seconds:.2f} s, store load {result.load_seconds:.2f} s"
+        f"{result.rdf_seconds:.2f} s ({result.rdf_cpu:.1f} CPU s), store load "
+        f"{result.load_seconds:.2f} s ({result.load_cpu:.1f} CPU s)"
         + (
             " (nothing changed: the store is kept)"
             if result.kept
