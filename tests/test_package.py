@@ -12,6 +12,7 @@ from frictionless import Package
 
 from service.audit import run_audit
 from service.cli import main
+from service.corpus.members import CACHE
 from service.errors import PackageError
 from service.ingest.model import Document
 from service.package import writer
@@ -171,7 +172,11 @@ def test_cli_writes_good_documents_and_reports_bad(tmp_path, capsys) -> None:
     assert f"FAILED {bad}" in printed
     assert "mandatory table '部门收支预算总表' not found" in printed
     assert "[warn] performance:cost-cap:41039524000000012827" in printed
-    assert sorted(p.name for p in out.iterdir()) == ["_combined-2024", SEED_SLUG]
+    assert sorted(p.name for p in out.iterdir()) == [
+        CACHE,
+        "_combined-2024",
+        SEED_SLUG,
+    ]  # no staging
     assert Package(str(out / SEED_SLUG / "datapackage.json")).name == SEED_SLUG
     assert main(["ingest", str(SEED), "--out", str(out)]) == 0
 
