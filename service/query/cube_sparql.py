@@ -22,9 +22,8 @@ PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
 
 
 def where(cube: str, dims: list[str], cuts: dict[str, list[str]]) -> str:
-    """The WHERE clause every cube query shares: the observations of a table kind, cut by `cuts`,
-    with the keys of `dims` bound.
-    """
+    """The WHERE clause every cube query shares: the facts of a table kind or an analysis
+    kind, cut by `cuts`, with the keys of `dims` bound."""
     head = [
         DIMENSIONS[name].cut(values)
         for name, values in cuts.items()
