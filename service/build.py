@@ -11,6 +11,7 @@ what packages share); otherwise every dump is bulk-loaded afresh.
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import time
 from dataclasses import dataclass, field
@@ -98,10 +99,74 @@ def build(
     minter = Minter(base or base_url())
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
+    preload = Preload.if_cold(out) if load and not store_url else None
+    try:
+        return _build(packages, out, minter, rdf_dir, preload, load, store_url, jobs)
+    except BaseException:
+        if preload is not None:
+            preload.discard()
+        raise
+
+
+@dataclass
+class Preload:
+    """A cold build's store, bulk-loaded while the packages are still being converted (the
+    loader keeps about one core busy, the converters the rest)."""
+
+    path: Path
+    store: Store | None
+    loader: stores.StreamingLoad
+
+    @classmethod
+    def if_cold(cls, out: Path) -> Preload | None:
+        """One when there is no previous store to update, so the whole store is loaded."""
+        previous = stores.current(out)
+        if previous is not None and stores.read_loaded(previous):
+            return None
+        path = stores.new_path(out)
+        path.mkdir()
+        store = Store(str(path))
+        return cls(path, store, stores.StreamingLoad(store))
+
+    def ready(self, done: Converted) -> None:
+        """A package's dumps are written: load them."""
+        self.loader.add(done.nt)
+        self.loader.add(done.common)
+
+    def loaded(self) -> Store:
+        """The store once every dump handed over is in (the caller holds it from then on)."""
+        self.loader.finish()
+        store, self.store = self.store, None
+        if store is None:
+            raise RuntimeError("the preloaded store was already taken")
+        return store
+
+    def discard(self) -> None:
+        """Not swapped in (a package failed, or the build stopped): its folder goes."""
+        with contextlib.suppress(Exception):  # the build's own error is the one to report
+            self.loader.finish()
+        self.store = None
+        stores.discard(self.path)
+
+
+def _build(
+    packages: Path,
+    out: Path,
+    minter: Minter,
+    rdf_dir: Path,
+    preload: Preload | None,
+    load: bool,
+    store_url: str | None,
+    jobs: int | None,
+) -> BuildResult:
     result = BuildResult()
     started, cpu = time.perf_counter(), cpu_seconds()
     converted, result.problems = convert_packages(
-        package_dirs(packages), rdf_dir, minter.base, jobs=jobs
+        package_dirs(packages),
+        rdf_dir,
+        minter.base,
+        jobs=jobs,
+        ready=preload.ready if preload is not None else None,
     )
     common = [done.common for done in converted]  # what packages may share, and the rest
     for done in converted:
@@ -121,11 +186,18 @@ def build(
     catalog += series(minter, (Yearly(c.slug, c.department, c.fiscal_year) for c in converted))
     common.append(dump(rdf_dir, "catalog", catalog))
     common.append(dump(rdf_dir, "vocab", vocabulary_triples()))
+    if preload is not None:  # the combined packages', the catalog's and the vocabulary's
+        for path in common[len(converted) :]:
+            preload.loader.add(path)
     shared = read_lines(common)
     result.triples = sum(done.triples for done in converted) + len(shared)
-    result.rdf_seconds, result.rdf_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    loaded_meanwhile = preload.loader.cpu if preload is not None else 0.0
+    result.rdf_seconds = time.perf_counter() - started
+    result.rdf_cpu = cpu_seconds() - cpu - loaded_meanwhile  # the store's part is its own
+    if preload is not None and not (load and result.ok):
+        preload.discard()
     if load and result.ok:
-        started, cpu = time.perf_counter(), cpu_seconds()
+        started, cpu = time.perf_counter(), cpu_seconds() - loaded_meanwhile
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
             result.store = load_shared(
                 out, store_url, converted, common, packages, minter, result.triples + 1
@@ -133,7 +205,7 @@ def build(
         else:
             before = stores.current(out)
             result.store, result.replaced = load_store(
-                out, converted, common, shared, packages, minter.base
+                out, converted, common, shared, packages, minter.base, preload
             )
             result.kept = result.store == before
         result.load_seconds, result.load_cpu = time.perf_counter() - started, cpu_seconds() - cpu
@@ -185,6 +257,7 @@ def load_store(
     shared: set[bytes],
     packages: Path,
     base: str,
+    preload: Preload | None = None,
 ) -> tuple[Path, int | None]:
     """A new store swapped in. When at most half of the packages changed, it starts as a copy
     of the previous one (hard links: it costs nothing) and only their own triples are taken
@@ -201,7 +274,7 @@ def load_store(
     if previous is not None and loaded == keys and _same_shared(previous, shared):
         return previous, 0  # nothing changed: the store (its ETags, its cached pages) is kept
     incremental = previous is not None and bool(loaded) and len(stale) <= len(converted) // 2
-    path = stores.new_path(out)
+    path = preload.path if preload is not None else stores.new_path(out)
     try:
         if incremental:
             Store.read_only(str(previous)).backup(str(path))
@@ -213,6 +286,9 @@ def load_store(
             for triple in triples_of(was - shared):
                 store.remove(Quad(triple.subject, triple.predicate, triple.object))
             store.extend(Quad(t.subject, t.predicate, t.object) for t in triples_of(shared - was))
+        elif preload is not None:  # every dump was handed to it as it was written
+            store = preload.loaded()
+            store.optimize()
         else:
             path.mkdir()
             store = Store(str(path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
 import shutil
 import threading
 import time
@@ -36,30 +37,35 @@ def current(root: Path) -> Path | None:
     return link.resolve() if link.is_dir() else None
 
 
-class _Concatenated(io.RawIOBase):
-    """Several files read as one stream, without writing the concatenation to disk."""
+class _Handed(io.RawIOBase):
+    """Files read as one stream in the order they are handed over (a queue; None ends it),
+    so a bulk load can start before the last file is written."""
 
-    def __init__(self, paths: list[Path]):
-        self._paths = list(paths)
+    def __init__(self, files: queue.SimpleQueue[Path | None]):
+        self._files = files
         self._handle: io.BufferedReader | None = None
+        self.ended = False  # the end was handed over
 
     def readable(self) -> bool:
         """Always: the stream is for reading (io's protocol asks)."""
         return True
 
     def readinto(self, buffer: Any) -> int:
-        """Read the next bytes into `buffer`, moving on to the next file at each one's end; 0
-        once every file is read."""
-        while True:
+        """The next bytes of the file being read, or of the next one handed over (waiting for
+        it); 0 once the end was handed over."""
+        while not self.ended:
             if self._handle is None:
-                if not self._paths:
-                    return 0
-                self._handle = self._paths.pop(0).open("rb")
+                path = self._files.get()
+                if path is None:
+                    self.ended = True
+                    break
+                self._handle = path.open("rb")
             count = self._handle.readinto(buffer)
             if count:
                 return count
             self._handle.close()
             self._handle = None
+        return 0
 
     def close(self) -> None:
         """Close the file being read, then the stream."""
@@ -68,35 +74,77 @@ class _Concatenated(io.RawIOBase):
         super().close()
 
 
+class StreamingLoad:
+    """Bulk loads, one per core, fed with dumps as they are written: the store loads while
+    the packages are still being converted (a cold build's two stages overlap; the loader
+    alone keeps about one core busy). Files go to the stream with the fewest bytes so far."""
+
+    def __init__(self, store: Store, streams: int | None = None):
+        wanted = streams or int(os.environ.get("BUDGETPUB_LOAD_STREAMS", "0")) or os.cpu_count()
+        self._queues: list[queue.SimpleQueue[Path | None]] = [
+            queue.SimpleQueue() for _ in range(max(1, wanted or 1))
+        ]
+        self._sizes = [0] * len(self._queues)
+        self._errors: list[BaseException] = []
+        self._spent: dict[int, float] = {}  # CPU seconds of each ended loader thread
+        self._threads = [
+            threading.Thread(target=self._load, args=(store, files), daemon=True)
+            for files in self._queues
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _load(self, store: Store, files: queue.SimpleQueue[Path | None]) -> None:
+        handed = _Handed(files)
+        try:
+            with io.BufferedReader(handed, 1 << 20) as stream:
+                store.bulk_load(input=stream, format=RdfFormat.N_TRIPLES, lenient=True)
+        except BaseException as error:  # re-raised by finish(), in the caller's thread
+            self._errors.append(error)
+            while not handed.ended and files.get() is not None:  # let finish() go on
+                pass
+        finally:
+            self._spent[threading.get_ident()] = time.thread_time()
+
+    @property
+    def cpu(self) -> float:
+        """CPU seconds the loader threads have spent so far (read from any thread)."""
+        total = 0.0
+        for thread in self._threads:
+            if thread.ident in self._spent:
+                total += self._spent[thread.ident]
+            elif thread.ident is not None:
+                try:
+                    total += time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+                except OSError:  # it ended just now: its time is in _spent
+                    total += self._spent.get(thread.ident, 0.0)
+        return total
+
+    def add(self, path: Path) -> None:
+        """Load this dump too (it must not change any more)."""
+        lightest = self._sizes.index(min(self._sizes))
+        self._sizes[lightest] += path.stat().st_size
+        self._queues[lightest].put(path)
+
+    def finish(self) -> None:
+        """Wait for every dump handed over to be loaded; the first loader's error, if any."""
+        for files in self._queues:
+            files.put(None)
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise self._errors[0]
+
+
 def load_ntriples_all(store: Store, paths: list[Path], streams: int | None = None) -> None:
     """Bulk loads over every dump, one per core, run at once: a bulk load over many files is
     2.4x faster than one per file (the loader sorts and writes its files once), and two loads
     side by side on 2 cores take ~300k triples/s against ~190k for one (pyoxigraph lets go of
-    the GIL while it loads)."""
-    wanted = streams or int(os.environ.get("BUDGETPUB_LOAD_STREAMS", "0")) or os.cpu_count() or 1
-    count = max(1, min(wanted, len(paths)))
-    groups: list[list[Path]] = [[] for _ in range(count)]
-    sizes = [0] * count
+    the GIL while it loads). Largest dumps first, each to the lightest stream."""
+    loader = StreamingLoad(store, streams)
     for path in sorted(paths, key=lambda p: p.stat().st_size, reverse=True):
-        smallest = sizes.index(min(sizes))  # largest first into the lightest group
-        groups[smallest].append(path)
-        sizes[smallest] += path.stat().st_size
-    errors: list[BaseException] = []
-
-    def load(group: list[Path]) -> None:
-        try:
-            with io.BufferedReader(_Concatenated(group), 1 << 20) as stream:
-                store.bulk_load(input=stream, format=RdfFormat.N_TRIPLES, lenient=True)
-        except BaseException as error:  # re-raised in the caller's thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=load, args=(group,)) for group in groups if group]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+        loader.add(path)
+    loader.finish()
 
 
 def stamp(store: Store, catalog: NamedNode, build: str) -> None:

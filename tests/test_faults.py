@@ -226,3 +226,27 @@ def test_disk_full_during_build_leaves_the_previous_build(
     finally:
         stop(server)
     assert build(packages, var).converted == ([] if where == "store load" else [SECOND])
+
+
+def test_a_cold_build_with_a_bad_package_leaves_no_store(tmp_path: Path) -> None:
+    """A cold build loads the store while it converts; one package failing must still leave
+    no store and no half-loaded build folder, and the next good build loads everything."""
+    packages, var = tmp_path / "packages", tmp_path / "var"
+    for slug in (SEED_SLUG, SECOND):
+        shutil.copytree(PACKAGES / slug, packages / slug)
+    facts = packages / SECOND / "data" / "facts.csv"
+    good = facts.read_bytes()
+    lines = good.decode("utf-8").split("\r\n" if b"\r\n" in good else "\n")
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("functional_code")] = "2999999"  # a code no list knows
+    facts.write_bytes(good.replace(lines[1].encode(), ",".join(row).encode(), 1))
+    result = build(packages, var, "http://127.0.0.1:8000/")
+    assert not result.ok and list(result.problems) == [SECOND]
+    assert "2999999" in str(result.problems[SECOND])
+    assert not (var / "store").exists()
+    assert list((var / "stores").iterdir()) == []  # the preloaded folder is gone
+    facts.write_bytes(good)
+    again = build(packages, var, "http://127.0.0.1:8000/")
+    assert again.ok and again.replaced is None
+    assert len(open_store(var)) == again.triples

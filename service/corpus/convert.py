@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,7 @@ from pyoxigraph import NamedNode, Triple
 
 from service.errors import PackageError, Problem
 
-RECORD_VERSION = 3
+RECORD_VERSION = 4  # 4: no Turtle dump per package (nothing read it)
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,10 @@ def reusable(package: Path, rdf_dir: Path, base: str) -> Converted | None:
         record = json.loads(_record_path(rdf_dir, slug).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    nt, common, ttl = (rdf_dir / f"{slug}{suffix}" for suffix in DUMP_SUFFIXES)
+    nt, common = (rdf_dir / f"{slug}{suffix}" for suffix in DUMP_SUFFIXES)
     if (
         record.get("base") != base
         or record.get("converter") != converter_fingerprint()
-        or not ttl.is_file()
         or _size(nt) != record.get("nt_bytes")
         or _size(common) != record.get("common_bytes")
     ):
@@ -96,7 +96,7 @@ def reusable(package: Path, rdf_dir: Path, base: str) -> Converted | None:
     )
 
 
-DUMP_SUFFIXES = (".nt", ".common.nt", ".ttl")
+DUMP_SUFFIXES = (".nt", ".common.nt")
 
 
 def file_stamps(package: Path, files: dict[str, list[int]] | None) -> dict[str, list[int]]:
@@ -137,7 +137,7 @@ def owns(slug: str, base: str):
 
 def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     """Convert and dump one package, then record what the dumps were made from."""
-    from service.dumps import dump_ntriples, dump_turtle, write_atomic
+    from service.dumps import dump_ntriples, write_atomic
     from service.rdf import load_package, package_triples
     from service.rdf.terms import Minter
 
@@ -154,7 +154,6 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
         (mine if own(triple) else shared).append(triple)
     nt = dump_ntriples(rdf_dir / f"{data.slug}.nt", mine)
     common = dump_ntriples(rdf_dir / f"{data.slug}.common.nt", shared)
-    dump_turtle(rdf_dir / f"{data.slug}.ttl", triples)
     record = {
         "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
         "base": base,
@@ -192,25 +191,44 @@ def _convert_or_error(package: Path, rdf_dir: Path, base: str) -> Converted | Pr
 
 
 def convert_packages(
-    packages: list[Path], rdf_dir: Path, base: str, *, jobs: int | None = None
+    packages: list[Path],
+    rdf_dir: Path,
+    base: str,
+    *,
+    jobs: int | None = None,
+    ready: Callable[[Converted], None] | None = None,
 ) -> tuple[list[Converted], dict[str, Problem]]:
-    """(converted or reused, in package order; failures by folder name, each a Problem)."""
+    """(converted or reused, in package order; failures by folder name, each a Problem).
+    `ready` is told of each package's dumps as soon as they are there (a store can load
+    them while the others are converted)."""
     results: dict[Path, Converted | Problem] = {}
+    tell = ready or (lambda _: None)
     todo = []
     for package in packages:
         previous = reusable(package, rdf_dir, base)
         if previous is not None:
             results[package] = previous
+            tell(previous)
         else:
             todo.append(package)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(todo) <= 1:
-        for package in todo:
-            results[package] = _convert_or_error(package, rdf_dir, base)
+        done: Iterable[Converted | Problem] = (
+            _convert_or_error(package, rdf_dir, base) for package in todo
+        )
+        for package, result in zip(todo, done, strict=True):
+            results[package] = result
+            if isinstance(result, Converted):
+                tell(result)
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            done = pool.map(_convert_or_error, todo, [rdf_dir] * len(todo), [base] * len(todo))
-            results.update(zip(todo, done, strict=True))
+            done = pool.map(
+                _convert_or_error, todo, [rdf_dir] * len(todo), [base] * len(todo), chunksize=4
+            )
+            for package, result in zip(todo, done, strict=True):
+                results[package] = result
+                if isinstance(result, Converted):
+                    tell(result)
     converted = [r for p in packages if isinstance(r := results[p], Converted)]
     failed = {p.name: r for p in packages if isinstance(r := results[p], Problem)}
     return converted, failed
