@@ -11,7 +11,6 @@ what packages share); otherwise every dump is bulk-loaded afresh.
 
 from __future__ import annotations
 
-import contextlib
 import resource
 import time
 from dataclasses import dataclass, field
@@ -21,10 +20,11 @@ from resource import RUSAGE_CHILDREN, RUSAGE_SELF
 from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 
 from service import store as stores
+from service.build_overlap import Indexes, Preload, converted_dirs, write_indexes
 from service.corpus.convert import Converted, convert_packages
 from service.dumps import dump
 from service.errors import PackageError, Problem
-from service.query import facts_index, facts_write, search_index
+from service.query import facts_index
 from service.rdf import catalog_triples
 from service.rdf.released import release_dates
 from service.rdf.series import Yearly, combined_dataset, series
@@ -99,54 +99,20 @@ def build(
     minter = Minter(base or base_url())
     rdf_dir = out / "rdf"
     rdf_dir.mkdir(parents=True, exist_ok=True)
-    preload = Preload.if_cold(out) if load and not store_url else None
+    local = load and not store_url
+    previous = stores.current(out) if local else None
+    indexes = Indexes(out, package_dirs(packages), minter.base, previous) if local else None
+    preload = Preload.if_cold(out) if local else None
     try:
-        return _build(packages, out, minter, rdf_dir, preload, load, store_url, jobs)
+        result = _build(packages, out, minter, rdf_dir, preload, indexes, load, store_url, jobs)
     except BaseException:
-        if preload is not None:
-            preload.discard()
+        for started in (preload, indexes):
+            if started is not None:
+                started.discard()
         raise
-
-
-@dataclass
-class Preload:
-    """A cold build's store, bulk-loaded while the packages are still being converted (the
-    loader keeps about one core busy, the converters the rest)."""
-
-    path: Path
-    store: Store | None
-    loader: stores.StreamingLoad
-
-    @classmethod
-    def if_cold(cls, out: Path) -> Preload | None:
-        """One when there is no previous store to update, so the whole store is loaded."""
-        previous = stores.current(out)
-        if previous is not None and stores.read_loaded(previous):
-            return None
-        path = stores.new_path(out)
-        path.mkdir()
-        store = Store(str(path))
-        return cls(path, store, stores.StreamingLoad(store))
-
-    def ready(self, done: Converted) -> None:
-        """A package's dumps are written: load them."""
-        self.loader.add(done.nt)
-        self.loader.add(done.common)
-
-    def loaded(self) -> Store:
-        """The store once every dump handed over is in (the caller holds it from then on)."""
-        self.loader.finish()
-        store, self.store = self.store, None
-        if store is None:
-            raise RuntimeError("the preloaded store was already taken")
-        return store
-
-    def discard(self) -> None:
-        """Not swapped in (a package failed, or the build stopped): its folder goes."""
-        with contextlib.suppress(Exception):  # the build's own error is the one to report
-            self.loader.finish()
-        self.store = None
-        stores.discard(self.path)
+    if indexes is not None:
+        indexes.discard()  # when not placed in the new build (a failure, or nothing changed)
+    return result
 
 
 def _build(
@@ -155,6 +121,7 @@ def _build(
     minter: Minter,
     rdf_dir: Path,
     preload: Preload | None,
+    indexes: Indexes | None,
     load: bool,
     store_url: str | None,
     jobs: int | None,
@@ -193,7 +160,8 @@ def _build(
     result.triples = sum(done.triples for done in converted) + len(shared)
     loaded_meanwhile = preload.loader.cpu if preload is not None else 0.0
     result.rdf_seconds = time.perf_counter() - started
-    result.rdf_cpu = cpu_seconds() - cpu - loaded_meanwhile  # the store's part is its own
+    converting = sum(done.cpu for done in converted if not done.reused)  # worker processes
+    result.rdf_cpu = cpu_seconds() - cpu - loaded_meanwhile + converting
     if preload is not None and not (load and result.ok):
         preload.discard()
     if load and result.ok:
@@ -205,10 +173,11 @@ def _build(
         else:
             before = stores.current(out)
             result.store, result.replaced = load_store(
-                out, converted, common, shared, packages, minter.base, preload
+                out, converted, common, shared, packages, minter.base, preload, indexes
             )
             result.kept = result.store == before
         result.load_seconds, result.load_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        result.load_cpu += indexes.cpu if indexes is not None else 0.0  # their own process
         result.triples += 1  # the stamp: `<catalog> bp:build "<build folder>"`
     return result
 
@@ -258,6 +227,7 @@ def load_store(
     packages: Path,
     base: str,
     preload: Preload | None = None,
+    indexes: Indexes | None = None,
 ) -> tuple[Path, int | None]:
     """A new store swapped in. When at most half of the packages changed, it starts as a copy
     of the previous one (hard links: it costs nothing) and only their own triples are taken
@@ -297,7 +267,10 @@ def load_store(
         stores.stamp(store, Minter(base).catalog(), path.name)
         store.flush()
         del store
-        write_facts_index(path, previous, converted, packages, base)
+        if indexes is not None:
+            indexes.place(path)
+        else:
+            write_indexes(path, previous, converted_dirs(packages, converted), base)
         triples = sum(done.triples for done in converted) + len(shared) + 1  # and the stamp
         stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
         stores.write_loaded(path, [done.nt for done in converted], keys, common)
@@ -335,7 +308,7 @@ def load_shared(
     path.mkdir()
     previous = stores.current(out)
     try:
-        write_facts_index(path, previous, converted, packages, minter.base)
+        write_indexes(path, previous, converted_dirs(packages, converted), minter.base)
         load_remote(
             store_url, [done.nt for done in converted] + common, (minter.catalog().value, path.name)
         )
@@ -345,24 +318,6 @@ def load_shared(
         stores.discard(path)
         raise
     return path
-
-
-def write_facts_index(
-    path: Path, previous: Path | None, converted: list[Converted], packages: Path, base: str
-) -> None:
-    """The aggregate API's index and the pages' search index in a build folder; rows of
-    packages unchanged since the previous build are copied from its indexes."""
-    facts_write.write_index(
-        [packages / done.slug for done in converted],
-        path / facts_index.FILENAME,
-        base,
-        previous=previous / facts_index.FILENAME if previous else None,
-    )
-    search_index.write_index(
-        [packages / done.slug for done in converted],
-        path / search_index.FILENAME,
-        previous=previous / search_index.FILENAME if previous else None,
-    )
 
 
 def _take_out(store: Store, dump: Path, batch: int = 20_000) -> None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ class Converted:
     fiscal_year: int
     reused: bool
     key: str  # what the dumps were made from: equal keys, equal dumps
+    cpu: float = 0.0  # CPU seconds its conversion took (in whichever process converted it)
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +144,7 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     from service.rdf import load_package, package_triples
     from service.rdf.terms import Minter
 
+    cpu = time.process_time()
     descriptor = (package / "datapackage.json").read_bytes()
     stamps = file_stamps(package, dict.fromkeys(_files(json.loads(descriptor))))
     data = load_package(package)
@@ -175,6 +179,7 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
         record["fiscalYear"],
         False,
         _key(record),
+        time.process_time() - cpu,
     )
 
 
@@ -221,7 +226,8 @@ def convert_packages(
             if isinstance(result, Converted):
                 tell(result)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        context = multiprocessing.get_context("forkserver")  # a store may be loading meanwhile
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
             done = pool.map(
                 _convert_or_error, todo, [rdf_dir] * len(todo), [base] * len(todo), chunksize=4
             )
