@@ -11,6 +11,7 @@ A page whose objects PDFium cannot give as pdfminer would (see `Unfaithful`) kee
 from __future__ import annotations
 
 import ctypes
+import itertools
 import logging
 import os
 import re
@@ -334,7 +335,35 @@ def _read_chars(raw: Any, textpage: Any, ctm: Matrix, flip: _Flip, texts: list[A
         chars += found or [_blank(raw, handle, fonts.of(key, handle), ctm, flip, upright)]
     if by_object:
         raise Unfaithful("characters of a text object outside the page's content")
+    _check_ties(chars)
     return chars
+
+
+_TOLERANCE = 3.0  # pdfplumber's x and y tolerances: the gap that splits words, and lines
+_NOISE = 0.01  # pt: PDFium's float32 places are this near pdfminer's float64 ones
+
+
+def _check_ties(chars: list[dict[str, Any]]) -> None:
+    """Unfaithful where the reading would turn on rounding noise: two characters of a line
+    exactly the word gap apart, or at the same place, or two lines exactly the line gap apart.
+    pdfminer's float64 noise decides those cases, and PDFium's float32 noise is other noise."""
+    for prev, char in itertools.pairwise(chars):
+        if (
+            abs(char["x0"] - prev["x1"] - _TOLERANCE) < _NOISE
+            and abs(char["top"] - prev["top"]) <= _TOLERANCE
+        ):
+            raise Unfaithful("two characters a word gap apart, to rounding noise")
+    from pdfplumber.utils import cluster_objects
+
+    for line in cluster_objects(chars, "top", _TOLERANCE):  # pdfplumber's text lines
+        by_x = sorted((c for c in line if not c["text"].isspace()), key=lambda c: c["x0"])
+        for prev, char in itertools.pairwise(by_x):
+            if char["x0"] - prev["x0"] < _NOISE:
+                raise Unfaithful("two characters of a line at one place, to rounding noise")
+    tops = sorted({c["top"] for c in chars})
+    for prev, top in itertools.pairwise(tops):
+        if abs(top - prev - _TOLERANCE) < _NOISE:
+            raise Unfaithful("two lines a line gap apart, to rounding noise")
 
 
 def _blank(
