@@ -203,25 +203,27 @@ def _place(found: tuple[str, Any], flip: _Flip, stroke: bool, fill: bool) -> dic
 
 
 class _Fonts:
-    """Per text object: its font size, pdfminer's descent (text space) and the font's name."""
+    """Per text object its font size, pdfminer's descent (in text space) and the font's name;
+    per font and character, the advance width (per 1000 of the font size)."""
 
     def __init__(self, raw: Any):
         self.raw = raw
-        self.by_object: dict[int, tuple[float, float, str]] = {}
+        self.by_object: dict[int, tuple[float, float, str, Any, int]] = {}
         self.by_font: dict[int, tuple[float, str]] = {}
+        self.widths: dict[tuple[int, int], float] = {}
 
-    def of(self, key: int, handle: Any) -> tuple[float, float, str]:
+    def of(self, key: int, handle: Any) -> tuple[float, float, str, Any, int]:
         found = self.by_object.get(key)
         if found is None:
             size = ctypes.c_float()
             self.raw.FPDFTextObj_GetFontSize(handle, ctypes.byref(size))
             font = self.raw.FPDFTextObj_GetFont(handle)
-            descent, name = self._font(font)
-            found = self.by_object[key] = (size.value, descent, name)
+            address = ctypes.cast(font, ctypes.c_void_p).value or 0
+            descent, name = self._font(font, address)
+            found = self.by_object[key] = (size.value, descent, name, font, address)
         return found
 
-    def _font(self, font: Any) -> tuple[float, str]:
-        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+    def _font(self, font: Any, key: int) -> tuple[float, str]:
         found = self.by_font.get(key)
         if found is None:
             if self.raw.FPDFFont_GetIsEmbedded(font) != 1:
@@ -238,10 +240,43 @@ class _Fonts:
             found = self.by_font[key] = (min(descent.value, -descent.value) / 1000, name)
         return found
 
+    def width(self, font: tuple[float, float, str, Any, int], code: int) -> float:
+        """The font's advance for the character (its /W or /Widths entry, as pdfminer reads
+        it), per 1000 of the font size; PDFium finds the character code from the Unicode."""
+        key = (font[4], code)
+        found = self.widths.get(key)
+        if found is None:
+            width = ctypes.c_float()
+            if not self.raw.FPDFFont_GetGlyphWidth(font[3], code, 1000.0, ctypes.byref(width)):
+                raise Unfaithful(f"no width for {chr(code)!r}")
+            found = self.widths[key] = width.value / 1000
+        return found
+
+
+def _box(
+    flip: _Flip, matrix: Matrix, ctm: Matrix, advance: float, font: tuple[Any, ...]
+) -> dict[str, Any]:
+    """pdfminer's LTChar box: the advance across, from the descent up one font size, in text
+    space; through the character's matrix and the page's, to the page's bounds."""
+    size, descent, fontname = font[:3]
+    low = descent * size
+    total = _mult(matrix, ctm)
+    (a, b, c, d, e, f) = total
+    if b == 0 and c == 0:  # text across the page: two corners are enough
+        x0, x1, y0, y1 = e, e + a * advance, f + d * low, f + d * (low + size)
+        char = flip.box("char", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    else:
+        corners = [_point(total, x, y) for x in (0.0, advance) for y in (low, low + size)]
+        xs = [p[0] for p in corners]
+        ys = [p[1] for p in corners]
+        char = flip.box("char", min(xs), min(ys), max(xs), max(ys))
+    char.update(fontname=fontname, upright=a * d > 0 and b * c <= 0)
+    char["size"] = char["height"]
+    return char
+
 
 def _chars(raw: Any, pdf_page: Any, ctm: Matrix, flip: _Flip, texts: list[Any]) -> list[Any]:
-    """Every character pdfminer would give, with pdfminer's box: from the baseline origin, the
-    advance across, and from the font's descent up one font size (LTChar)."""
+    """Every character pdfminer would give, with pdfminer's box (LTChar), in content order."""
     textpage = raw.FPDFText_LoadPage(pdf_page.raw)
     try:
         return _read_chars(raw, textpage, ctm, flip, texts)
@@ -251,10 +286,10 @@ def _chars(raw: Any, pdf_page: Any, ctm: Matrix, flip: _Flip, texts: list[Any]) 
 
 def _read_chars(raw: Any, textpage: Any, ctm: Matrix, flip: _Flip, texts: list[Any]) -> list[Any]:
     fonts = _Fonts(raw)
-    matrix, box = raw.FS_MATRIX(), raw.FS_RECTF()
+    matrix = raw.FS_MATRIX()
+    x, y = ctypes.c_double(), ctypes.c_double()
     by_object: dict[int, list[dict[str, Any]]] = {}
-    previous: tuple[int, float, float] | None = None
-    upright = ctm[0] * ctm[3] > 0 and ctm[1] * ctm[2] <= 0  # pdfminer's test, text unturned
+    previous: tuple[int, float, float] = (0, 0.0, 0.0)
     for index in range(raw.FPDFText_CountChars(textpage)):
         if raw.FPDFText_IsGenerated(textpage, index):
             continue  # the spaces and line ends PDFium adds between text objects
@@ -266,32 +301,31 @@ def _read_chars(raw: Any, textpage: Any, ctm: Matrix, flip: _Flip, texts: list[A
         handle = raw.FPDFText_GetTextObject(textpage, index)
         key = ctypes.cast(handle, ctypes.c_void_p).value or 0
         raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix))
-        (a, b, c, d, e, f) = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-        if b or c or a <= 0 or d <= 0:
-            raise Unfaithful("text drawn rotated, skewed or mirrored")
-        if previous and previous[0] == key and previous[1] == e and previous[2] != f:
-            raise Unfaithful("vertical writing")
-        previous = (key, e, f)
-        raw.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(box))
-        size, descent, fontname = fonts.of(key, handle)
-        low = f + d * descent * size
-        x0, y0 = _point(ctm, box.left, low)
-        x1, y1 = _point(ctm, box.right, low + d * size)
-        char = flip.box("char", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
+        (a, b, c, d) = (matrix.a, matrix.b, matrix.c, matrix.d)
+        if previous[0] == key and _across(x.value - previous[1], y.value - previous[2], a, b):
+            raise Unfaithful("vertical writing: characters placed down, not across")
+        previous = (key, x.value, y.value)
+        font = fonts.of(key, handle)
+        advance = fonts.width(font, code) * font[0]
+        char = _box(flip, (a, b, c, d, x.value, y.value), ctm, advance, font)
         char["text"] = chr(code)
-        char["fontname"] = fontname
-        char["size"] = char["height"]
-        char["upright"] = upright
         by_object.setdefault(key, []).append(char)
     chars = []
     for handle in texts:  # in content order, as pdfminer gives them
         key = ctypes.cast(handle, ctypes.c_void_p).value or 0
         found = by_object.pop(key, None)
-        chars += found or [_blank(raw, handle, fonts.of(key, handle), ctm, flip, upright)]
+        chars += found or [_blank(raw, handle, fonts, key, ctm, flip)]
     if by_object:
         raise Unfaithful("characters of a text object outside the page's content")
     _check_ties(chars)
     return chars
+
+
+def _across(dx: float, dy: float, a: float, b: float) -> bool:
+    """Whether a step from one character's origin to the next leaves the text's baseline
+    direction (a, b): the next character is placed down (vertical writing), not across."""
+    return abs(dx * b - dy * a) > 0.01 * (abs(dx) + abs(dy)) * (abs(a) + abs(b)) + 1e-6
 
 
 _TOLERANCE = 3.0  # pdfplumber's x and y tolerances: the gap that splits words, and lines
@@ -321,12 +355,11 @@ def _check_ties(chars: list[dict[str, Any]]) -> None:
             raise Unfaithful("two lines a line gap apart, to rounding noise")
 
 
-def _blank(
-    raw: Any, handle: Any, font: tuple[float, float, str], ctm: Matrix, flip: _Flip, upright: bool
-) -> dict[str, Any]:
+def _blank(raw: Any, handle: Any, fonts: _Fonts, key: int, ctm: Matrix, flip: _Flip) -> Any:
     """A text object PDFium's text page leaves out. PDFium drops one whose glyphs have no
-    outline (a lone space: pdfminer gives it as " ", and it splits words), and one it takes
-    for a repeat of the one before (fake bold: pdfminer keeps both)."""
+    outline (blanks: pdfminer gives each as " ", and they split words; it is given as one
+    space at its start), and one it takes for a repeat of the one before (fake bold: pdfminer
+    keeps both, so the page is left to pdfminer)."""
     bounds = [ctypes.c_float() for _ in range(4)]
     raw.FPDFPageObj_GetBounds(handle, *(ctypes.byref(v) for v in bounds))
     (left, bottom, right, top) = (v.value for v in bounds)
@@ -334,16 +367,9 @@ def _blank(
         raise Unfaithful("a text object PDFium's text page leaves out as a repeat")
     matrix = raw.FS_MATRIX()
     raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix))
-    (a, b, c, d, e, f) = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-    if b or c or a <= 0 or d <= 0:
-        raise Unfaithful("a blank drawn rotated, skewed or mirrored")
-    size, descent, fontname = font
-    width = ctypes.c_float()
-    raw.FPDFFont_GetGlyphWidth(raw.FPDFTextObj_GetFont(handle), 32, size, ctypes.byref(width))
-    low = f + d * descent * size
-    x0, y0 = _point(ctm, e, low)
-    x1, y1 = _point(ctm, e + a * width.value, low + d * size)
-    char = flip.box("char", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    char.update(text=" ", fontname=fontname, upright=upright)
-    char["size"] = char["height"]
+    font = fonts.of(key, handle)
+    advance = fonts.width(font, 32) * font[0]
+    own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+    char = _box(flip, own, ctm, advance, font)
+    char["text"] = " "
     return char
