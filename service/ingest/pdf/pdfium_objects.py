@@ -87,6 +87,8 @@ def page_objects(raw: Any, pdf_page: Any, page: Any) -> dict[str, list[dict[str,
     """pdfplumber's `page.objects` (chars, lines, rects, curves) read by PDFium from `pdf_page`
     (pypdfium2's page of the same document); Unfaithful where it would differ from pdfminer."""
     rotate = int(page.page_obj.rotate or 0) % 360
+    if raw.FPDFPage_GetRotation(pdf_page.raw) * 90 != rotate or not _same_box(raw, pdf_page, page):
+        raise Unfaithful("PDFium's page of that number is another page (box or rotation)")
     ctm = page_ctm(page.page_obj.mediabox, rotate)
     flip = _Flip(page)
     found = list(_walk(raw, pdf_page.raw, ctm))
@@ -98,6 +100,18 @@ def page_objects(raw: Any, pdf_page: Any, page: Any) -> dict[str, list[dict[str,
             for obj in _path_objects(raw, handle, matrix, flip):
                 objects.setdefault(obj["object_type"], []).append(obj)
     return objects
+
+
+def _same_box(raw: Any, pdf_page: Any, page: Any) -> bool:
+    """Whether PDFium's page has pdfminer's MediaBox (where the page's dictionary holds one)."""
+    box = [ctypes.c_float() for _ in range(4)]
+    if not raw.FPDFPage_GetMediaBox(pdf_page.raw, *(ctypes.byref(v) for v in box)):
+        return True  # inherited from the page tree: PDFium does not say
+    (left, bottom, right, top) = (v.value for v in box)
+    (x0, y0, x1, y1) = (float(v) for v in page.page_obj.mediabox)
+    ours = (*sorted((left, right)), *sorted((bottom, top)))
+    theirs = (*sorted((x0, x1)), *sorted((y0, y1)))
+    return all(abs(a - b) <= 0.01 for a, b in zip(ours, theirs, strict=True))
 
 
 def _walk(raw: Any, parent: Any, matrix: Matrix, form: bool = False) -> Any:
@@ -303,8 +317,12 @@ def _read_chars(raw: Any, textpage: Any, ctm: Matrix, flip: _Flip, texts: list[A
         raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix))
         raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
         (a, b, c, d) = (matrix.a, matrix.b, matrix.c, matrix.d)
-        if previous[0] == key and _across(x.value - previous[1], y.value - previous[2], a, b):
-            raise Unfaithful("vertical writing: characters placed down, not across")
+        if previous[0] == key:
+            (dx, dy) = (x.value - previous[1], y.value - previous[2])
+            if dx == dy == 0:  # pdfminer gives such a glyph as one char of several letters
+                raise Unfaithful("one glyph giving several characters, or none advancing")
+            if _across(dx, dy, a, b):
+                raise Unfaithful("vertical writing: characters placed down, not across")
         previous = (key, x.value, y.value)
         font = fonts.of(key, handle)
         advance = fonts.width(font, code) * font[0]

@@ -49,7 +49,7 @@ def _inflates_too_far(document: Any, limit: int = INFLATED_LIMIT) -> bool:
         for objid in xref.get_objids():
             try:
                 obj = document.getobj(objid)
-            except Exception:
+            except Exception:  # a broken object: pdfminer's to report, if a page uses it
                 continue
             if not isinstance(obj, PDFStream) or obj.get("Subtype") is LIT("Image"):
                 continue
@@ -90,15 +90,28 @@ def use_pdfium(pages: Sequence[Any], data: bytes, numbers: Sequence[int] | None 
             log.info("PDFium cannot open the PDF (%s): pdfminer reads it", error)
             return 0
         try:
+            if pages and len(document) != len(pages[0].pdf.pages):
+                log.info("PDFium finds another page count: pdfminer reads the PDF")
+                return 0
             for page, number in zip(pages, numbers or range(1, len(pages) + 1), strict=True):
-                pdf_page = document[number - 1]
-                try:
-                    page._objects = page_objects(raw, pdf_page, page)
-                    given += 1
-                except Unfaithful as why:
-                    log.info("page %d: %s; pdfminer reads it", number, why)
-                finally:
-                    pdf_page.close()
+                given += _give(raw, pdfium, document, page, number)
         finally:
             document.close()
     return given
+
+
+def _give(raw: Any, pdfium: Any, document: Any, page: Any, number: int) -> int:
+    """1 when the pdfplumber page now holds PDFium's objects, 0 when it keeps pdfminer."""
+    try:
+        pdf_page = document[number - 1]
+    except pdfium.PdfiumError as error:
+        log.info("page %d: PDFium cannot load it (%s); pdfminer reads it", number, error)
+        return 0
+    try:
+        page._objects = page_objects(raw, pdf_page, page)
+        return 1
+    except Unfaithful as why:
+        log.info("page %d: %s; pdfminer reads it", number, why)
+        return 0
+    finally:
+        pdf_page.close()
