@@ -1,12 +1,12 @@
-"""python -m bench pdf-backends [PDF...]: where a long PDF's reading time goes, and what another
-parser would give.
+"""python -m bench pdf-backends [PDF...]: where a long PDF's reading time goes, per parser.
 
-The reader's time on a long PDF is pdfminer interpreting content streams (pdfplumber's page
+The reader's time on a long PDF was pdfminer interpreting content streams (pdfplumber's page
 objects); its own segmentation, typing and grids are a small part. This measures, in CPU
-seconds on one core, pdfplumber's three stages (page objects, text lines, ruled grids) beside
-pypdfium2 (PDFium, C++) reading every character box and page object of the same pages: the
-bound on what swapping the parser could win. Grids must stay pdfplumber's: they are what the
-evaluation's figure measure reads, so a faster parser would have to feed the same table finder.
+seconds, pdfplumber's three stages (page objects, text lines, ruled grids) beside pypdfium2
+(PDFium, C++) reading every character box and page object of the same pages, and the
+adapter (service/ingest/pdf/pdfium_page.py) that gives pdfplumber's pages PDFium's objects as
+pdfminer's; then read_document whole with BUDGETPUB_PDF_BACKEND=pdfminer and =pdfium (its
+forked page readers' CPU seconds included).
 """
 
 from __future__ import annotations
@@ -61,17 +61,48 @@ def pdfium_objects(path: Path) -> float:
     return _cpu() - start
 
 
+def adapter(path: Path) -> tuple[int, float]:
+    """Pages PDFium's objects were given to, and CPU seconds for the adapter to give them."""
+    import pdfplumber
+
+    from service.ingest.pdf.pdfium_page import use_pdfium
+
+    data = path.read_bytes()
+    with pdfplumber.open(path) as pdf:
+        start = _cpu()
+        given = use_pdfium(pdf.pages, data)
+        return given, _cpu() - start
+
+
+def read_seconds(path: Path, backend: str) -> float:
+    """CPU seconds of read_document with the backend chosen, forked page readers included."""
+    import os
+
+    from service.ingest import read_document
+    from service.ingest.pdf.pdfium_page import BACKEND
+
+    os.environ[BACKEND] = backend
+    before = os.times()
+    read_document(path)
+    after = os.times()
+    return sum(after[:4]) - sum(before[:4])
+
+
 def main(paths: list[Path]) -> None:
-    print("CPU seconds on one core (time.process_time of this process; no forked readers)")
+    print("CPU seconds (process_time of this process; read: with its forked readers)")
     print(
-        f"{'PDF':<55} {'pages':>5} {'objects':>8} {'lines':>6} {'grids':>6} {'pdfium':>7} {'x':>5}"
+        f"{'PDF':<55} {'pages':>5} {'objects':>8} {'lines':>6} {'grids':>6} {'pdfium':>7} "
+        f"{'x':>5} {'adapted':>8} {'adapter':>8} {'read pdfminer':>14} {'read pdfium':>12}"
     )
     for path in sorted(paths, key=lambda p: p.stat().st_size, reverse=True):
         pages, parsed, lines, grids = pdfplumber_stages(path)
         pdfium = pdfium_objects(path)
+        given, adapted = adapter(path)
         print(
             f"{path.name[:55]:<55} {pages:>5} {parsed:8.2f} {lines:6.2f} {grids:6.2f} "
-            f"{pdfium:7.2f} {parsed / pdfium if pdfium else 0:5.1f}"
+            f"{pdfium:7.2f} {parsed / pdfium if pdfium else 0:5.1f} {given:>4}/{pages:<3} "
+            f"{adapted:8.2f} {read_seconds(path, 'pdfminer'):14.2f} "
+            f"{read_seconds(path, 'pdfium'):12.2f}"
         )
 
 

@@ -32,3 +32,4 @@ handle_starttag  # html.parser.HTMLParser's callbacks (tests/test_pages.py)
 handle_endtag
 handle_data
 kwargs  # stand-ins that take whatever the function they replace takes
+_objects  # pdfplumber's Page.objects cache, given PDFium's objects (ingest/pdf/pdfium_page.py)

@@ -1,5 +1,8 @@
 """A PDF as numbered text lines and ruled grids: the only module that talks to pdfplumber.
 
+pdfplumber's text lines and table finder read each page's objects; PDFium gives them
+(pdfium_page), as pdfminer would, for every page it can, and pdfminer parses the rest.
+
 Line numbers run through the whole document's extracted text (page 1's lines first), so every
 row and figure names one line of Document.text, and every error can also name its page.
 Grids (ruled tables) are extracted only for the pages that hold template tables: it is the
@@ -15,6 +18,7 @@ from typing import Any
 
 from service.errors import InputError
 from service.ingest.cells import normalise
+from service.ingest.pdf.pdfium_page import use_pdfium
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 _NUMBER_TOKEN = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d+$|^-?\d+$")
@@ -160,9 +164,14 @@ PARALLEL_FROM = 8  # pages: below this, starting a second process costs more tha
 def read_pages(pdf: Any, data: bytes | None = None) -> list[Page]:
     """Every page's text lines, numbered through the document.
 
-    pdfminer's page parsing is most of a PDF's ingest time; with the bytes at hand and a
-    second core, the pages are read in two forked processes (grids of tabular pages too)."""
-    if data is not None and len(pdf.pages) >= PARALLEL_FROM and _may_fork():
+    PDFium reads the pages' objects where it can (pdfium_page): a 50-page PDF in about a
+    second. pdfminer's page parsing of the others is then most of the ingest time, so with many
+    of them, the bytes at hand and a second core, the pages are read in two forked processes
+    (grids of tabular pages too)."""
+    if data is None:
+        data = pdf.stream.getvalue() if hasattr(pdf.stream, "getvalue") else None
+    given = use_pdfium(pdf.pages, data) if data is not None else 0
+    if data is not None and len(pdf.pages) - given >= PARALLEL_FROM and _may_fork():
         pages = _read_in_parallel(data, len(pdf.pages))
     else:
         pages = [
@@ -209,7 +218,11 @@ def _read_chunk(job: tuple[bytes, list[int]]) -> list[Page]:
 
     data, indices = job
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [_read_page(pdf.pages[i - 1], i, grids=True) for i in indices]
+        handles = [pdf.pages[i - 1] for i in indices]
+        use_pdfium(handles, data, indices)
+        return [
+            _read_page(handle, i, grids=True) for handle, i in zip(handles, indices, strict=True)
+        ]
 
 
 def _read_in_parallel(data: bytes, count: int) -> list[Page]:
