@@ -89,9 +89,11 @@ def measure(base: str, label: str, results: Results, answers: dict[str, bytes]) 
             )
             continue
         first = time.perf_counter() - started
-        answers.setdefault(name, body)
+        reference = answers.setdefault(name, body) is body  # the first store asked: the reference
         same = (
-            "same answer as embedded"
+            "the answer the other store's is compared with"
+            if reference
+            else "same answer as embedded"
             if answers[name] == body
             else "same rows, ANOTHER ORDER"
             if sorted(answers[name].splitlines()) == sorted(body.splitlines())
