@@ -91,7 +91,7 @@ def measure(base: str, label: str, results: Results, answers: dict[str, bytes]) 
         first = time.perf_counter() - started
         reference = answers.setdefault(name, body) is body  # the first store asked: the reference
         same = (
-            "the answer the other store's is compared with"
+            "the reference answer (the first store asked)"
             if reference
             else "same answer as embedded"
             if answers[name] == body
