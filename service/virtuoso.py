@@ -10,6 +10,7 @@ protocol's default-graph-uri and named-graph-uri, which RemoteStore sends).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import urllib.parse
@@ -28,6 +29,10 @@ BUFFERS = 100_000
 # rows Virtuoso returns before cutting a result silently: far above the service's own cap
 # (SPARQL_MAX_ROWS), which the service enforces and says (Budgetpub-Truncated)
 RESULT_MAX_ROWS = 1_000_000
+# threads one query may use (Virtuoso's vectored execution splits a scan, a join and an
+# aggregate between them): one a core, as Virtuoso advises; more than the cores only queue
+# (bench/virtuoso.py, BENCHMARKS.md). Its pool of such threads holds two queries' worth.
+THREADS = max(1, os.cpu_count() or 1)
 INI = """[Database]
 DatabaseFile = {db}/virtuoso.db
 ErrorLogFile = {db}/virtuoso.log
@@ -55,8 +60,8 @@ DirsAllowed = {db}, {staging}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 MaxQueryMem = 1G
-ThreadsPerQuery = 2
-AsyncQueueMaxThreads = 4
+ThreadsPerQuery = {threads}
+AsyncQueueMaxThreads = {async_threads}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -79,8 +84,16 @@ def available() -> bool:
     return shutil.which(SERVER) is not None and shutil.which(ISQL) is not None
 
 
-def ini_text(db: Path, staging: Path, http_port: int, sql_port: int, buffers: int = BUFFERS) -> str:
-    """The instance's virtuoso.ini: everything in `db`, bulk loading allowed from `staging`."""
+def ini_text(
+    db: Path,
+    staging: Path,
+    http_port: int,
+    sql_port: int,
+    buffers: int = BUFFERS,
+    threads: int = THREADS,
+) -> str:
+    """The instance's virtuoso.ini: everything in `db`, bulk loading allowed from `staging`,
+    `threads` threads a query."""
     return INI.format(
         db=db,
         staging=staging,
@@ -89,6 +102,8 @@ def ini_text(db: Path, staging: Path, http_port: int, sql_port: int, buffers: in
         buffers=buffers,
         dirty=buffers * 3 // 4,
         max_rows=RESULT_MAX_ROWS,
+        threads=threads,
+        async_threads=2 * threads,
     )
 
 
