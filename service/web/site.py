@@ -67,6 +67,7 @@ class Site:
         self._target: str | None = None
         self._checked = 0.0
         self._packages: dict[str, PackageSummary] = {}
+        self._summaries: dict[str, tuple[tuple[int, int, int], PackageSummary]] = {}
         self.refresh()
 
     # --- the store -----------------------------------------------------------------------
@@ -123,9 +124,21 @@ class Site:
 
     # --- packages ------------------------------------------------------------------------
     def _load_packages(self) -> None:
+        """The packages' summaries; a descriptor whose file is the one summarised before (same
+        size, time and inode: packages are written whole and renamed in) is not read again,
+        so a new build with one changed package of 1,000 is served at once, not after
+        seconds of JSON."""
         found: dict[str, PackageSummary] = {}
+        seen: dict[str, tuple[tuple[int, int, int], PackageSummary]] = {}
         for descriptor in sorted(self.packages_dir.glob("*/datapackage.json")):
             if descriptor.parent.name.startswith("."):
+                continue
+            stat = descriptor.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            before = self._summaries.get(str(descriptor))
+            if before is not None and before[0] == stamp:
+                found[before[1].slug] = before[1]
+                seen[str(descriptor)] = before
                 continue
             meta = json.loads(descriptor.read_text(encoding="utf-8"))
             found[meta["name"]] = PackageSummary(
@@ -140,7 +153,9 @@ class Site:
                 region=search_index.region_of(meta) if "combinedFrom" not in meta else "",
                 kind=search_index.kind_of(meta) if "combinedFrom" not in meta else "合并",
             )
+            seen[str(descriptor)] = (stamp, found[meta["name"]])
         self._packages = found
+        self._summaries = seen
 
     def packages(self) -> dict[str, PackageSummary]:
         """The build's packages by name, summarised."""
