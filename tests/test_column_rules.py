@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from service.ingest.layouts import layout_by_kind
+from service.ingest.pdf import by_unit, typed
 from service.ingest.pdf.columns import FUNCTIONAL, INCOME, THREE_PUBLIC, Rule, field_for
 
 CASES = [  # (rules, title as printed, field)
@@ -49,3 +51,21 @@ def test_a_lone_prior_year_column_of_a_function_table() -> None:
     """重庆 表五 prints one 2025年预算数 column beside this year's."""
     assert field_for("2025年预算数", FUNCTIONAL, 2026) == "prior_year_total"
     assert field_for("2025年·基本支出", FUNCTIONAL, 2026) == "prior_year_basic_total"
+
+
+def _declared(layout_kind: str) -> set[str]:
+    layout = layout_by_kind(layout_kind)
+    return {c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)}
+
+
+def test_every_rule_names_a_column_its_layout_declares() -> None:
+    """The header rules and the layouts' columns are one vocabulary of fields: a rule naming a
+    field its layout does not declare would type a column no schema, fact or check knows."""
+    uses = [(shape.rules, shape.layout) for shape in typed.SHAPES.values()]
+    uses.append((typed.INCOME_BY_FUNCTION.rules, typed.INCOME_BY_FUNCTION.layout))
+    uses += [(rules, layout) for _, layout, rules in by_unit.SHAPES.values()]
+    for rules, layout in uses:
+        missing = {rule.field for rule in rules} - _declared(layout)
+        if layout == "income":  # the by-function reading's own columns (烟台, 长沙)
+            missing -= _declared(typed.INCOME_BY_FUNCTION.layout)
+        assert not missing, (layout, missing)

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from service.audit.checks import Check, compare, count, rounding_tolerance, total
-from service.ingest.layouts import BASIC_PARTS, LAYOUTS, Identity
+from service.ingest.layout_identities import BASIC_PARTS, Identity
+from service.ingest.layouts import LAYOUTS
 from service.ingest.model import Row, Table
 
 

@@ -69,6 +69,14 @@ KINDS: tuple[TableKind, ...] = (
         _PERF,
     ),
     TableKind(
+        "operating_expenses",
+        "行政（事业）单位机构运转经费预算表",
+        "Institutional operating expenses",
+        ("运转经费",),
+        (),
+        _PERF,
+    ),
+    TableKind(
         "operating_costs",
         "机关运行经费支出表",
         "Institutional running costs",
@@ -190,6 +198,12 @@ KINDS: tuple[TableKind, ...] = (
         ("项目支出", "专项业务经费", "项目预算"),
     ),
     TableKind(
+        "economic_summary",
+        "支出经济分类汇总表",
+        "Expenditure by economic classification, by fund source",
+        ("支出", "经济分类"),
+    ),
+    TableKind(
         "expenditure",
         "部门支出总表",
         "Expenditure by function, basic and project",
@@ -201,7 +215,9 @@ KINDS: tuple[TableKind, ...] = (
 BY_KIND = {kind.kind: kind for kind in KINDS}
 CORE = tuple(kind.kind for kind in KINDS if kind.core)
 
-_NUMERAL = r"[0-9０-９一二三四五六七八九十]+(?:-\d+)?"
+# a label's number: digits or Chinese numerals, never both (表1一般… is 表1 + 一般…), and a
+# Chinese number stops before the words a title starts with (表一一般… is 表一 + 一般…)
+_NUMERAL = r"(?:[0-9０-９]+|(?:(?!一般|三公)[一二三四五六七八九十])+)(?:-\d+)?"
 LABEL = re.compile(
     rf"^[(（]?(?:部门|单位)?(?:公开|预算)?表\s*{_NUMERAL}[)）]?(?=$|[:：.、\s]|[^\d])"
     rf"|^[(（]?(?:预算|公开|部门公开)\s*{_NUMERAL}\s*表[)）]?"

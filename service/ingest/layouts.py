@@ -1,17 +1,16 @@
-"""The template's tables, one declaration per kind: title, resources, columns, row identities.
+"""The template's tables, one declaration per kind: resources, columns, row identities.
 
 Every reader, the package writer (schemas, facts) and the audit read these declarations; a
-table kind a region adds is a Layout here (its columns in service.ingest.layout_columns), not
-code in each stage. Positions come from the template, not from the header lines, because PDF
+table kind a region adds is a Layout here (its columns in service.ingest.layout_columns, its
+title words in service.ingest.catalogue, which both the text and the PDF readers recognise
+titles by), not code in each stage. Positions come from the template, not from the header lines, because PDF
 extraction shifts merged header cells.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
-from service.ingest.cells import normalise
 from service.ingest.layout_columns import (
     BASIC_COLUMNS,
     BUSINESS_INCOME,
@@ -33,146 +32,34 @@ from service.ingest.layout_columns import (
     Column,
     amount,
 )
+from service.ingest.layout_identities import (
+    BASIC_IDENTITIES,
+    ECONOMIC_SUMMARY_IDENTITIES,
+    EXPENDITURE_IDENTITIES,
+    FISCAL_EXPENDITURE_IDENTITIES,
+    INCOME_IDENTITIES,
+    OPERATING_IDENTITIES,
+    PROJECT_IDENTITIES,
+    PROJECT_PERFORMANCE_IDENTITIES,
+    THREE_PUBLIC_IDENTITIES,
+    Identity,
+)
 
-__all__ = ["LAYOUTS", "Column", "Layout", "amount", "layout_by_kind", "match_layout"]
-
-Identity = tuple[str, tuple[str, ...]]  # a column, and the columns of each row that add up to it
-
-# Row identities: which columns of a row add up to which. The audit checks them row by row, and
-# the analysis datasets pick columns that add up by them. A part a table does not print stands
-# for its own parts; a part it prints nowhere is left out, as a blank column is.
-BASIC_PARTS = ("basic_personnel", "basic_public")
-EXPENDITURE_IDENTITIES: tuple[Identity, ...] = (
-    (
-        "total",
-        (
-            "basic_total",
-            "project_total",
-            "business_operating_expenditure",
-            "remittance_to_superior",
-            "subsidy_to_subordinates",
-        ),
-    ),
-    ("basic_total", ("basic_personnel", "basic_public")),
-    (
-        "basic_total",
-        (
-            "basic_personnel_wages",
-            "basic_personnel_household",
-            "basic_public_goods_services",
-            "basic_public_capital",
-        ),
-    ),
-    ("project_total", ("project_operating", "project_specific")),
-)
-INCOME_IDENTITIES: tuple[Identity, ...] = (
-    ("total", ("current_total", "carry_over_total")),
-    (
-        "current_total",
-        (
-            "general_public_budget",
-            "government_fund",
-            "state_capital",
-            "fiscal_special_account",
-            "business_income",
-            "business_operating_income",
-            "superior_subsidy",
-            "subordinate_remittance",
-            "other_income",
-        ),
-    ),
-    (
-        "carry_over_total",
-        (
-            "carry_over_general_public_budget",
-            "carry_over_government_fund",
-            "carry_over_state_capital",
-            "carry_over_fiscal_special_account",
-            "carry_over_unit_funds",
-        ),
-    ),
-)
-BASIC_IDENTITIES: tuple[Identity, ...] = (("total", ("personnel", "public")),)
-ECONOMIC_SUMMARY_IDENTITIES: tuple[Identity, ...] = (
-    (
-        "total",
-        (
-            "general_public_budget",
-            "government_fund",
-            "state_capital",
-            "carry_over",
-            "fiscal_special_account",
-            "business_income",
-            "superior_subsidy",
-            "subordinate_remittance",
-            "business_operating_income",
-            "other_income",
-        ),
-    ),
-)
-THREE_PUBLIC_IDENTITIES: tuple[Identity, ...] = (
-    ("total", ("overseas_travel", "vehicles_total", "official_reception")),
-    ("vehicles_total", ("vehicle_purchase", "vehicle_operation")),
-)
-OPERATING_IDENTITIES: tuple[Identity, ...] = (
-    (
-        "total",
-        (
-            "general_public_budget_total",
-            "government_fund_total",
-            "state_capital",
-            "fiscal_special_account",
-            "unit_funds_total",
-            "carry_over_fiscal",
-            "carry_over_fiscal_special_account",
-            "carry_over_unit_funds",
-        ),
-    ),
-    (
-        "general_public_budget_total",
-        (
-            "fiscal_appropriation",
-            "administrative_fees",
-            "special_revenue",
-            "state_asset_income",
-            "other_general_public_budget",
-            "general_bonds",
-        ),
-    ),
-    ("government_fund_total", ("government_fund_budget", "special_bonds")),
-)
-PROJECT_IDENTITIES: tuple[Identity, ...] = (
-    (
-        "total",
-        (
-            "general_public_budget",
-            "government_fund",
-            "state_capital",
-            "carry_over_general_public_budget",
-            "carry_over_government_fund",
-            "carry_over_state_capital",
-            "fiscal_special_account",
-            "unit_funds",
-        ),
-    ),
-)
-PROJECT_PERFORMANCE_IDENTITIES: tuple[Identity, ...] = (
-    ("total", ("government_budget", "fiscal_special_account", "unit_funds")),
-)
-FISCAL_EXPENDITURE_IDENTITIES: tuple[Identity, ...] = (
-    ("total", ("general_public_budget", "government_fund", "state_capital")),
-)
+__all__ = ["LAYOUTS", "TEXT_LAYOUTS", "Column", "Layout", "amount", "layout_by_kind"]
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A table kind of the template: its title pattern, resources and columns."""
+    """A table kind of the template: its resources, columns and row identities.
+
+    Its title is not declared here: the catalogue (service.ingest.catalogue) holds every kind's
+    title words, for the text and the PDF readers alike, and `catalogue` links the two.
+    """
 
     kind: str
     title_zh: str
     title_en: str
-    pattern: re.Pattern[str]
-    parser: str  # name of the row builder in service.ingest.rows
+    parser: str  # name of the row builder in service.ingest.rows ("pdf": read from PDFs only)
     columns: tuple[Column, ...] = ()
     right_columns: tuple[Column, ...] = ()  # the expenditure side of a two-sided table
     mandatory: bool = False
@@ -181,10 +68,15 @@ class Layout:
     # columns other regions print in this kind of table (read from PDFs, never from text)
     extra_columns: tuple[Column, ...] = field(default=())
     identities: tuple[Identity, ...] = field(default=())  # hold in every resource's rows
+    # the catalogue kind whose title words name this table, where it is not `kind`; the
+    # layouts of one catalogue kind are told apart by their header (income by unit or by
+    # function code), which only the PDF readers see
+    catalogue: str = ""
 
-
-def _p(regex: str) -> re.Pattern[str]:
-    return re.compile(rf"^{regex}$")
+    @property
+    def title_kind(self) -> str:
+        """The catalogue kind whose title words name this table."""
+        return self.catalogue or self.kind
 
 
 LAYOUTS: tuple[Layout, ...] = (
@@ -192,7 +84,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "summary",
         "部门收支预算总表",
         "Department income and expenditure summary",
-        _p(r"(部门)?收支(预算)?总?表"),
         "two_sided",
         tuple(SUMMARY_INCOME_COLUMNS),
         tuple(SUMMARY_EXPENDITURE_COLUMNS),
@@ -203,7 +94,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "income",
         "部门收入预算表",
         "Department income budget",
-        _p(r"(部门)?收入(预算)?总?表"),
         "coded",
         tuple(INCOME_COLUMNS),
         mandatory=True,
@@ -214,7 +104,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "expenditure",
         "部门支出预算表",
         "Department expenditure budget",
-        _p(r"(部门)?支出(预算)?总?表"),
         "functional",
         tuple(EXPENDITURE_COLUMNS),
         mandatory=True,
@@ -225,7 +114,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "fiscal_summary",
         "财政拨款收支预算表",
         "Fiscal appropriation income and expenditure",
-        _p(r"财政拨款收支(预算)?总?表"),
         "two_sided",
         tuple(FISCAL_INCOME_COLUMNS),
         tuple(FISCAL_EXPENDITURE_COLUMNS),
@@ -237,7 +125,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "general_budget_expenditure",
         "一般公共预算支出预算表",
         "General public budget expenditure",
-        _p(r"一般公共预算支出(预算)?表"),
         "functional",
         tuple(EXPENDITURE_COLUMNS),
         mandatory=True,
@@ -249,7 +136,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "general_budget_basic",
         "一般公共预算基本支出预算表",
         "General public budget basic expenditure by economic classification",
-        _p(r"一般公共预算基本支出(预算)?表"),
         "economic",
         tuple(BASIC_COLUMNS),
         mandatory=True,
@@ -261,7 +147,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "economic_summary",
         "支出经济分类汇总表",
         "Expenditure by economic classification",
-        _p(r"(部门)?支出经济分类汇总表"),
         "economic_split",
         tuple(ECONOMIC_SUMMARY_COLUMNS),
         resources=("economic_classification_summary",),
@@ -271,7 +156,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "three_public",
         "一般公共预算“三公”经费预算表",
         "General public budget 'three public' expenses",
-        _p(r"(一般公共预算)?(\"|“)?三公(\"|”)?经费(支出)?(预算)?表"),
         "flat",
         tuple(THREE_PUBLIC_COLUMNS),
         mandatory=True,
@@ -283,7 +167,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "government_fund_expenditure",
         "政府性基金支出预算表",
         "Government fund expenditure",
-        _p(r"政府性基金(预算)?支出(预算)?表"),
         "functional",
         tuple(EXPENDITURE_COLUMNS),
         fund_source="government-fund",
@@ -294,7 +177,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "state_capital_expenditure",
         "国有资本经营支出预算表",
         "State capital operating budget expenditure",
-        _p(r"国有资本经营(预算)?支出(预算)?表"),
         "functional",
         tuple(EXPENDITURE_COLUMNS),
         fund_source="state-capital",
@@ -305,7 +187,6 @@ LAYOUTS: tuple[Layout, ...] = (
         "operating_expenses",
         "行政（事业）单位机构运转经费预算表",
         "Institutional operating expenses",
-        _p(r"行政\(事业\)单位机构运转经费(预算)?表"),
         "operating",
         tuple(OPERATING_COLUMNS),
         resources=("operating_expenses",),
@@ -315,17 +196,16 @@ LAYOUTS: tuple[Layout, ...] = (
         "projects",
         "项目支出预算表",
         "Project expenditure",
-        _p(r"(部门)?项目支出(预算)?表"),
         "projects",
         tuple(PROJECT_COLUMNS),
         resources=("project_expenditure",),
         identities=PROJECT_IDENTITIES,
+        catalogue="project_expenditure",
     ),
     Layout(
         "department_performance",
         "部门（单位）整体绩效目标表",
         "Department performance targets",
-        _p(r"部门(\(单位\))?整体(支出)?绩效目标表(\(\d{4}年度?\))?"),
         "department_performance",
         resources=("department_performance_indicators", "department_tasks"),
     ),
@@ -333,40 +213,12 @@ LAYOUTS: tuple[Layout, ...] = (
         "project_performance",
         "部门预算项目绩效目标表",
         "Project performance targets",
-        _p(r"(本级)?部门预算项目绩效目标(汇总)?表"),
         "project_performance",
         tuple(PROJECT_PERFORMANCE_COLUMNS),
         resources=("project_performance", "project_performance_indicators"),
         identities=PROJECT_PERFORMANCE_IDENTITIES,
     ),
 )
-
-_YEAR_PREFIX = re.compile(r"^(\d{4})年度?")
-_ORDINAL_PREFIX = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、])")
-
-
-def title_key(line: str) -> tuple[str, int | None]:
-    """Normalise a candidate title: half-width, no spaces or quotes, year prefix removed."""
-    text = normalise(line).replace("**", "")
-    text = text.replace("‘", "“").replace("’", "”")
-    year_match = _YEAR_PREFIX.match(text)
-    year = int(year_match.group(1)) if year_match else None
-    text = _YEAR_PREFIX.sub("", text)
-    return text, year
-
-
-def match_layout(line: str) -> tuple[Layout, int | None] | None:
-    """The layout whose title this line is, with the year it carries, or None."""
-    if "\t" in line or len(line) > 60:
-        return None
-    key, year = title_key(line)
-    if _ORDINAL_PREFIX.match(key):  # a table-of-contents entry, not a title
-        return None
-    for layout in LAYOUTS:
-        if layout.pattern.match(key):
-            return layout, year
-    return None
-
 
 _FUNCTIONAL_KINDS = (
     "expenditure",
@@ -390,14 +242,12 @@ def layout_by_kind(kind: str) -> Layout:
 
 
 # Tables of other provinces' templates (the Shanghai district template's own kinds): known by
-# kind to the PDF readers, the package writer and the audit, never matched by the text reader.
-_NEVER = re.compile(r"(?!)")
+# kind to the PDF readers, the package writer and the audit, never read from text (parser "pdf").
 
 INCOME_BY_FUNCTION = Layout(
     "income_by_function",
     "收入预算总表",
     "Income budget by functional classification",
-    _NEVER,
     "pdf",
     (
         amount("total", "合计", fund_source="all"),
@@ -407,12 +257,12 @@ INCOME_BY_FUNCTION = Layout(
         OTHER_INCOME,
     ),
     resources=("income",),
+    catalogue="income",
 )
 THREE_PUBLIC_OPERATING = Layout(
     "three_public_operating",
     "“三公”经费和机关运行经费预算表",
     "'Three public' expenses and institutional running costs",
-    _NEVER,
     "pdf",
     (
         *THREE_PUBLIC_COLUMNS,
@@ -420,12 +270,12 @@ THREE_PUBLIC_OPERATING = Layout(
     ),
     fund_source="general-public-budget",
     resources=("three_public_expenses",),
+    catalogue="three_public",
 )
 FISCAL_APPROPRIATION_EXPENDITURE = Layout(
     "fiscal_appropriation_expenditure",
     "财政拨款支出表",
     "Fiscal appropriation expenditure by function",
-    _NEVER,
     "pdf",
     tuple(EXPENDITURE_COLUMNS),
     fund_source="fiscal-appropriation",
@@ -436,7 +286,6 @@ FISCAL_APPROPRIATION_BASIC = Layout(
     "fiscal_appropriation_basic",
     "财政拨款基本支出表",
     "Fiscal appropriation basic expenditure by economic classification",
-    _NEVER,
     "pdf",
     tuple(BASIC_COLUMNS),
     fund_source="fiscal-appropriation",
@@ -449,7 +298,6 @@ INCOME_BY_FUNCTION_NATIONAL = Layout(
     "income_by_function_national",
     "部门收入总表（按功能分类科目）",
     "Department income by functional classification",
-    _NEVER,
     "pdf",
     (
         amount("total", "合计", fund_source="all"),
@@ -487,6 +335,7 @@ INCOME_BY_FUNCTION_NATIONAL = Layout(
         ("fiscal_appropriation", ("general_public_budget", "government_fund", "state_capital")),
         INCOME_IDENTITIES[2],  # the carry-over's parts
     ),
+    catalogue="income",
 )
 OTHER_TEMPLATE_LAYOUTS: tuple[Layout, ...] = (
     INCOME_BY_FUNCTION_NATIONAL,
@@ -497,3 +346,18 @@ OTHER_TEMPLATE_LAYOUTS: tuple[Layout, ...] = (
 )
 
 LAYOUTS = LAYOUTS + OTHER_TEMPLATE_LAYOUTS
+
+
+def _text_layouts() -> dict[str, Layout]:
+    """Catalogue kind → the layout a text document's table of that kind fills: the one with a
+    text row builder (the others of a kind differ by header, which only PDFs are read by)."""
+    found: dict[str, Layout] = {}
+    for layout in LAYOUTS:
+        if layout.parser != "pdf":
+            if layout.title_kind in found:  # a declaration error: say it at import
+                raise ValueError(f"two text layouts of catalogue kind {layout.title_kind}")
+            found[layout.title_kind] = layout
+    return found
+
+
+TEXT_LAYOUTS = _text_layouts()

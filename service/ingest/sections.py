@@ -1,6 +1,8 @@
 """Split a document into its narrative and its table sections, and read each section's frame.
 
-A table section is: title line, 部门名称, 单位, header lines, rows and notes (注/备注).
+A table section is: title line, 部门名称, 单位, header lines, rows and notes (注/备注). A
+title is recognised by the catalogue's title words (service.ingest.catalogue), the same
+declaration the PDF readers go by, and filled by the layout linked to that catalogue kind.
 """
 
 from __future__ import annotations
@@ -9,12 +11,38 @@ import re
 from dataclasses import dataclass, field
 
 from service.errors import InputError
+from service.ingest.catalogue import read_title
 from service.ingest.cells import normalise
-from service.ingest.layouts import Layout, match_layout
+from service.ingest.layouts import TEXT_LAYOUTS, Layout
 
 _DEPARTMENT = re.compile(r"^部门(?:\(单位\))?名称[:：]?(.*)$")
 _UNIT = re.compile(r"^(?:金额)?单位[:：](万元|元)$")
 _NOTE = re.compile(r"^(?:备注|注|附注|说明|备 注)[:：]")
+_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
+_ORDINAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、])")  # 一、… 1.… (contents)
+_ANNEX = re.compile(r"^附件")  # 附件：2024年…部门预算表: the heading of the tables' annex
+_TITLE_END = re.compile(r"表(?:\([^()]*\))?$")  # …表, …表(2024年度), …表(按功能分类科目)
+MAX_TITLE = 60  # characters: a longer line is a sentence, never a title
+
+
+def match_layout(line: str) -> tuple[Layout, int | None] | None:
+    """The layout whose title this line is, with the year it carries, or None.
+
+    The catalogue says which kind of table a title names; this refuses only what is no title
+    in a text document although it holds a kind's words: a table row (tab-separated), a
+    sentence (over MAX_TITLE characters, or not ending in 表: 备注：…故此表无数据。), a
+    contents entry (一、部门收支预算表) and the annex heading (附件：…部门预算表).
+    """
+    if "\t" in line or len(line) > MAX_TITLE:
+        return None
+    key = _YEAR_PREFIX.sub("", normalise(line))
+    if _ORDINAL_PREFIX.match(key) or _ANNEX.match(key):
+        return None
+    title = read_title(line)
+    if title.kind is None or not _TITLE_END.search(title.key):
+        return None
+    layout = TEXT_LAYOUTS.get(title.kind.kind)
+    return (layout, title.year) if layout else None
 
 
 @dataclass

@@ -4,6 +4,18 @@ A region prints the same column under its own words (合计 / 总计 / 小计 / 
 人员支出 / 人员经费支出; 公用经费 / 日常公用支出). Each rule below names a field and the words
 its header's last cell must hold, optionally with words the header above it must (or must not)
 hold. The first rule that matches wins. A column no rule names keeps its table as printed.
+
+Why these rules are not Column.keyword (service.ingest.layout_columns): the two answer
+different questions. A keyword proves that a column of the seed template is present somewhere
+in a text table's joined header, whose columns stand where the template puts them; it is the
+template's exact words, one per column. A rule says which field one printed column is, from
+its own header path, in whatever order a region prints them: it needs synonyms, the cell above
+(合计 under 基本支出 is basic_total, under 项目支出 project_total), exact matches and an order
+of precedence, and a region's word may mean a coarser field than the template's (工资福利 is
+basic_personnel here, where the seed's 工资福利支出 column is basic_personnel_wages). Deriving
+one from the other would lose one of the two meanings. What keeps them one declaration is the
+field names: every rule names a column its layouts declare (tests/test_column_rules.py), so
+the schemas, facts and audit of a typed PDF table are the layout's.
 """
 
 from __future__ import annotations
