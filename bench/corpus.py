@@ -11,6 +11,7 @@ import datetime
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -57,6 +58,15 @@ def machine() -> list[str]:
 
 
 def cli(*args: str) -> tuple[float, str]:
+    """(wall seconds, stdout) of a budgetpub run."""
+    seconds, _, stdout = cli_timed(*args)
+    return seconds, stdout
+
+
+def cli_timed(*args: str) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the command and its children, stdout) of a budgetpub run
+    (exit 0 or 1: a failed document is a result; anything else raises)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "service.cli", *args],
@@ -66,9 +76,11 @@ def cli(*args: str) -> tuple[float, str]:
         check=False,
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if run.returncode not in (0, 1):
         raise RuntimeError(run.stdout[-2000:] + run.stderr[-2000:])
-    return seconds, run.stdout
+    return seconds, cpu, run.stdout
 
 
 def ingest(root: Path) -> tuple[float, str]:

@@ -20,10 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -33,6 +30,7 @@ from pathlib import Path
 
 from bench.__main__ import ROOT
 from bench.corpus import Results, machine, start
+from bench.corpus import cli_timed as cli
 from service.net import free_port, stop
 
 DOCUMENTS = int(os.environ.get("BUDGETPUB_BENCH_DOCUMENTS", "1000"))
@@ -40,25 +38,6 @@ PROFILES = tuple(os.environ.get("BUDGETPUB_BENCH_PROFILES", "realistic,heavy").s
 REAL = ROOT.parent / "shared" / "sources" / "real"
 CORES = os.cpu_count() or 1
 SECTION = "## Issue 15: lean and fast"
-
-
-def cli(*args: str) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the command and its children, stdout) of a budgetpub run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if run.returncode not in (0, 1):
-        raise RuntimeError(run.stdout[-2000:] + run.stderr[-2000:])
-    return wall, cpu, run.stdout
 
 
 def build_stages(output: str) -> dict[str, float]:

@@ -179,6 +179,21 @@ def _insert(db: sqlite3.Connection, package: Path, key: str) -> None:
     index being updated; the rows come after every other (rows() orders by dataset)."""
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     number = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM datasets").fetchone()[0])
+    _dataset_row(db, number, package, key, descriptor)
+    first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM rows").fetchone()[0])
+    db.executemany(
+        f"INSERT INTO rows (ds, {COPIED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((number, *row) for row in _rows(package, descriptor)),
+    )
+    db.execute(
+        "INSERT INTO rows_fts(rowid, text) SELECT id, text FROM rows WHERE id >= ?", (first,)
+    )
+
+
+def _dataset_row(
+    db: sqlite3.Connection, number: int, package: Path, key: str, descriptor: dict[str, Any]
+) -> None:
+    """A package's row of the datasets table: what the search shows and its facets cut by."""
     db.execute(
         "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -191,14 +206,6 @@ def _insert(db: sqlite3.Connection, package: Path, key: str) -> None:
             region_of(descriptor),
             kind_of(descriptor),
         ),
-    )
-    first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM rows").fetchone()[0])
-    db.executemany(
-        f"INSERT INTO rows (ds, {COPIED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((number, *row) for row in _rows(package, descriptor)),
-    )
-    db.execute(
-        "INSERT INTO rows_fts(rowid, text) SELECT id, text FROM rows WHERE id >= ?", (first,)
     )
 
 
@@ -215,19 +222,7 @@ def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -
     for number, package in enumerate(packages, start=1):
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
         key = descriptor_key(package)
-        db.execute(
-            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                number,
-                package.name,
-                key,
-                descriptor.get("title", package.name),
-                descriptor.get("department", ""),
-                int(descriptor.get("fiscalYear") or 0),
-                region_of(descriptor),
-                kind_of(descriptor),
-            ),
-        )
+        _dataset_row(db, number, package, key, descriptor)
         if key in earlier:
             db.execute(
                 f"INSERT INTO rows (ds, {COPIED}) SELECT ?, {COPIED} FROM old.rows WHERE ds = ?",
