@@ -25,16 +25,16 @@ GAP = 1 << 20  # between two datasets' numbers: room for a million packages that
 
 
 def write_afresh(
-    packages: Iterable[Path], path: Path, base: str, previous: Path | None = None
+    ordered: list[Path], keys: dict[str, str], path: Path, base: str, previous: Path | None
 ) -> int:
     """Write the index of every package's facts to `path` (a temporary file renamed into
     place, so readers never see half an index and a failure leaves none); returns the rows.
+    `ordered` are the packages in the order of their IRIs, `keys` their package_key.
     A package whose amounts are not exact to 10^-4 yuan stops it with a PackageError. The
     rows of a package whose files did not change since `previous` (an earlier build's
     index) are copied from it rather than read again."""
-    ordered = sorted(packages, key=lambda p: p.name + "/")  # the order of the dataset IRIs
     return write_atomically(
-        path, SCHEMA, lambda db: _fill(db, ordered, base, _earlier(db, previous))
+        path, SCHEMA, lambda db: _fill(db, ordered, keys, base, _earlier(db, previous))
     )
 
 
@@ -53,7 +53,11 @@ def _earlier(db: sqlite3.Connection, previous: Path | None) -> dict[str, tuple[i
 
 
 def _fill(
-    db: sqlite3.Connection, packages: list[Path], base: str, earlier: dict[str, tuple[int, str]]
+    db: sqlite3.Connection,
+    packages: list[Path],
+    keys: dict[str, str],
+    base: str,
+    earlier: dict[str, tuple[int, str]],
 ) -> int:
     db.execute("BEGIN")
     cubes: dict[str, tuple[int, list[str]]] = {}
@@ -65,7 +69,7 @@ def _fill(
         db.execute("CREATE TEMP TABLE cube_numbers (old INTEGER PRIMARY KEY, new INTEGER)")
     for ds, package in enumerate(packages, start=1):
         ds *= GAP
-        key = package_key(package)
+        key = keys[package.name]
         old, old_key = earlier.get(package.name, (0, ""))
         found = _copied(db, old) if old_key == key else package_facts(package)
         db.execute(
@@ -161,7 +165,7 @@ def write_index(
                     db, [p for p in ordered if p.name not in unchanged], numbers, gone, keys
                 ),
             )
-    return write_afresh(ordered, path, base, previous)
+    return write_afresh(ordered, keys, path, base, previous)
 
 
 def _order(package: Path) -> str:

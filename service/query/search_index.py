@@ -136,7 +136,7 @@ def write_index(packages: Iterable[Path], path: Path, previous: Path | None = No
     kept = sum(1 for slug, key in keys.items() if earlier.get(slug) == key)
     if previous is not None and earlier and kept * 2 >= len(keys):
         return update_atomically(path, previous, lambda db: _update(db, ordered, keys))
-    return write_atomically(path, SCHEMA, lambda db: _fill(db, ordered, previous))
+    return write_atomically(path, SCHEMA, lambda db: _fill(db, ordered, keys, previous))
 
 
 def _earlier_keys(previous: Path | None) -> dict[str, str]:
@@ -209,7 +209,9 @@ def _dataset_row(
     )
 
 
-def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -> int:
+def _fill(
+    db: sqlite3.Connection, packages: list[Path], keys: dict[str, str], previous: Path | None
+) -> int:
     earlier: dict[str, int] = {}
     if previous is not None and previous.is_file():
         try:
@@ -221,7 +223,7 @@ def _fill(db: sqlite3.Connection, packages: list[Path], previous: Path | None) -
     db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
     for number, package in enumerate(packages, start=1):
         descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-        key = descriptor_key(package)
+        key = keys[package.name]
         _dataset_row(db, number, package, key, descriptor)
         if key in earlier:
             db.execute(
