@@ -15,7 +15,6 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from resource import RUSAGE_CHILDREN, RUSAGE_SELF
 
 from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 
@@ -102,7 +101,7 @@ def build(
     local = load and not store_url
     previous = stores.current(out) if local else None
     indexes = Indexes(out, package_dirs(packages), minter.base, previous) if local else None
-    preload = Preload.if_cold(out) if local else None
+    preload = Preload.if_cold(out, previous) if local else None
     try:
         result = _build(packages, out, minter, rdf_dir, preload, indexes, load, store_url, jobs)
     except BaseException:
@@ -185,7 +184,9 @@ def _build(
 def cpu_seconds() -> float:
     """User and system time of this process (every thread) and of its ended children (the
     conversion's workers): what a stage cost on all cores together."""
-    own, children = (resource.getrusage(who) for who in (RUSAGE_SELF, RUSAGE_CHILDREN))
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 

@@ -37,9 +37,9 @@ class Preload:
     loader: stores.StreamingLoad
 
     @classmethod
-    def if_cold(cls, out: Path) -> Preload | None:
-        """One when there is no previous store to update, so the whole store is loaded."""
-        previous = stores.current(out)
+    def if_cold(cls, out: Path, previous: Path | None) -> Preload | None:
+        """One when there is no previous store (`previous`, the current build) to update, so
+        the whole store is loaded."""
         if previous is not None and stores.read_loaded(previous):
             return None
         path = stores.new_path(out)
