@@ -13,7 +13,7 @@ import pytest
 
 from service.build import package_dirs
 from tests.conftest import PACKAGES
-from tests.test_facts_index import index_app, indexed_var, sparql_app  # noqa: F401
+from tests.test_facts_index import both_answers, index_app, indexed_var, sparql_app  # noqa: F401
 
 ANALYSIS_KINDS = (
     "expenditure-by-function",
@@ -144,11 +144,7 @@ def test_a_total_row_is_the_total_code(index_app) -> None:  # noqa: F811
 
 @pytest.mark.parametrize("url", SAME)
 def test_index_answers_as_sparql_does(index_app, sparql_app, url: str) -> None:  # noqa: F811
-    answers = []
-    for app in (index_app, sparql_app):
-        response = app.test_client().get(url)
-        body = response.data if response.mimetype == "text/csv" else response.get_json()
-        answers.append((response.status_code, body))
+    answers = both_answers(index_app, sparql_app, url)
     assert answers[0] == answers[1]
     assert answers[0][0] == 200
 

@@ -177,13 +177,19 @@ SAME = [
 ]
 
 
-@pytest.mark.parametrize("url", SAME)
-def test_index_answers_as_sparql_does(index_app, sparql_app, url: str) -> None:
+def both_answers(index_app, sparql_app, url: str) -> list[tuple[int, object]]:
+    """(status, body) of `url` from the facts index and from SPARQL, in that order."""
     answers = []
     for app in (index_app, sparql_app):
         response = app.test_client().get(url)
         body = response.data if response.mimetype == "text/csv" else response.get_json()
         answers.append((response.status_code, body))
+    return answers
+
+
+@pytest.mark.parametrize("url", SAME)
+def test_index_answers_as_sparql_does(index_app, sparql_app, url: str) -> None:
+    answers = both_answers(index_app, sparql_app, url)
     assert answers[0] == answers[1]
     assert answers[0][0] in (200, 400, 404)
 
