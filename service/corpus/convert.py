@@ -14,6 +14,7 @@ have the hashes the descriptor gives; anything else is converted again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -217,24 +218,20 @@ def convert_packages(
         else:
             todo.append(package)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(todo) <= 1:
-        done: Iterable[Converted | Problem] = (
-            _convert_or_error(package, rdf_dir, base) for package in todo
-        )
+    with contextlib.ExitStack() as stack:
+        done: Iterable[Converted | Problem]
+        if jobs == 1 or len(todo) <= 1:
+            done = (_convert_or_error(package, rdf_dir, base) for package in todo)
+        else:
+            context = multiprocessing.get_context("forkserver")  # a store may be loading
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context)
+            stack.enter_context(pool)
+            rest = [rdf_dir] * len(todo), [base] * len(todo)
+            done = pool.map(_convert_or_error, todo, *rest, chunksize=4)
         for package, result in zip(todo, done, strict=True):
             results[package] = result
             if isinstance(result, Converted):
                 tell(result)
-    else:
-        context = multiprocessing.get_context("forkserver")  # a store may be loading meanwhile
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            done = pool.map(
-                _convert_or_error, todo, [rdf_dir] * len(todo), [base] * len(todo), chunksize=4
-            )
-            for package, result in zip(todo, done, strict=True):
-                results[package] = result
-                if isinstance(result, Converted):
-                    tell(result)
     converted = [r for p in packages if isinstance(r := results[p], Converted)]
     failed = {p.name: r for p in packages if isinstance(r := results[p], Problem)}
     return converted, failed
