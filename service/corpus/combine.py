@@ -23,7 +23,7 @@ from typing import Any
 
 from service.corpus.members import Member, members_by_year
 from service.errors import PackageError
-from service.package.writer import LICENSE, swap_into_place, validation_errors
+from service.package.writer import LICENSE, pretty_json, swap_into_place, validation_errors
 from service.templates import COMBINED
 
 PREFIX = "_combined-"
@@ -187,22 +187,18 @@ def write_combined(
                 kept = _rows_of(root / slug / earlier[name]["path"], same)
             else:
                 fresh[name] = []  # a new or changed schema: the whole table is checked
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow([f["name"] for f in schema["fields"]])
+            table: list[list[str]] = []
             for member, resource in found:
                 rows = kept.get(member.slug)
                 if rows is None:
                     rows = _rows(member, resource, names)
                     fresh.setdefault(name, []).extend(rows)
-                writer.writerows(rows)
-            data = buffer.getvalue().encode("utf-8")
+                table.extend(rows)
+            data = _csv_bytes(schema, table)
             (staging / "data" / f"{name}.csv").write_bytes(data)
             resources.append(_resource(name, year, found, schema, data))
         meta = _descriptor(slug, year, members, digest, resources)
-        (staging / "datapackage.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (staging / "datapackage.json").write_bytes(pretty_json(meta))
         if validate:
             _validate(staging, meta, fresh if len(earlier) else None, validate)
         swap_into_place(staging, root / slug)
@@ -210,6 +206,15 @@ def write_combined(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return root / slug
+
+
+def _csv_bytes(schema: dict[str, Any], rows: list[list[str]]) -> bytes:
+    """A combined table's CSV: its schema's field names, then the rows (CRLF, UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f["name"] for f in schema["fields"]])
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def _resource(
@@ -277,11 +282,7 @@ def _validate(
             rows = fresh.get(resource["name"])
             if rows is None:
                 continue
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow([f["name"] for f in resource["schema"]["fields"]])
-            writer.writerows(rows)
-            data = buffer.getvalue().encode("utf-8")
+            data = _csv_bytes(resource["schema"], rows)
             (target / resource["path"]).write_bytes(data)
             resources.append({**resource, "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"})
         if not resources:
