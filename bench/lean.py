@@ -103,7 +103,7 @@ def served_after_change(root: Path, base: str, results: Results) -> None:
     )
     (root / "docs" / entry["file"]).write_text(document.text, encoding="utf-8")
     slug = Path(entry["file"]).stem
-    total = Decimal(_json_decimal(document.truth["totals"]["expenditure"]))
+    total: Decimal = document.truth["totals"]["expenditure"]  # yuan, exact
     aggregate = f"{base}api/3/cubes/expenditure/aggregate?" + urllib.parse.urlencode(
         {"cut": f"dataset:{slug}"}
     )
@@ -132,10 +132,6 @@ def served_after_change(root: Path, base: str, results: Results) -> None:
         )
     finally:
         stop(server, 30)
-
-
-def _json_decimal(value: object) -> str:
-    return f"{value:f}" if isinstance(value, Decimal) else str(value)
 
 
 def _sum(url: str) -> Decimal | None:
