@@ -269,3 +269,24 @@ def test_committed_combined_packages_are_not_stale(tmp_path: Path) -> None:
             assert fresh.read_bytes() == file.read_bytes(), (
                 f"{file} is stale: run `make run` (budgetpub ingest) and commit datapackages/"
             )
+
+
+def test_schema_check_names_the_row_of_a_bad_value_found_among_distinct_values() -> None:
+    """The check looks at each column's distinct values first; a bad one still gets its row
+    and field named, as a row-by-row check would."""
+    from service.package.schemacheck import _table_errors
+
+    schema = {
+        "fields": [
+            {"name": "code", "type": "string", "constraints": {"unique": True}},
+            {"name": "amount", "type": "number", "constraints": {"required": True}},
+        ]
+    }
+    good = [["a", "1.5"], ["b", "2"], ["c", "1.5"]]
+    assert _table_errors("t", schema, ["code", "amount"], good) == []
+    bad = [["a", "1.5"], ["b", "x"], ["a", "1.5"], ["d", ""]]
+    assert _table_errors("t", schema, ["code", "amount"], bad) == [
+        "t:3: amount: type-error: 'x' is not a number",
+        "t:4: unique-error: code 'a'",
+        "t:5: amount: constraint-error: required",
+    ]

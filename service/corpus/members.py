@@ -12,15 +12,16 @@ The leading dot keeps it out of every package listing and off the web.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from service.dumps import write_atomic
 
 CACHE = ".combine-members.json"
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
     "facts",
     "functional_classification",
@@ -62,8 +63,7 @@ def member_info(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _schema_key(schema: dict[str, Any]) -> str:
-    text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
 def members_by_year(root: Path) -> dict[int, list[Member]]:
@@ -80,7 +80,9 @@ def members_by_year(root: Path) -> dict[int, list[Member]]:
         sha256 = hashlib.sha256(data).hexdigest()
         entry = known.get(name)
         info = (
-            entry["info"] if entry and entry["sha256"] == sha256 else member_info(json.loads(data))
+            entry["info"]
+            if entry and entry["sha256"] == sha256
+            else member_info(orjson.loads(data))
         )
         seen[name] = {"sha256": sha256, "info": info}
         member = Member(name, descriptor.parent, info, sha256)
@@ -93,7 +95,7 @@ def members_by_year(root: Path) -> dict[int, list[Member]]:
 def _read_cache(root: Path) -> dict[str, dict[str, Any]]:
     """slug → {sha256, info} with each schema in place; empty when there is no usable cache."""
     try:
-        cache = json.loads((root / CACHE).read_text(encoding="utf-8"))
+        cache = orjson.loads((root / CACHE).read_bytes())
         if cache.get("format") != CACHE_FORMAT:
             return {}
         schemas = cache["schemas"]
@@ -116,4 +118,4 @@ def _write_cache(root: Path, members: dict[str, dict[str, Any]]) -> None:
             kinds.append({key: value for key, value in kind.items() if key != "schema"})
         stored[slug] = {"sha256": entry["sha256"], "info": {**entry["info"], "kinds": kinds}}
     cache = {"format": CACHE_FORMAT, "schemas": schemas, "members": stored}
-    write_atomic(root / CACHE, json.dumps(cache, ensure_ascii=False).encode("utf-8"))
+    write_atomic(root / CACHE, orjson.dumps(cache))
