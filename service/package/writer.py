@@ -84,6 +84,8 @@ def _refuse_clash(final: Path, document: Document) -> None:
 
 def cell(value: Any) -> str:
     """A value as a CSV cell: blank for None, a Decimal in plain notation (never 1E+4)."""
+    if value.__class__ is str:  # most cells: checked first
+        return value
     if value is None:
         return ""
     if isinstance(value, Decimal):
