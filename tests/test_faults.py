@@ -250,3 +250,21 @@ def test_a_cold_build_with_a_bad_package_leaves_no_store(tmp_path: Path) -> None
     again = build(packages, var, "http://127.0.0.1:8000/")
     assert again.ok and again.replaced is None
     assert len(open_store(var)) == again.triples
+
+
+def test_a_killed_runs_staging_folder_is_swept_and_a_running_ones_kept(tmp_path: Path) -> None:
+    """A run killed mid-write (kill -9) leaves its staging folder: the next run that writes
+    into the folder removes it once it is an hour old, and leaves a young one (another run's,
+    still writing) alone."""
+    from service.pipeline import ingest_file
+
+    out = tmp_path / "packages"
+    old, young = out / f".{SEED_SLUG}.abc123", out / f".{SEED_SLUG}.def456"
+    for folder in (old, young):
+        (folder / "data").mkdir(parents=True)
+    hour_ago = time.time() - 3601
+    os.utime(old, (hour_ago, hour_ago))
+    outcome = ingest_file(ROOT / "sources" / f"{SEED_SLUG}.txt", out, validate="schema")
+    assert outcome.error is None
+    assert not old.exists() and young.is_dir()
+    assert (out / SEED_SLUG / "datapackage.json").is_file()
