@@ -186,3 +186,66 @@ def test_combined_datasets_are_compilations_of_the_departments(catalog: rdflib.G
         assert catalog.value(node, DCAT.inSeries) is None
         keywords = {str(k) for k in catalog.objects(node, DCAT.keyword)}
         assert {"汇编", "compilation"} <= keywords and "全部部门" not in keywords
+
+
+def test_a_changed_dataset_renders_its_catalog_page_and_the_first_again_and_no_other(
+    published, monkeypatch, tmp_path
+) -> None:
+    """One package changes: its catalog page (and the first, which carries the catalog's
+    dates) is rendered for the new build; every other page is the earlier build's file,
+    linked, not rendered or written again, and still says what a fresh rendering says."""
+    import gzip
+
+    from service import create_app
+    from service.web import catalog as catalog_web
+    from service.web import catalog_pages
+    from service.web.site import site
+
+    packages, var = published
+    configured(monkeypatch)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767398400")  # later than any build before
+    for module in (catalog_web, catalog_pages):
+        monkeypatch.setattr(module, "DEFAULT_PAGE_SIZE", 2)
+    cache = tmp_path / "cache"
+    config = {"DATA_DIR": str(var), "PACKAGES_DIR": str(packages), "BASE_URL": BASE}
+    app = create_app({**config, "TESTING": True, "CATALOG_CACHE": str(cache)})
+    slugs = sorted(
+        [p.name for p in package_dirs(packages)] + [p.name for p in combined_dirs(packages)]
+    )
+    pages = -(-len(slugs) // 2)
+    assert pages >= 3, slugs
+    assert catalog_web.warm(app) == 4 * pages
+    before = {p.name: p.stat().st_ino for p in cache.rglob("catalog-*.gz")}
+    changed = packages / SEED_SLUG / "datapackage.json"
+    meta = json.loads(changed.read_text("utf-8"))
+    try:
+        changed.write_text(json.dumps({**meta, "title": meta["title"] + "（修订）"}), "utf-8")
+        assert build(packages, var, BASE).ok
+        its_page = slugs.index(SEED_SLUG) // 2 + 1
+        assert catalog_web.warm(app) == 4 * len({1, its_page})
+        with app.app_context():
+            here = site()
+            folder = next(p for p in cache.iterdir() if p.name == here.version())
+            kept = 0
+            for path in sorted(folder.glob("catalog-*.gz")):
+                page = next(
+                    n for n in range(1, pages + 1)
+                    for ext in catalog_web.RDF_ONLY
+                    if catalog_web._page_name(here, tuple(slugs), ext, n, 2) == path.name
+                )  # fmt: skip
+                extension = path.name.split(".")[1]
+                if page in (1, its_page):
+                    assert path.name not in before
+                else:
+                    assert before[path.name] == path.stat().st_ino  # the same file, linked
+                    kept += 1
+                chosen = tuple(slugs[(page - 1) * 2 : page * 2])
+                fresh = catalog_pages.render_page(
+                    catalog_pages.page_triples(here.store(), BASE, chosen, page == 1),
+                    BASE, extension, page, 2, len(slugs),
+                )  # fmt: skip
+                assert gzip.decompress(path.read_bytes()) == fresh, path.name
+            assert kept == 4 * (pages - len({1, its_page}))
+    finally:
+        changed.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+        assert build(packages, var, BASE).ok

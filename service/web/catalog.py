@@ -36,7 +36,12 @@ from pyoxigraph import Triple
 from service.errors import Refusal
 from service.vocab import VOCAB_DIR
 from service.web import catalog_pages, jsonld_compactor, linked, negotiation
-from service.web.catalog_pages import DEFAULT_PAGE_SIZE, page_triples, render_page
+from service.web.catalog_pages import (
+    DEFAULT_PAGE_SIZE,
+    page_sources,
+    page_triples,
+    render_page,
+)
 from service.web.errors import positive
 from service.web.http import conditional
 from service.web.negotiation import negotiate
@@ -68,9 +73,56 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def _page_name(base: str, slugs: tuple[str, ...], extension: str, page: int, size: int) -> str:
-    listing = hashlib.sha256("\n".join((base, _code_version(), *slugs)).encode()).hexdigest()
-    return f"catalog-{listing[:16]}-{size}-{page}.{extension}.gz"
+def _page_name(here: Site, slugs: tuple[str, ...], extension: str, page: int, size: int) -> str:
+    """A page's file: named by what it is made of (page_sources) when the build says what
+    it loaded, so a page no dataset of which changed keeps its name, and its file, from one
+    build to the next; else by the build's listing."""
+    key = _page_key(here, slugs, page, size)
+    if key is not None:
+        return f"catalog-{key}.{extension}.gz"
+    listing = hashlib.sha256("\n".join((here.base_url, _code_version(), *slugs)).encode())
+    return f"catalog-{listing.hexdigest()[:16]}-{size}-{page}.{extension}.gz"
+
+
+_keys_lock = threading.Lock()
+_keys: dict[tuple[str, str, int, int, int], str | None] = {}  # (build, base, page, size, total)
+
+
+def _page_key(here: Site, slugs: tuple[str, ...], page: int, size: int) -> str | None:
+    """The page's content key, worked out once a build in each process (~0.1 s a page)."""
+    loaded = here.loaded()
+    if not loaded:
+        return None
+    cached = (here.version(), here.base_url, page, size, len(slugs))
+    with _keys_lock:
+        if cached in _keys:
+            return _keys[cached]
+    chosen = slugs[(page - 1) * size : page * size]
+    sources = page_sources(here.store(), here.base_url, chosen, page == 1, loaded)
+    made = "\n".join((here.base_url, _code_version(), f"{page} {size} {len(slugs)}", sources))
+    key = hashlib.sha256(made.encode()).hexdigest()[:32]
+    with _keys_lock:
+        if len(_keys) > 4096:
+            _keys.clear()
+        _keys[cached] = key
+    return key
+
+
+def _from_earlier_build(path: Path) -> bool:
+    """The same page (same name: same content) rendered for an earlier build, linked into this
+    build's folder rather than rendered and written again; whether one was found."""
+    for other in path.parent.parent.iterdir():
+        earlier = other / path.name
+        if other == path.parent or not earlier.is_file():
+            continue
+        try:
+            os.link(earlier, path)
+        except FileExistsError:
+            return True
+        except OSError:
+            continue
+        return True
+    return False
 
 
 def _cache_root(app: Flask) -> Path:
@@ -132,12 +184,12 @@ def _cached(
     directory = _build_dir(app, version) if size == DEFAULT_PAGE_SIZE else None
     if directory is None:
         return _in_memory(version, here.base_url, extension, page, size, slugs)
-    path = directory / _page_name(here.base_url, slugs, extension, page, size)
+    path = directory / _page_name(here, slugs, extension, page, size)
     if path.is_file():
         return path
     try:
         with _locked(path):
-            if not path.is_file():
+            if not path.is_file() and not _from_earlier_build(path):
                 _write(path, render_listing(here, app, extension, page, size, slugs))
         return path
     except OSError as error:
@@ -176,7 +228,7 @@ def render_listing(
             if run.returncode != CHILD_OTHER_BUILD:
                 raise RuntimeError(f"catalog page {page}: {run.stderr.decode(errors='replace')}")
     chosen = slugs[(page - 1) * size : page * size]
-    triples = page_triples(here.store(), here.base_url, chosen)
+    triples = page_triples(here.store(), here.base_url, chosen, page == 1)
     return render_page(triples, here.base_url, extension, page, size, len(slugs))
 
 
@@ -194,6 +246,7 @@ def warm(app: Flask) -> int:
     the cache yet (the page's triples read once for its four formats). Returns how many."""
     with app.app_context():
         here = site()
+        here.store()  # a build swapped in since this process last looked: that one
         version = here.version()
         directory = _build_dir(app, version)
         if directory is None:
@@ -207,17 +260,15 @@ def warm(app: Flask) -> int:
                 break
             triples: list[Triple] | None = None
             for extension in RDF_ONLY:
-                path = directory / _page_name(
-                    here.base_url, slugs, extension, page, DEFAULT_PAGE_SIZE
-                )
+                path = directory / _page_name(here, slugs, extension, page, DEFAULT_PAGE_SIZE)
                 if path.is_file():
                     continue
                 with _locked(path):
-                    if path.is_file():
+                    if path.is_file() or _from_earlier_build(path):
                         continue
                     if triples is None:
                         chosen = slugs[(page - 1) * DEFAULT_PAGE_SIZE : page * DEFAULT_PAGE_SIZE]
-                        triples = page_triples(here.store(), here.base_url, chosen)
+                        triples = page_triples(here.store(), here.base_url, chosen, page == 1)
                     body = render_page(
                         triples, here.base_url, extension, page, DEFAULT_PAGE_SIZE, len(slugs)
                     )

@@ -12,6 +12,7 @@ page instead of ~6,000 requests).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Store, Triple
@@ -71,11 +72,12 @@ def _describe_query(nodes: list[NamedNode]) -> str:
 BUDGET_TERMS = "https://w3id.org/budgetpub/def#"
 
 
-def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
+def _closure(store, roots: list[NamedNode], base: str, stop: tuple[str, ...] = ()) -> list[Triple]:
     """Datasets with what DCAT-AP needs of them: distributions, checksums, period, publisher,
     landing page, and the shared nodes (license, media types) they point to; found a hop at
-    a time. The budget vocabulary's own links (a dataset's tables, checks, figures and
-    indicators: two thirds of a page) are left to the dataset's IRI: harvesters read DCAT."""
+    a time, never into nodes whose IRI starts with one of `stop`. The budget vocabulary's own
+    links (a dataset's tables, checks, figures and indicators: two thirds of a page) are left
+    to the dataset's IRI: harvesters read DCAT."""
     triples: list[Triple] = []
     seen: set[str] = set()
     hop = roots
@@ -92,23 +94,54 @@ def _closure(store, roots: list[NamedNode], base: str) -> list[Triple]:
                 isinstance(target, NamedNode)
                 and target.value not in seen
                 and catalog_follows(triple.predicate, target.value, base)
+                and not target.value.startswith(stop)
             ):
                 hop.append(target)
     return triples
 
 
-def page_triples(store, base: str, slugs: tuple[str, ...]) -> list[Triple]:
+# the catalog's own dates change with any dataset: said on its first page only, so that a
+# changed dataset changes its own page and the first, not every page
+FIRST_PAGE_ONLY = (DCT.issued, DCT.modified)
+
+
+def page_triples(
+    store, base: str, slugs: tuple[str, ...], first: bool = True, stop: tuple[str, ...] = ()
+) -> list[Triple]:
     """The catalog's own triples with the page's datasets (its dcat:dataset links to the
-    other pages' datasets are on those pages), each triple once."""
+    other pages' datasets are on those pages; its dates on the first page), each once."""
     catalog_node = NamedNode(f"{base}catalog")
     datasets = [NamedNode(f"{base}dataset/{slug}") for slug in slugs]
     triples = [Triple(catalog_node, DCAT.dataset, node) for node in datasets]
     triples += (
         t
-        for t in _closure(store, [catalog_node, *datasets], base)
-        if t.subject != catalog_node or t.predicate != DCAT.dataset
+        for t in _closure(store, [catalog_node, *datasets], base, stop)
+        if t.subject != catalog_node
+        or (t.predicate != DCAT.dataset and (first or t.predicate not in FIRST_PAGE_ONLY))
     )
     return list(dict.fromkeys(triples))
+
+
+def page_sources(
+    store, base: str, slugs: tuple[str, ...], first: bool, loaded: dict[str, str]
+) -> str:
+    """A digest of what a page is made of, read without the bulk of it: the page's triples
+    short of the nodes each dataset alone owns (its distributions, checksums, period: the
+    IRIs under its own), which stand as the key its build loaded them under (`loaded`, the
+    dump's descriptor hash and converter). A dataset the build did not load on its own (a
+    combined year's) is read whole. Equal digests, equal pages."""
+    own = tuple(
+        f"{base}{folder}/{slug}/"
+        for slug in slugs
+        if slug in loaded
+        for folder in ("dataset", "datapackages")
+    )
+    digest = hashlib.sha256()
+    for line in sorted(str(t) for t in page_triples(store, base, slugs, first, own)):
+        digest.update(line.encode("utf-8") + b"\n")
+    for slug in slugs:
+        digest.update(f"{slug} {loaded.get(slug, '')}\n".encode())
+    return digest.hexdigest()
 
 
 def _hydra(

@@ -21,7 +21,7 @@ from pyoxigraph import Store
 from service.query import search_index
 from service.query.backend import RemoteStore
 from service.rdf.terms import organization_key
-from service.store import open_store, read_facts
+from service.store import open_store, read_facts, read_loaded
 
 REMOTE_RECHECK = 5.0  # seconds between looks at whether a shared store changed
 UNSTAMPED = "unstamped"  # a shared store not loaded by `budgetpub build --store`: no build id,
@@ -93,6 +93,7 @@ class Site:
                     self._target = target
                     self._load_packages()
                     self.version.cache_clear()
+                    self._loaded.cache_clear()
         return self._store
 
     def refresh(self) -> None:
@@ -103,6 +104,18 @@ class Site:
     def version(self) -> str:
         """Changes with every build: part of every ETag of data from the store."""
         return Path(self._target or "").name if not self.store_url else (self._target or "")
+
+    def loaded(self) -> dict[str, str]:
+        """package → the key its dump was loaded under (descriptor hash, converter, base),
+        as the embedded build recorded it; empty for a shared store (not known here)."""
+        if self.store_url:
+            return {}
+        self.store()
+        return self._loaded()
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Site per app, cleared on every swap
+    def _loaded(self) -> dict[str, str]:
+        return read_loaded(self.data_dir / (self._target or "store"))
 
     def triples(self) -> int | None:
         """The store's size as its build recorded it; never counted (COUNT(*) over 27M
