@@ -246,6 +246,15 @@ def test_a_changed_dataset_renders_its_catalog_page_and_the_first_again_and_no_o
                 )  # fmt: skip
                 assert gzip.decompress(path.read_bytes()) == fresh, path.name
             assert kept == 4 * (pages - len({1, its_page}))
+
+        def unread(*args, **kwargs):
+            raise AssertionError("another worker takes the keys from the build's folder")
+
+        monkeypatch.setattr(catalog_web, "page_sources", unread)
+        catalog_web._keys.clear()  # as in another process
+        other = create_app({**config, "TESTING": True, "CATALOG_CACHE": str(cache)})
+        for page in range(1, pages + 1):
+            assert other.test_client().get(f"/catalog.ttl?page={page}").status_code == 200
     finally:
         changed.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
         assert build(packages, var, BASE).ok
