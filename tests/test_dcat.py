@@ -216,6 +216,8 @@ def test_a_changed_dataset_renders_its_catalog_page_and_the_first_again_and_no_o
     assert pages >= 3, slugs
     assert catalog_web.warm(app) == 4 * pages
     before = {p.name: p.stat().st_ino for p in cache.rglob("catalog-*.gz")}
+    client = app.test_client()
+    tags = {n: client.get(f"/catalog.ttl?page={n}").headers["ETag"] for n in range(1, pages + 1)}
     changed = packages / SEED_SLUG / "datapackage.json"
     meta = json.loads(changed.read_text("utf-8"))
     try:
@@ -246,6 +248,9 @@ def test_a_changed_dataset_renders_its_catalog_page_and_the_first_again_and_no_o
                 )  # fmt: skip
                 assert gzip.decompress(path.read_bytes()) == fresh, path.name
             assert kept == 4 * (pages - len({1, its_page}))
+        for page, tag in tags.items():  # harvesters asking again get 304 for what is unchanged
+            asked = client.get(f"/catalog.ttl?page={page}", headers={"If-None-Match": tag})
+            assert asked.status_code == (200 if page in (1, its_page) else 304), page
 
         def unread(*args, **kwargs):
             raise AssertionError("another worker takes the keys from the build's folder")

@@ -399,7 +399,12 @@ def catalog(extension: str | None = None) -> Response:
         return conditional(
             response, tag_source=rendered, modified=here.modified(), vary_accept=True
         )
-    tag = f"{here.version()} {rendered.name}"
+    # a content-named page keeps its ETag across builds that leave it as it was
+    tag = (
+        rendered.name
+        if CONTENT_NAMED.fullmatch(rendered.name)
+        else f"{here.version()} {rendered.name}"
+    )
     try:
         zipped = rendered.read_bytes()
     except OSError:  # pruned meanwhile by a newer build's first request
