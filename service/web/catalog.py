@@ -1,13 +1,15 @@
-"""The harvestable DCAT-AP catalog, paged with Hydra: served, and cached per build (what a
-page says is web/catalog_pages.py).
+"""The harvestable DCAT-AP catalog, paged with Hydra: served, and cached (what a page says
+is web/catalog_pages.py).
 
 Reading a page's triples costs 1.5–2 s warm, more when the store's blocks are cold: Oxigraph
-decodes every IRI and literal of the page. So pages are
-rendered once per build into DATA_DIR/cache/catalog (or BUDGETPUB_CATALOG_CACHE), shared by
-every worker and kept across restarts, gzipped (~45 MB a build for 1,000 packages; served as
-is to clients that accept gzip, unzipped in ~50 ms for others); and the first worker to see a
-new build renders every page in a child process (its memory leaves with it), so harvesters
-paging through the catalog find every page ready.
+decodes every IRI and literal of the page. So pages are rendered once into
+DATA_DIR/cache/catalog (or BUDGETPUB_CATALOG_CACHE), a folder a build, shared by every worker
+and kept across restarts, gzipped (~45 MB for 1,000 packages; served as is to clients that
+accept gzip, unzipped in ~50 ms for others); the first worker to see a new build renders
+every page in a child process (its memory leaves with it), so harvesters paging through the
+catalog find every page ready. A page's file is named by what it is made of (its datasets'
+loaded keys and the few triples they share, catalog_pages.page_sources), so a page of a new
+build whose datasets did not change is the earlier build's file, hard-linked, with its ETag.
 """
 
 from __future__ import annotations
