@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from service.query.sqlite_file import update_atomically, write_atomically
 
@@ -86,39 +87,75 @@ def _rows(package: Path, descriptor: dict[str, Any]) -> Iterator[tuple[Any, ...]
     for resource in descriptor.get("resources", []):
         if resource.get("format") != "csv" or resource["name"] in SKIPPED:
             continue
-        fields = resource.get("schema", {}).get("fields", [])
-        numbers = [f["name"] for f in fields if f.get("type") == "number"]
-        texts = [f["name"] for f in fields if f.get("type") == "string"]
-        converted = {f["name"] for f in fields if f.get("unit") == "CNY"}
-        printed = resource["name"].startswith("table_")
-        title = resource.get("title") or resource["name"]
         path = package / resource["path"]
         if not path.is_file():
             continue
         with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                code = next((row[c] for c in CODES if row.get(c)), "")
-                if printed:
-                    name = next((row[t] for t in texts if row.get(t)), "")
-                else:
-                    name = next((row[n] for n in NAMES if row.get(n)), "")
-                main = next((m for m in MAIN_AMOUNTS if m in numbers and row.get(m)), None)
-                main = main or next((m for m in numbers if row.get(m)), None)
-                words = [row.get(c, "") for c in (*CODES, *CODES_ALSO)]
-                words += [row[t] for t in texts if row.get(t) and row[t] not in words]
-                text = " ".join(w for w in (department, title, *words) if w)
-                yield (
-                    resource["name"],
-                    title,
-                    row.get("source_line", ""),
-                    row.get("row_type", ""),
-                    code or row.get("project_code", ""),
-                    name,
-                    row.get(main, "") if main else "",
-                    resource.get("publishedUnit") or _money_unit(row.get("unit", "")),
-                    int(main in converted) if main else 0,
-                    text,
-                )
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                continue
+            make = _Columns(resource, header, department)
+            width = len(header)
+            for values in reader:
+                if not values:  # a blank line: csv.DictReader skips it
+                    continue
+                if len(values) < width:  # as csv.DictReader: a missing cell is None
+                    values += [None] * (width - len(values))
+                yield make.row(values)
+
+
+class _Columns:
+    """Where a resource's row finds what a search row takes (its code, name, main amount and
+    the words of its text), read from its header once rather than looked up cell by cell: a
+    row as csv.DictReader gives it, with the cells of a header name's last column."""
+
+    def __init__(self, resource: dict[str, Any], header: list[str], department: str):
+        at = {name: i for i, name in enumerate(header)}
+        fields = resource.get("schema", {}).get("fields", [])
+        numbers = [f["name"] for f in fields if f.get("type") == "number"]
+        texts = [f["name"] for f in fields if f.get("type") == "string"]
+        converted = {f["name"] for f in fields if f.get("unit") == "CNY"}
+        self.name, self.title = resource["name"], resource.get("title") or resource["name"]
+        self.codes = [at[c] for c in CODES if c in at]
+        self.texts = [at[t] for t in texts if t in at]
+        self.names = (
+            self.texts
+            if resource["name"].startswith("table_")
+            else [at[n] for n in NAMES if n in at]
+        )
+        # the main amount: the first of MAIN_AMOUNTS, else of the number columns, printed
+        mains = [m for m in MAIN_AMOUNTS if m in numbers and m in at] + [
+            m for m in numbers if m in at
+        ]
+        self.mains = [(at[m], int(m in converted) if m else None) for m in mains]
+        self.words = [at[c] for c in (*CODES, *CODES_ALSO) if c in at]
+        self.line, self.row_type, self.project, self.unit = (
+            at.get(n) for n in ("source_line", "row_type", "project_code", "unit")
+        )
+        self.published = resource.get("publishedUnit")
+        self.lead = [w for w in (department, self.title) if w]
+
+    def row(self, values: list[Any]) -> tuple[Any, ...]:
+        """The search row of one CSV row (its cells in header order)."""
+        code = next((values[i] for i in self.codes if values[i]), "")
+        amount, yuan = next(((values[i], y) for i, y in self.mains if values[i]), ("", 0))
+        if yuan is None:  # a column named "": DictReader's row takes it as no main amount
+            amount, yuan = "", 0
+        words = [values[i] for i in self.words if values[i]]
+        words += [values[i] for i in self.texts if values[i] and values[i] not in words]
+        return (
+            self.name,
+            self.title,
+            values[self.line] if self.line is not None else "",
+            values[self.row_type] if self.row_type is not None else "",
+            code or (values[self.project] if self.project is not None else ""),
+            next((values[i] for i in self.names if values[i]), ""),
+            amount,
+            self.published or _money_unit(values[self.unit] if self.unit is not None else ""),
+            yuan,
+            " ".join(self.lead + words),
+        )
 
 
 def _money_unit(unit: str) -> str:
@@ -177,7 +214,7 @@ def _update(db: sqlite3.Connection, packages: list[Path], keys: dict[str, str]) 
 def _insert(db: sqlite3.Connection, package: Path, key: str) -> None:
     """A package's dataset row, its rows (read from its files) and their FTS entries, in an
     index being updated; the rows come after every other (rows() orders by dataset)."""
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = orjson.loads((package / "datapackage.json").read_bytes())
     number = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM datasets").fetchone()[0])
     _dataset_row(db, number, package, key, descriptor)
     first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM rows").fetchone()[0])
@@ -222,7 +259,7 @@ def _fill(
     db.execute("BEGIN")
     db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
     for number, package in enumerate(packages, start=1):
-        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor = orjson.loads((package / "datapackage.json").read_bytes())
         key = keys[package.name]
         _dataset_row(db, number, package, key, descriptor)
         if key in earlier:
