@@ -46,6 +46,7 @@ CODE_LISTS = {  # a package's own code lists → scheme (codes the vocabulary la
     "economic_classification_government": "economic-government",
     "projects": "project",
 }
+ROW_WIDTH = 2 + len(FACT_FIELDS) + 4  # a PackageFacts row: table, year, codes, column… obs
 AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]{1,4})?")
 
 
