@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import compress, count
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -156,59 +157,123 @@ def _table_facts(
         for _, row in _csv(package / resources[name]["path"]) if name in resources else ():
             if row["code"] not in known:
                 found.labels.append((scheme, row["code"], row.get("name") or row["code"]))
-    segments = {n: _segments(package / r["path"]) for n, r in kinds.items()}
+    segments = _Segments()
+    for name, resource in kinds.items():
+        _segments(package / resource["path"], name, segments)
     if "facts" not in resources:
         raise PackageError(f"{package}: no facts resource (data/facts.csv)")
-    facts_csv = package / resources["facts"]["path"]
-    leaves: dict[str, list[int]] = {}
-    rows = found.rows
-    amounts: dict[str, int] = {}  # amount text → units: a package repeats its amounts
-    with facts_csv.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)  # tuples, not dicts: ~10^6 rows a corpus
-        header = next(reader, [])
-        try:
-            at = [header.index(n) for n in ("table", "source_line", "fiscal_year", "column")]
-            codes = itemgetter(*[header.index(n) for n in FACT_FIELDS])
-            amount = header.index("amount")
-            of = header.index("analysis") if "analysis" in header else None
-        except ValueError as error:
-            raise PackageError(f"{facts_csv}:1: {error}") from None
-        width, (table_at, number_at, year_at, column_at) = len(header), at
-        for values in reader:
-            if len(values) != width:
-                where = f"{facts_csv}:{reader.line_num}"
-                raise PackageError(f"{where}: {len(values)} fields, expected {width}")
-            table = values[table_at]
-            if table not in kinds:  # as in the store: only facts of a table have a tableKind
-                continue
-            number, year, column = values[number_at], values[year_at], values[column_at]
-            if not (number.isdigit() and year.isdigit() and len(year) == 4):
-                where = f"{facts_csv}:{reader.line_num}"
-                raise PackageError(f"{where}: source_line {number!r}, fiscal_year {year!r}")
-            text = values[amount]
-            value = amounts.get(text)
-            if value is None:
-                value = amounts[text] = units(text, f"{facts_csv}:{reader.line_num}")
-            segment = segments[table].get(number)
-            if segment is None:  # the observation's IRI after .../table/<cube>/obs/
-                segment = _segment(f"line{number}")
-            if of is not None and values[of] in wanted:
-                leaves.setdefault(values[of], []).append(len(rows))
-            rows.append(
-                (table, year, *codes(values), column, value, int(number), f"{segment}/{column}")
-            )
+    rows, leaves = _facts(package / resources["facts"]["path"], kinds, segments, wanted)
     _mark_totals(rows)
+    found.rows.extend(rows)
     return found, leaves
 
 
-def _segments(table: Path) -> dict[str, str]:
-    """source_line → the IRI segment of its observations' key, as Minter mints it (row keys
-    from the table's codes, service.rdf.cube.row_keys)."""
+class _Segments(dict[tuple[str, str], str]):
+    """(table, source_line) → the IRI segment of its observations after .../obs/, from the
+    row keys of the table's codes (service.rdf.cube.row_keys); line<n> for a line its table
+    does not print, as Minter mints them."""
+
+    def __missing__(self, key: tuple[str, str]) -> str:
+        return _segment(f"line{key[1]}")
+
+
+def _segments(table: Path, name: str, into: _Segments) -> None:
     with table.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         keys = row_keys([dict(zip(header, values, strict=False)) for values in reader])
-    return {line: _segment(key) for line, key in keys.items()}
+    into.update(((name, line), _segment(key)) for line, key in keys.items())
+
+
+FACTS_AT = ("table", "source_line", "fiscal_year", "column", *FACT_FIELDS, "amount")
+
+
+def _facts(
+    facts_csv: Path, kinds: dict[str, Any], segments: _Segments, wanted: dict[str, Any]
+) -> tuple[list[tuple[Any, ...]], dict[str, list[int]]]:
+    """facts.csv's facts of the package's tables (as in the store: only facts of a table
+    have a tableKind), every amount checked exact, with where the leaves of each `wanted`
+    analysis are among them: read column by column in C (~10^6 rows a corpus); when a line
+    is bad, facts.csv is read again row by row for the error that names it (_first_error)."""
+    with facts_csv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)  # tuples, not dicts
+        header = next(reader, [])
+        try:
+            at = [header.index(n) for n in FACTS_AT]
+            of = header.index("analysis") if "analysis" in header else None
+        except ValueError as error:
+            raise PackageError(f"{facts_csv}:1: {error}") from None
+        lines = list(reader)
+    try:
+        return _columns(lines, len(header), at, of, kinds, segments, wanted)
+    except (PackageError, ValueError):
+        _first_error(facts_csv, kinds)
+        raise
+
+
+def _columns(
+    lines: list[list[str]],
+    width: int,
+    at: list[int],
+    of: int | None,
+    kinds: dict[str, Any],
+    segments: _Segments,
+    wanted: dict[str, Any],
+) -> tuple[list[tuple[Any, ...]], dict[str, list[int]]]:
+    table_at, number_at, year_at, column_at, *codes, amount_at = at
+    if set(map(len, lines)) - {width}:
+        raise PackageError("a line has another number of fields")
+    lines = list(compress(lines, map(kinds.__contains__, map(itemgetter(table_at), lines))))
+    if not lines:
+        return [], {}
+    columns = list(zip(*lines, strict=True))
+    tables, numbers, years = columns[table_at], columns[number_at], columns[year_at]
+    if not all(map(str.isdigit, numbers)) or not all(map(str.isdigit, years)):
+        raise PackageError("a line's source_line or fiscal_year is not a number")
+    if set(map(len, years)) != {4}:
+        raise PackageError("a line's fiscal_year is not a year")
+    amounts = {text: units(text, "") for text in set(columns[amount_at])}  # repeated
+    observations = map(segments.__getitem__, zip(tables, numbers, strict=True))
+    rows = list(
+        zip(
+            tables,
+            years,
+            *(columns[i] for i in codes),
+            columns[column_at],
+            map(amounts.__getitem__, columns[amount_at]),
+            map(int, numbers),
+            map("{}/{}".format, observations, columns[column_at]),
+            strict=True,
+        )
+    )
+    leaves: dict[str, list[int]] = {}
+    if of is not None:
+        names = columns[of]
+        for n in compress(count(), map(wanted.__contains__, names)):
+            leaves.setdefault(names[n], []).append(n)
+    return rows, leaves
+
+
+def _first_error(facts_csv: Path, kinds: dict[str, Any]) -> None:
+    """Raise the error of facts.csv's first bad line, read row by row (csv.reader counts the
+    lines); return when none is."""
+    with facts_csv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        table, line, year, amount = (
+            header.index(n) for n in ("table", "source_line", "fiscal_year", "amount")
+        )
+        for values in reader:
+            where = f"{facts_csv}:{reader.line_num}"
+            if len(values) != len(header):
+                raise PackageError(f"{where}: {len(values)} fields, expected {len(header)}")
+            if values[table] not in kinds:
+                continue
+            number, fiscal_year = values[line], values[year]
+            if not (number.isdigit() and fiscal_year.isdigit() and len(fiscal_year) == 4):
+                raise PackageError(f"{where}: source_line {number!r}, fiscal_year {fiscal_year!r}")
+            units(values[amount], where)
+            int(number)
 
 
 # a row's code columns: where each facts.csv field of service.rdf.cube.CODES is in a row
