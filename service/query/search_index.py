@@ -283,6 +283,9 @@ def _fill(
                 f"INSERT INTO rows (ds, {COPIED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _rows(package, descriptor, number),
             )
+    # the rebuild merges its segments as it goes: 64 MB of page cache rather than 2 reads
+    # them back from memory, not the file (~5% of its CPU; the pages are the same)
+    db.execute("PRAGMA cache_size = -65536")
     db.execute("INSERT INTO rows_fts(rows_fts) VALUES ('rebuild')")
     db.execute("CREATE INDEX rows_ds ON rows (ds)")
     db.execute("COMMIT")
