@@ -12,7 +12,7 @@ the symlink swap that moves the service to a new store moves it to the new index
 Amounts are INTEGER units of 0.0001 yuan: sums are exact, and SQLite's integer sum() raises
 on overflow rather than turning to floats (so never total() or avg()).
 
-Packages are read by facts_source.py (~15 s for 1,000); a rebuild copies the rows of the
+Packages are read by facts_source.py (~4 s of CPU for 1,000); a rebuild copies the rows of the
 packages whose files did not change from the previous build's index (~4 s for 1,000).
 """
 

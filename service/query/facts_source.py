@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import orjson
 
 from service import vocab
 from service.errors import PackageError
@@ -44,6 +47,7 @@ CODE_LISTS = {  # a package's own code lists → scheme (codes the vocabulary la
     "economic_classification_government": "economic-government",
     "projects": "project",
 }
+ROW_WIDTH = 2 + len(FACT_FIELDS) + 4  # a PackageFacts row: table, year, codes, column… obs
 AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]{1,4})?")
 
 
@@ -125,24 +129,22 @@ def package_facts(package: Path) -> PackageFacts:
     the facts of its analysis cube (named as service.rdf.analysis names them: the same key
     and column under .../analysis/<name>/obs/), so that a cube's plain sum never counts one
     amount twice."""
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    found, analysis = _table_facts(package, descriptor)
+    descriptor = orjson.loads((package / "datapackage.json").read_bytes())
     wanted = published(descriptor)
-    leaves: dict[str, list[tuple[Any, ...]]] = {}
-    for row, name in zip(found.rows, analysis, strict=True):
-        if name in wanted:
-            leaves.setdefault(name, []).append((name, *row[1:]))
+    found, leaves = _table_facts(package, descriptor, wanted)
     for name, entry in wanted.items():
         if name in leaves:
             found.tables.append((name, str(entry.get("title") or name)))
-            found.rows.extend(leaves[name])
+            found.rows.extend([(name, *found.rows[n][1:]) for n in leaves[name]])
     return found
 
 
-def _table_facts(package: Path, descriptor: dict) -> tuple[PackageFacts, list[str]]:
+def _table_facts(
+    package: Path, descriptor: dict, wanted: dict[str, dict]
+) -> tuple[PackageFacts, dict[str, list[int]]]:
     """Read one package: its descriptor, code lists, tables (for the observations' row keys,
-    as service.rdf.cube mints them) and facts.csv, every amount checked exact; with each
-    fact's analysis (facts.csv `analysis`, "" for none)."""
+    as service.rdf.cube mints them) and facts.csv, every amount checked exact; with the
+    facts that are leaves of each `wanted` analysis (facts.csv `analysis`), by position."""
     slug, department = str(descriptor["name"]), str(descriptor["department"])
     if slug != package.name:
         raise PackageError(f"{package}: descriptor name {slug!r} is not the folder name")
@@ -150,50 +152,128 @@ def _table_facts(package: Path, descriptor: dict) -> tuple[PackageFacts, list[st
     kinds = {name: resources[name] for name in cube_tables(descriptor)}
     titles = [(n, str(r.get("title", n))) for n, r in kinds.items()]
     found = PackageFacts(slug, department, titles, [], [])
-    analysis: list[str] = []
     for name, scheme in CODE_LISTS.items():
         known = vocab.labels(scheme) if scheme != "project" else {}
         for _, row in _csv(package / resources[name]["path"]) if name in resources else ():
             if row["code"] not in known:
                 found.labels.append((scheme, row["code"], row.get("name") or row["code"]))
-    keys = {n: row_keys([row for _, row in _csv(package / r["path"])]) for n, r in kinds.items()}
+    segments = _Segments()
+    for name, resource in kinds.items():
+        _segments(package / resource["path"], name, segments)
     if "facts" not in resources:
         raise PackageError(f"{package}: no facts resource (data/facts.csv)")
-    facts_csv = package / resources["facts"]["path"]
+    rows, leaves = _facts(package / resources["facts"]["path"], kinds, segments, wanted)
+    _mark_totals(rows)
+    found.rows.extend(rows)
+    return found, leaves
+
+
+class _Segments(dict[tuple[str, str], str]):
+    """(table, source_line) → the IRI segment of its observations after .../obs/, from the
+    row keys of the table's codes (service.rdf.cube.row_keys); line<n> for a line its table
+    does not print, as Minter mints them."""
+
+    def __missing__(self, key: tuple[str, str]) -> str:
+        return _segment(f"line{key[1]}")
+
+
+def _segments(table: Path, name: str, into: _Segments) -> None:
+    with table.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        keys = row_keys([dict(zip(header, values, strict=False)) for values in reader])
+    into.update(((name, line), _segment(key)) for line, key in keys.items())
+
+
+FACTS_AT = ("table", "source_line", "fiscal_year", "column", *FACT_FIELDS, "amount")
+
+
+def _facts(
+    facts_csv: Path, kinds: dict[str, Any], segments: _Segments, wanted: dict[str, Any]
+) -> tuple[list[tuple[Any, ...]], dict[str, list[int]]]:
+    """facts.csv's facts of the package's tables (as in the store: only facts of a table
+    have a tableKind), every amount checked exact, with where the leaves of each `wanted`
+    analysis are among them: read column by column in C (~10^6 rows a corpus); when a line
+    is bad, facts.csv is read again row by row for the error that names it (_first_error)."""
     with facts_csv.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)  # tuples, not dicts: ~10^6 rows a corpus
+        reader = csv.reader(handle)  # tuples, not dicts
         header = next(reader, [])
         try:
-            at = [header.index(n) for n in ("table", "source_line", "fiscal_year", "column")]
-            codes = [header.index(n) for n in FACT_FIELDS]
-            amount = header.index("amount")
+            at = [header.index(n) for n in FACTS_AT]
             of = header.index("analysis") if "analysis" in header else None
         except ValueError as error:
             raise PackageError(f"{facts_csv}:1: {error}") from None
+        lines = list(reader)
+    try:
+        return _columns(lines, len(header), at, of, kinds, segments, wanted)
+    except (PackageError, ValueError):
+        _first_error(facts_csv, kinds)
+        raise
+
+
+def _columns(
+    lines: list[list[str]],
+    width: int,
+    at: list[int],
+    of: int | None,
+    kinds: dict[str, Any],
+    segments: _Segments,
+    wanted: dict[str, Any],
+) -> tuple[list[tuple[Any, ...]], dict[str, list[int]]]:
+    table_at, number_at, year_at, column_at, *codes, amount_at = at
+    if set(map(len, lines)) - {width}:
+        raise PackageError("a line has another number of fields")
+    lines = list(compress(lines, map(kinds.__contains__, map(itemgetter(table_at), lines))))
+    if not lines:
+        return [], {}
+    columns = list(zip(*lines, strict=True))
+    tables, numbers, years = columns[table_at], columns[number_at], columns[year_at]
+    if not all(map(str.isdigit, numbers)) or not all(map(str.isdigit, years)):
+        raise PackageError("a line's source_line or fiscal_year is not a number")
+    if set(map(len, years)) != {4}:
+        raise PackageError("a line's fiscal_year is not a year")
+    amounts = {text: units(text, "") for text in set(columns[amount_at])}  # repeated
+    observations = map(segments.__getitem__, zip(tables, numbers, strict=True))
+    rows = list(
+        zip(
+            tables,
+            years,
+            *(columns[i] for i in codes),
+            columns[column_at],
+            map(amounts.__getitem__, columns[amount_at]),
+            map(int, numbers),
+            map("{}/{}".format, observations, columns[column_at]),
+            strict=True,
+        )
+    )
+    leaves: dict[str, list[int]] = {}
+    if of is not None:
+        names = columns[of]
+        for n in compress(count(), map(wanted.__contains__, names)):
+            leaves.setdefault(names[n], []).append(n)
+    return rows, leaves
+
+
+def _first_error(facts_csv: Path, kinds: dict[str, Any]) -> None:
+    """Raise the error of facts.csv's first bad line, read row by row (csv.reader counts the
+    lines); return when none is."""
+    with facts_csv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        table, line, year, amount = (
+            header.index(n) for n in ("table", "source_line", "fiscal_year", "amount")
+        )
         for values in reader:
             where = f"{facts_csv}:{reader.line_num}"
             if len(values) != len(header):
                 raise PackageError(f"{where}: {len(values)} fields, expected {len(header)}")
-            table, number, year, column = (values[i] for i in at)
-            if table not in kinds:  # as in the store: only facts of a table have a tableKind
+            if values[table] not in kinds:
                 continue
-            if not (number.isdigit() and year.isdigit() and len(year) == 4):
-                raise PackageError(f"{where}: source_line {number!r}, fiscal_year {year!r}")
-            found.rows.append(
-                (
-                    table,
-                    year,
-                    *(values[i] for i in codes),
-                    column,
-                    units(values[amount], where),
-                    int(number),
-                    # the observation's IRI after .../table/<cube>/obs/, as Minter mints it
-                    f"{_segment(keys[table].get(number, f'line{number}'))}/{column}",
-                )
-            )
-            analysis.append(values[of] if of is not None else "")
-    _mark_totals(found.rows)
-    return found, analysis
+            number, fiscal_year = values[line], values[year]
+            if not (number.isdigit() and fiscal_year.isdigit() and len(fiscal_year) == 4):
+                raise PackageError(f"{where}: source_line {number!r}, fiscal_year {fiscal_year!r}")
+            units(values[amount], where)
+            int(number)
 
 
 # a row's code columns: where each facts.csv field of service.rdf.cube.CODES is in a row
@@ -204,16 +284,28 @@ _ROW_TYPE = 2 + FACT_FIELDS.index("row_type")
 
 def _mark_totals(rows: list[tuple[Any, ...]]) -> None:
     """A total row's code, in each classification its table's other rows print, is the
-    list's total concept, as service.rdf.cube states it (summed_over, TOTAL_CODE): read by
-    position, not through a dict per row (~10^6 rows a corpus)."""
+    list's total concept, as service.rdf.cube states it (summed_over, TOTAL_CODE): which
+    classifications a table prints is read from the distinct (table, row type, codes
+    printed or not) of its rows, column by column in C (~10^6 rows a corpus)."""
+    fields = list(_CODE_AT.items())
+    shapes = set(
+        zip(
+            map(itemgetter(0), rows),
+            map(itemgetter(_ROW_TYPE), rows),
+            *(map(bool, map(itemgetter(i), rows)) for _, i in fields),
+            strict=True,
+        )
+    )
     printed: dict[str, set[str]] = {}
-    for row in rows:
-        if row[_ROW_TYPE] != "total":
-            printed.setdefault(row[0], set()).update(f for f, i in _CODE_AT.items() if row[i])
+    for table, row_type, *shown in shapes:
+        if row_type != "total":
+            printed.setdefault(table, set()).update(
+                f for (f, _), s in zip(fields, shown, strict=True) if s
+            )
     for n, row in enumerate(rows):
         if row[_ROW_TYPE] == "total":
             values = list(row)
-            for field, i in _CODE_AT.items():
+            for field, i in fields:
                 if not row[i] and field in printed.get(row[0], ()):
                     values[i] = TOTAL_CODE[_SCHEME[field]]
             rows[n] = tuple(values)

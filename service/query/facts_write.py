@@ -12,13 +12,16 @@ index is written afresh, copying unchanged packages' rows in runs.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from service import vocab
 from service.query.cubes import DIMENSIONS, cube_kind
 from service.query.facts_index import COPIED, FORMAT, INDEXES, SCHEMA
-from service.query.facts_source import PackageFacts, package_facts, package_key
+from service.query.facts_source import ROW_WIDTH, PackageFacts, package_facts, package_key
 from service.query.sqlite_file import update_atomically, write_atomically
 
 GAP = 1 << 20  # between two datasets' numbers: room for a million packages that come later
@@ -77,13 +80,15 @@ def _fill(
         )
         for cube, title in found.tables:
             cubes.setdefault(cube, (len(cubes) + 1, []))[1].append(title)
-            db.execute("INSERT INTO dataset_tables VALUES (?, ?, ?)", (ds, cube, title))
+        db.executemany(
+            "INSERT INTO dataset_tables VALUES (?, ?, ?)", [(ds, *t) for t in found.tables]
+        )
         for scheme, code, label in found.labels:  # the first package to name it wins
             labels.setdefault((scheme, code), label)
-            db.execute(
-                "INSERT OR IGNORE INTO dataset_labels VALUES (?, ?, ?, ?)",
-                (ds, scheme, code, label),
-            )
+        db.executemany(
+            "INSERT OR IGNORE INTO dataset_labels VALUES (?, ?, ?, ?)",
+            [(ds, *label) for label in found.labels],
+        )
         if old_key == key:
             reused += 1
             run.append((old, ds))
@@ -92,7 +97,7 @@ def _fill(
             run = []
             db.executemany(
                 f"INSERT INTO facts VALUES ({', '.join('?' * 15)})",
-                [(cubes[row[0]][0], ds, *row[1:]) for row in found.rows],
+                _numbered(found.rows, {name: cubes[name][0] for name, _ in found.tables}, ds),
             )
             total += len(found.rows)
     total += _copy_run(db, run, cubes)
@@ -111,6 +116,20 @@ def _fill(
         db.execute(statement)
     db.execute("COMMIT")
     return total
+
+
+def _numbered(
+    rows: list[tuple[Any, ...]], cubes: dict[str, int], ds: int
+) -> Iterator[tuple[Any, ...]]:
+    """A package's facts rows as the table takes them, its cube's and its own number first
+    in place of the cube's name: put together column by column in C (~10^6 rows a corpus)."""
+    columns = [map(itemgetter(i), rows) for i in range(1, ROW_WIDTH)]
+    return zip(
+        map(cubes.__getitem__, map(itemgetter(0), rows)),
+        repeat(ds, len(rows)),
+        *columns,
+        strict=True,
+    )
 
 
 def _copy_run(
@@ -247,7 +266,7 @@ def _update(
         )
         db.executemany(
             f"INSERT INTO facts VALUES ({', '.join('?' * 15)})",
-            [(cubes[row[0]], ds, *row[1:]) for row in found.rows],
+            _numbered(found.rows, cubes, ds),
         )
     for statement in filter(str.strip, SUMMARIES.split(";")):  # executescript would commit
         db.execute(statement)
