@@ -283,9 +283,12 @@ def _fill(
                 f"INSERT INTO rows (ds, {COPIED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _rows(package, descriptor, number),
             )
-    # the rebuild merges its segments as it goes: 64 MB of page cache rather than 2 reads
-    # them back from memory, not the file (~5% of its CPU; the pages are the same)
+    # the rebuild merges its segments as it goes: with 64 MB of page cache it reads them back
+    # from memory, not the file (~5% of its CPU); with a 64 MB pending-terms hash (FTS5's
+    # 'hashsize', 1 MB by default) it writes fewer, larger segments to merge (5.0 → 2.9 s at
+    # 1,000 packages; the same matches, the shadow tables laid out otherwise)
     db.execute("PRAGMA cache_size = -65536")
+    db.execute("INSERT INTO rows_fts(rows_fts, rank) VALUES ('hashsize', 67108864)")
     db.execute("INSERT INTO rows_fts(rows_fts) VALUES ('rebuild')")
     db.execute("CREATE INDEX rows_ds ON rows (ds)")
     db.execute("COMMIT")
