@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import RdfFormat, Triple, serialize
 
 from service.errors import PackageError, Problem
 
@@ -125,23 +125,31 @@ def _key(record: dict) -> str:
     return f"{record['descriptor_sha256']} {record['converter']} {record['base']}"
 
 
-def owns(slug: str, base: str):
-    """Whether a triple is the package's own: about its dataset IRI or anything under it."""
-    prefixes = (f"{base}dataset/{slug}/", f"{base}datapackages/{slug}/")
-    dataset = f"{base}dataset/{slug}"
+def owned_prefixes(slug: str, base: str) -> tuple[bytes, ...]:
+    """How an N-Triples line about the package's own nodes starts: its dataset IRI as the
+    subject, or an IRI under it (a line's subject is the IRI between its first < and >)."""
+    dataset = f"<{base}dataset/{slug}"
+    return tuple(
+        prefix.encode() for prefix in (f"{dataset}>", f"{dataset}/", f"<{base}datapackages/{slug}/")
+    )
 
-    def own(triple: Triple) -> bool:
-        subject = triple.subject
-        return isinstance(subject, NamedNode) and (
-            subject.value == dataset or subject.value.startswith(prefixes)
-        )
 
-    return own
+def split_ntriples(triples: list[Triple], slug: str, base: str) -> tuple[list[bytes], list[bytes]]:
+    """(the package's own lines, its lines about shared nodes), each distinct, in order:
+    serialized once and told apart by their text, as a line is one triple and equal triples
+    are equal lines, so no triple is looked at from Python."""
+    lines = dict.fromkeys(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines(True))
+    own = owned_prefixes(slug, base)
+    mine: list[bytes] = []
+    shared: list[bytes] = []
+    for line in lines:
+        (mine if line.startswith(own) else shared).append(line)
+    return mine, shared
 
 
 def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     """Convert and dump one package, then record what the dumps were made from."""
-    from service.dumps import dump_ntriples, write_atomic
+    from service.dumps import write_atomic
     from service.rdf import load_package, package_triples
     from service.rdf.terms import Minter
 
@@ -151,14 +159,10 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     data = load_package(package)
     if data.slug != package.name:
         raise PackageError(f"descriptor name {data.slug!r} is not the folder name", str(package))
-    triples = list(dict.fromkeys(package_triples(data, Minter(base))))
-    own = owns(data.slug, base)
-    mine: list[Triple] = []
-    shared: list[Triple] = []
-    for triple in triples:
-        (mine if own(triple) else shared).append(triple)
-    nt = dump_ntriples(rdf_dir / f"{data.slug}.nt", mine)
-    common = dump_ntriples(rdf_dir / f"{data.slug}.common.nt", shared)
+    mine, shared = split_ntriples(package_triples(data, Minter(base)), data.slug, base)
+    nt, common = (rdf_dir / f"{data.slug}{suffix}" for suffix in DUMP_SUFFIXES)
+    write_atomic(nt, b"".join(mine))
+    write_atomic(common, b"".join(shared))
     record = {
         "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
         "base": base,
