@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from service.errors import PackageError, Problem
@@ -155,8 +156,9 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
 
     cpu = time.process_time()
     descriptor = (package / "datapackage.json").read_bytes()
-    stamps = file_stamps(package, dict.fromkeys(_files(json.loads(descriptor))))
-    data = load_package(package)
+    parsed = orjson.loads(descriptor)  # once: the package is loaded from it too
+    stamps = file_stamps(package, dict.fromkeys(_files(parsed)))
+    data = load_package(package, parsed)
     if data.slug != package.name:
         raise PackageError(f"descriptor name {data.slug!r} is not the folder name", str(package))
     mine, shared = split_ntriples(package_triples(data, Minter(base)), data.slug, base)
