@@ -26,11 +26,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
-from pyoxigraph import RdfFormat, Triple, serialize
 
 from service.errors import PackageError, Problem
+
+if TYPE_CHECKING:
+    from pyoxigraph import Literal, NamedNode
+
+    from service.rdf.terms import Statement
 
 RECORD_VERSION = 4  # 4: no Turtle dump per package (nothing read it)
 
@@ -127,23 +132,33 @@ def _key(record: dict) -> str:
     return f"{record['descriptor_sha256']} {record['converter']} {record['base']}"
 
 
-def owned_prefixes(slug: str, base: str) -> tuple[bytes, ...]:
+def owned_prefixes(slug: str, base: str) -> tuple[str, ...]:
     """How an N-Triples line about the package's own nodes starts: its dataset IRI as the
     subject, or an IRI under it (a line's subject is the IRI between its first < and >)."""
     dataset = f"<{base}dataset/{slug}"
-    return tuple(
-        prefix.encode() for prefix in (f"{dataset}>", f"{dataset}/", f"<{base}datapackages/{slug}/")
-    )
+    return (f"{dataset}>", f"{dataset}/", f"<{base}datapackages/{slug}/")
 
 
-def split_ntriples(triples: list[Triple], slug: str, base: str) -> tuple[list[bytes], list[bytes]]:
-    """(the package's own lines, its lines about shared nodes), each distinct, in order:
-    serialized once and told apart by their text, as a line is one triple and equal triples
-    are equal lines, so no triple is looked at from Python."""
-    lines = dict.fromkeys(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines(True))
+class _Forms(dict):
+    """term → its N-Triples form (str() of a pyoxigraph term), made once per distinct term:
+    a package's statements name the same predicates, classes and codes thousands of times."""
+
+    def __missing__(self, term: NamedNode | Literal) -> str:
+        form = self[term] = str(term)
+        return form
+
+
+def split_ntriples(
+    statements: Iterable[Statement], slug: str, base: str
+) -> tuple[list[str], list[str]]:
+    """(the package's own N-Triples lines, its lines about shared nodes), each distinct, in
+    order, told apart by their text: each line written from its terms' str(), which is what
+    the N-Triples serializer writes, without making a pyoxigraph Triple of it (Statement)."""
+    forms = _Forms()
+    lines = dict.fromkeys(f"{forms[s]} {forms[p]} {forms[o]} .\n" for s, p, o in statements)
     own = owned_prefixes(slug, base)
-    mine: list[bytes] = []
-    shared: list[bytes] = []
+    mine: list[str] = []
+    shared: list[str] = []
     for line in lines:
         (mine if line.startswith(own) else shared).append(line)
     return mine, shared
@@ -167,7 +182,7 @@ def paused_cycle_collection() -> Iterator[None]:
 def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     """Convert and dump one package, then record what the dumps were made from."""
     from service.dumps import write_atomic
-    from service.rdf import load_package, package_triples
+    from service.rdf import load_package, package_statements
     from service.rdf.terms import Minter
 
     cpu = time.process_time()
@@ -180,10 +195,10 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
             raise PackageError(
                 f"descriptor name {data.slug!r} is not the folder name", str(package)
             )
-        mine, shared = split_ntriples(package_triples(data, Minter(base)), data.slug, base)
+        mine, shared = split_ntriples(package_statements(data, Minter(base)), data.slug, base)
         nt, common = (rdf_dir / f"{data.slug}{suffix}" for suffix in DUMP_SUFFIXES)
-        write_atomic(nt, b"".join(mine))
-        write_atomic(common, b"".join(shared))
+        write_atomic(nt, "".join(mine).encode())
+        write_atomic(common, "".join(shared).encode())
         record = {
             "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
             "base": base,
