@@ -181,35 +181,37 @@ def paused_cycle_collection() -> Iterator[None]:
 
 def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
     """Convert and dump one package, then record what the dumps were made from."""
+    with paused_cycle_collection():  # resumed once the conversion's objects are freed, or
+        return _convert(package, rdf_dir, base)  # its first collection would walk them all
+
+
+def _convert(package: Path, rdf_dir: Path, base: str) -> Converted:
     from service.dumps import write_atomic
     from service.rdf import load_package, package_statements
     from service.rdf.terms import Minter
 
     cpu = time.process_time()
-    with paused_cycle_collection():
-        descriptor = (package / "datapackage.json").read_bytes()
-        parsed = orjson.loads(descriptor)  # once: the package is loaded from it too
-        stamps = file_stamps(package, dict.fromkeys(_files(parsed)))
-        data = load_package(package, parsed)
-        if data.slug != package.name:
-            raise PackageError(
-                f"descriptor name {data.slug!r} is not the folder name", str(package)
-            )
-        mine, shared = split_ntriples(package_statements(data, Minter(base)), data.slug, base)
-        nt, common = (rdf_dir / f"{data.slug}{suffix}" for suffix in DUMP_SUFFIXES)
-        write_atomic(nt, "".join(mine).encode())
-        write_atomic(common, "".join(shared).encode())
-        record = {
-            "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
-            "base": base,
-            "converter": converter_fingerprint(),
-            "triples": len(mine),
-            "nt_bytes": nt.stat().st_size,
-            "common_bytes": common.stat().st_size,
-            "department": data.descriptor["department"],
-            "fiscalYear": int(data.descriptor["fiscalYear"]),
-            "stamps": stamps,
-        }
+    descriptor = (package / "datapackage.json").read_bytes()
+    parsed = orjson.loads(descriptor)  # once: the package is loaded from it too
+    stamps = file_stamps(package, dict.fromkeys(_files(parsed)))
+    data = load_package(package, parsed)
+    if data.slug != package.name:
+        raise PackageError(f"descriptor name {data.slug!r} is not the folder name", str(package))
+    mine, shared = split_ntriples(package_statements(data, Minter(base)), data.slug, base)
+    nt, common = (rdf_dir / f"{data.slug}{suffix}" for suffix in DUMP_SUFFIXES)
+    write_atomic(nt, "".join(mine).encode())
+    write_atomic(common, "".join(shared).encode())
+    record = {
+        "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
+        "base": base,
+        "converter": converter_fingerprint(),
+        "triples": len(mine),
+        "nt_bytes": nt.stat().st_size,
+        "common_bytes": common.stat().st_size,
+        "department": data.descriptor["department"],
+        "fiscalYear": int(data.descriptor["fiscalYear"]),
+        "stamps": stamps,
+    }
     write_atomic(_record_path(rdf_dir, data.slug), json.dumps(record, ensure_ascii=False).encode())
     return Converted(
         data.slug,
