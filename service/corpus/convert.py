@@ -132,33 +132,39 @@ def _key(record: dict) -> str:
     return f"{record['descriptor_sha256']} {record['converter']} {record['base']}"
 
 
-def owned_prefixes(slug: str, base: str) -> tuple[str, ...]:
+def owned_prefixes(slug: str, base: str) -> tuple[bytes, ...]:
     """How an N-Triples line about the package's own nodes starts: its dataset IRI as the
     subject, or an IRI under it (a line's subject is the IRI between its first < and >)."""
     dataset = f"<{base}dataset/{slug}"
-    return (f"{dataset}>", f"{dataset}/", f"<{base}datapackages/{slug}/")
+    return tuple(
+        prefix.encode() for prefix in (f"{dataset}>", f"{dataset}/", f"<{base}datapackages/{slug}/")
+    )
 
 
 class _Forms(dict):
-    """term → its N-Triples form (str() of a pyoxigraph term), made once per distinct term:
-    a package's statements name the same predicates, classes and codes thousands of times."""
+    """term → its N-Triples form (str() of a pyoxigraph term) in UTF-8, made once per distinct
+    term: a package's statements name the same predicates, classes and codes thousands of
+    times, and lines joined as bytes need no encoding of a whole dump (Chinese in it makes
+    that char by char)."""
 
-    def __missing__(self, term: NamedNode | Literal) -> str:
-        form = self[term] = str(term)
+    def __missing__(self, term: NamedNode | Literal) -> bytes:
+        form = self[term] = str(term).encode()
         return form
 
 
 def split_ntriples(
     statements: Iterable[Statement], slug: str, base: str
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[bytes], list[bytes]]:
     """(the package's own N-Triples lines, its lines about shared nodes), each distinct, in
     order, told apart by their text: each line written from its terms' str(), which is what
     the N-Triples serializer writes, without making a pyoxigraph Triple of it (Statement)."""
     forms = _Forms()
-    lines = dict.fromkeys(f"{forms[s]} {forms[p]} {forms[o]} .\n" for s, p, o in statements)
+    lines = dict.fromkeys(
+        b" ".join((forms[s], forms[p], forms[o], b".\n")) for s, p, o in statements
+    )
     own = owned_prefixes(slug, base)
-    mine: list[str] = []
-    shared: list[str] = []
+    mine: list[bytes] = []
+    shared: list[bytes] = []
     for line in lines:
         (mine if line.startswith(own) else shared).append(line)
     return mine, shared
@@ -199,8 +205,8 @@ def _convert(package: Path, rdf_dir: Path, base: str) -> Converted:
         raise PackageError(f"descriptor name {data.slug!r} is not the folder name", str(package))
     mine, shared = split_ntriples(package_statements(data, Minter(base)), data.slug, base)
     nt, common = (rdf_dir / f"{data.slug}{suffix}" for suffix in DUMP_SUFFIXES)
-    write_atomic(nt, "".join(mine).encode())
-    write_atomic(common, "".join(shared).encode())
+    write_atomic(nt, b"".join(mine))
+    write_atomic(common, b"".join(shared))
     record = {
         "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
         "base": base,
