@@ -131,7 +131,10 @@ def _check_codes(data: PackageData) -> None:
         for field_, resource in CODE_LISTS.items()
     }
     fields = (*known.items(), *((f, vocab.labels(scheme)) for f, scheme in SCHEME_FIELDS.items()))
-    for number, fact in enumerate(data.tables.get("facts", []), start=2):
+    facts = data.tables.get("facts", [])
+    if all(({fact.get(f) for fact in facts} - {None, ""}).issubset(codes) for f, codes in fields):
+        return  # each column's distinct codes known: no need to look for the first unknown
+    for number, fact in enumerate(facts, start=2):
         for field_, codes in fields:
             value = fact.get(field_)
             if value and value not in codes:
