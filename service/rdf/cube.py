@@ -151,10 +151,11 @@ TOTAL_CODE = {
 def summed_over(facts: Iterable[Row]) -> dict[str, set[str]]:
     """table → the code fields (facts.csv columns) its rows other than totals print: the
     classifications its total rows add up, stated on them as the list's total concept."""
+    fields = [field for field, _, _ in CODES]
     found: dict[str, set[str]] = {}
     for fact in facts:
         if fact["row_type"] != "total":
-            found.setdefault(fact["table"], set()).update(f for f, _, _ in CODES if fact.get(f))
+            found.setdefault(fact["table"], set()).update([f for f in fields if fact.get(f)])
     return found
 
 

@@ -162,8 +162,10 @@ def date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date)
 
 
+@cache
 def concept(scheme: str, code: str) -> NamedNode:
-    """The IRI of code `code` in the vocabulary's scheme `scheme` (CODE makes each once)."""
+    """The IRI of code `code` in the vocabulary's scheme `scheme`, made once (a package's
+    cells name a few hundred codes ten thousand times)."""
     return CODE[f"{scheme}/{code}"]
 
 
