@@ -85,11 +85,10 @@ def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Statement]:
     for fact in data.tables.get("facts", []):
         if fact.get("analysis"):
             leaves.setdefault(fact["analysis"], []).append(fact)
-    tables = set(cube_tables(data.descriptor))
-    keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in tables}
     for name, entry in published(data.descriptor).items():
         if leaves.get(name):
-            yield from _dataset(data, minter, entry, leaves[name], keys[entry["table"]])
+            keys = row_keys(data.tables[entry["table"]])  # the keys of its own table only
+            yield from _dataset(data, minter, entry, leaves[name], keys)
 
 
 def published(descriptor: dict) -> dict[str, dict]:
