@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,18 +158,19 @@ def split_ntriples(
     statements: Iterable[Statement], slug: str, base: str
 ) -> tuple[list[bytes], list[bytes]]:
     """(the package's own N-Triples lines, its lines about shared nodes), each distinct, in
-    order, told apart by their text: each line written from its terms' str(), which is what
-    the N-Triples serializer writes, without making a pyoxigraph Triple of it (Statement)."""
+    order: each line written from its terms' str(), which is what the N-Triples serializer
+    writes, without making a pyoxigraph Triple of it (Statement). A node's statements come
+    one after another, and its IRI says whose they are."""
     forms = _Forms()
-    lines = dict.fromkeys(
-        b" ".join((forms[s], forms[p], forms[o], b".\n")) for s, p, o in statements
-    )
     own = owned_prefixes(slug, base)
-    mine: list[bytes] = []
-    shared: list[bytes] = []
-    for line in lines:
-        (mine if line.startswith(own) else shared).append(line)
-    return mine, shared
+    mine: dict[bytes, None] = {}  # ordered and distinct
+    shared: dict[bytes, None] = {}
+    for subject, group in groupby(statements, itemgetter(0)):
+        head = forms[subject]
+        lines = mine if head.startswith(own) else shared
+        for _, predicate, value in group:
+            lines[b" ".join((head, forms[predicate], forms[value], b".\n"))] = None
+    return list(mine), list(shared)
 
 
 @contextlib.contextmanager
