@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,20 +53,25 @@ class PackageData:
 
 
 def read_csv(path: Path) -> list[Row]:
-    """A CSV file's rows as dicts of strings, as the converter reads them: csv.DictReader's
-    rows (blank lines skipped), each made by one zip where it has as many fields as the header
-    (DictReader's own loop costs twice as much on a package's ten thousand facts)."""
+    """A CSV file's rows as dicts of strings, as the converter reads them."""
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return []
-        width = len(header)
-        return [
-            dict(zip(header, row, strict=True)) if len(row) == width else _uneven(header, row)
-            for row in reader
-            if row
-        ]
+        return csv_rows(handle)
+
+
+def csv_rows(lines: Iterable[str]) -> list[Row]:
+    """CSV text's rows as dicts: csv.DictReader's rows (blank lines skipped), each made by one
+    zip where it has as many fields as the header (DictReader's own loop costs twice as much
+    on a package's facts)."""
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return []
+    width = len(header)
+    return [
+        dict(zip(header, row, strict=True)) if len(row) == width else _uneven(header, row)
+        for row in reader
+        if row
+    ]
 
 
 def _uneven(header: list[str], row: list[str]) -> Row:
@@ -92,7 +99,9 @@ def load_package(path: Path, descriptor: dict[str, Any] | None = None) -> Packag
                 f"cannot read the descriptor: {error}", str(descriptor_path)
             ) from error
     data = PackageData(path, descriptor)
-    if not files_match_hashes(path, descriptor):
+    verified = dict(_verified(path, descriptor))  # the bytes hashed are the bytes parsed
+    if None in verified.values():
+        verified = {}
         from service.package.writer import validation_errors
 
         errors = validation_errors(descriptor_path)
@@ -102,7 +111,12 @@ def load_package(path: Path, descriptor: dict[str, Any] | None = None) -> Packag
             )
     for resource in descriptor["resources"]:
         if resource.get("format") == "csv":
-            data.tables[resource["name"]] = read_csv(path / resource["path"])
+            content = verified.get(resource["path"])
+            data.tables[resource["name"]] = (
+                read_csv(path / resource["path"])
+                if content is None
+                else csv_rows(io.StringIO(content.decode("utf-8"), newline=""))
+            )
     checks = path / "checks.json"
     if checks.exists():
         data.checks = orjson.loads(checks.read_bytes())
@@ -114,14 +128,21 @@ def files_match_hashes(path: Path, descriptor: dict[str, Any]) -> bool:
     """Whether every resource of the package at `path` is a file whose sha256 is the one its
     descriptor states: a package unchanged since it was validated and written needs no second
     validation (load_package) and its previous dumps still hold (build, corpus/convert)."""
+    return all(content is not None for _, content in _verified(path, descriptor))
+
+
+def _verified(path: Path, descriptor: dict[str, Any]) -> Iterator[tuple[str, bytes | None]]:
+    """Each resource's path and bytes; None for the bytes of one that is no file or whose
+    sha256 is not the one its descriptor states."""
     for resource in descriptor.get("resources", []):
+        name = resource.get("path", "")
         expected = str(resource.get("hash", "")).removeprefix("sha256:")
-        file = path / resource.get("path", "")
+        file = path / name
         if not expected or not file.is_file():
-            return False
-        if hashlib.sha256(file.read_bytes()).hexdigest() != expected:
-            return False
-    return True
+            yield name, None
+            continue
+        content = file.read_bytes()
+        yield name, content if hashlib.sha256(content).hexdigest() == expected else None
 
 
 def _check_codes(data: PackageData) -> None:
