@@ -25,7 +25,7 @@ Statement = tuple[NamedNode, NamedNode, NamedNode | Literal]
 """A triple as a package's converter makes it: three terms, no pyoxigraph Triple yet. Triple()
 costs 1.5 µs when the object is a literal (pyo3 tries NamedNode and BlankNode first and
 formats an error for each), a third of a conversion that only writes N-Triples, which each
-term's str() already is (convert.ntriples_lines); triples() makes Triples where needed."""
+term's str() already is (convert.split_ntriples); triples() makes Triples where needed."""
 
 
 def triples(statements: Iterable[Statement]) -> Iterator[Triple]:
