@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from service import vocab
 from service.package.analysis import BY_NAME
@@ -37,6 +37,7 @@ from service.rdf.terms import (
     YEAR,
     YUAN,
     Minter,
+    Statement,
     concept,
     decimal,
     integer,
@@ -77,18 +78,17 @@ SCOPE: dict[str, tuple[str, ...]] = {
 OPERATION = {"expenditure": "expenditure", "revenue": "revenue"}
 
 
-def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Triple]:
+def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Statement]:
     """The analysis data sets of a package (the facts of one analysis, without double counting)
     as Data Cube data sets whose observations repeat the published cells."""
     leaves: dict[str, list[Row]] = {}
     for fact in data.tables.get("facts", []):
         if fact.get("analysis"):
             leaves.setdefault(fact["analysis"], []).append(fact)
-    tables = set(cube_tables(data.descriptor))
-    keys = {name: row_keys(rows) for name, rows in data.tables.items() if name in tables}
     for name, entry in published(data.descriptor).items():
         if leaves.get(name):
-            yield from _dataset(data, minter, entry, leaves[name], keys[entry["table"]])
+            keys = row_keys(data.tables[entry["table"]])  # the keys of its own table only
+            yield from _dataset(data, minter, entry, leaves[name], keys)
 
 
 def published(descriptor: dict) -> dict[str, dict]:
@@ -106,7 +106,7 @@ def published(descriptor: dict) -> dict[str, dict]:
 
 def _dataset(
     data: PackageData, minter: Minter, entry: dict, leaves: list[Row], keys: dict[str, str]
-) -> Iterator[Triple]:
+) -> Iterator[Statement]:
     slug, name, table = data.slug, entry["name"], entry["table"]
     node = minter.analysis(slug, name)
     dataset = minter.dataset(slug)
@@ -116,57 +116,57 @@ def _dataset(
     scope = [BY_FIELD[field] for field in SCOPE[name]]
     year = YEAR[str(data.descriptor["fiscalYear"])]
     names = vocab.labels("analysis").get(name, {})
-    yield Triple(dataset, BP.analysis, node)
-    yield Triple(node, RDF.type, QB.DataSet)
-    yield Triple(node, RDF.type, BP.AnalysisDataSet)
-    yield Triple(node, QB.structure, BP[f"dsd-{name}" + ("-by-unit" if by_unit else "")])
-    yield Triple(node, BP.analysisKind, CODE[f"analysis/{name}"])
+    yield (dataset, BP.analysis, node)
+    yield (node, RDF.type, QB.DataSet)
+    yield (node, RDF.type, BP.AnalysisDataSet)
+    yield (node, QB.structure, BP[f"dsd-{name}" + ("-by-unit" if by_unit else "")])
+    yield (node, BP.analysisKind, CODE[f"analysis/{name}"])
     for language, label in sorted(names.items()):
-        yield Triple(node, RDFS.label, text(label, language))
-    yield Triple(node, DCT.isPartOf, dataset)
-    yield Triple(node, PROV.wasDerivedFrom, minter.table(slug, table))
-    yield Triple(node, OBEU_DIMENSION.organization, minter.organization(department))
-    yield Triple(node, OBEU_DIMENSION.fiscalYear, year)
-    yield Triple(node, OBEU_DIMENSION.budgetPhase, OBEU_CODELIST["budget-phase/approved"])
-    yield Triple(
+        yield (node, RDFS.label, text(label, language))
+    yield (node, DCT.isPartOf, dataset)
+    yield (node, PROV.wasDerivedFrom, minter.table(slug, table))
+    yield (node, OBEU_DIMENSION.organization, minter.organization(department))
+    yield (node, OBEU_DIMENSION.fiscalYear, year)
+    yield (node, OBEU_DIMENSION.budgetPhase, OBEU_CODELIST["budget-phase/approved"])
+    yield (
         node,
         OBEU_DIMENSION.operationCharacter,
         OBEU_CODELIST[f"operation-character/{OPERATION[entry['operationCharacter']]}"],
     )
     for dimension in scope:  # what the whole data set covers (all funds, basic expenditure…)
         values = {fact.get(dimension.field) or "all" for fact in leaves}
-        yield Triple(node, dimension.prop, concept(dimension.scheme, min(values)))
+        yield (node, dimension.prop, concept(dimension.scheme, min(values)))
     # the year and currency IRIs are their owners' (data.gov.uk's intervals, the EU's currency
     # authority): used, never described here
-    yield Triple(node, OBEU_ATTRIBUTE.currency, YUAN)
-    yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)
-    yield Triple(node, SDMX_ATTRIBUTE.unitMult, integer(0))
+    yield (node, OBEU_ATTRIBUTE.currency, YUAN)
+    yield (node, SDMX_ATTRIBUTE.unitMeasure, YUAN)
+    yield (node, SDMX_ATTRIBUTE.unitMult, integer(0))
     total = entry.get("total")
     if total and str(total["line"]) in keys:
         cell = minter.observation(slug, table, keys[str(total["line"])], total["column"])
-        yield Triple(node, BP.publishedTotal, cell)
+        yield (node, BP.publishedTotal, cell)
     units: dict[NamedNode, str] = {}
     rows = {row["source_line"]: row for row in data.tables.get(table, [])}
     for fact in leaves:
         key = keys.get(fact["source_line"], f"line{fact['source_line']}")
         obs = minter.analysis_observation(slug, name, key, fact["column"])
-        yield Triple(obs, RDF.type, QB.Observation)
-        yield Triple(obs, QB.dataSet, node)
+        yield (obs, RDF.type, QB.Observation)
+        yield (obs, QB.dataSet, node)
         for dimension in own:
-            yield Triple(obs, dimension.prop, concept(dimension.scheme, fact.get(dimension.field)))
+            yield (obs, dimension.prop, concept(dimension.scheme, fact.get(dimension.field)))
         if by_unit:
             row = rows.get(fact["source_line"], {})
             unit = _unit(minter, department, row, fact)
             units.setdefault(unit, row.get("name") or fact.get("unit_code") or department)
-            yield Triple(obs, BP.unit, unit)
-        yield Triple(obs, OBEU_MEASURE.amount, decimal(fact["amount"]))
-        yield Triple(obs, PROV.wasDerivedFrom, minter.observation(slug, table, key, fact["column"]))
+            yield (obs, BP.unit, unit)
+        yield (obs, OBEU_MEASURE.amount, decimal(fact["amount"]))
+        yield (obs, PROV.wasDerivedFrom, minter.observation(slug, table, key, fact["column"]))
     org = minter.organization(department)
     for unit, label in units.items():
         if unit != org:
-            yield Triple(unit, RDF.type, ORG.OrganizationalUnit)
-            yield Triple(unit, ORG.unitOf, org)
-            yield Triple(unit, RDFS.label, zh(label))
+            yield (unit, RDF.type, ORG.OrganizationalUnit)
+            yield (unit, ORG.unitOf, org)
+            yield (unit, RDFS.label, zh(label))
 
 
 def _unit(minter: Minter, department: str, row: Row, fact: Row) -> NamedNode:

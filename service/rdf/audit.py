@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from service.rdf.cube import cube_tables, row_keys
 from service.rdf.source import PackageData
@@ -29,6 +29,7 @@ from service.rdf.terms import (
     SDMX_ATTRIBUTE,
     YUAN,
     Minter,
+    Statement,
     decimal,
     integer,
     text,
@@ -43,7 +44,7 @@ def family(check_id: str) -> str:
     return check_id.split(":", 1)[0]
 
 
-def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
+def audit(data: PackageData, minter: Minter) -> Iterator[Statement]:
     """The package's audit as triples: an EARL assertion per check that did not simply pass, and
     per check family the count of passes on the data set (DQV)."""
     dataset = minter.dataset(data.slug)
@@ -56,15 +57,15 @@ def audit(data: PackageData, minter: Minter) -> Iterator[Triple]:
             yield from _assertion(data, minter, check, node)
     for name, count in sorted(passed.items()):
         node = minter.node(f"dataset/{data.slug}/quality/{name}")
-        yield Triple(dataset, DQV.hasQualityMeasurement, node)
-        yield Triple(node, RDF.type, DQV.QualityMeasurement)
-        yield Triple(node, DQV.computedOn, dataset)
-        yield Triple(node, DQV.isMeasurementOf, BP.passedChecks)
-        yield Triple(node, BP.checkFamily, _family(minter, name))
-        yield Triple(node, DQV.value, integer(count))
+        yield (dataset, DQV.hasQualityMeasurement, node)
+        yield (node, RDF.type, DQV.QualityMeasurement)
+        yield (node, DQV.computedOn, dataset)
+        yield (node, DQV.isMeasurementOf, BP.passedChecks)
+        yield (node, BP.checkFamily, _family(minter, name))
+        yield (node, DQV.value, integer(count))
     for name in sorted({family(c["id"]) for c in data.checks}):
-        yield Triple(_family(minter, name), RDF.type, BP.CheckFamily)
-        yield Triple(_family(minter, name), RDFS.label, text(name))
+        yield (_family(minter, name), RDF.type, BP.CheckFamily)
+        yield (_family(minter, name), RDFS.label, text(name))
 
 
 def check_keys(data: PackageData) -> Iterator[tuple[dict, str | None]]:
@@ -110,22 +111,24 @@ def check_key(data: PackageData, check: dict) -> str:
     return f"{name}/{hashlib.sha256(check['id'].encode('utf-8')).hexdigest()[:10]}"
 
 
-def _assertion(data: PackageData, minter: Minter, check: dict, node: NamedNode) -> Iterator[Triple]:
+def _assertion(
+    data: PackageData, minter: Minter, check: dict, node: NamedNode
+) -> Iterator[Statement]:
     result = NamedNode(f"{node.value}#result")
-    yield Triple(minter.dataset(data.slug), BP.auditCheck, node)
-    yield Triple(node, RDF.type, BP.AuditCheck)
-    yield Triple(node, RDF.type, EARL.Assertion)
-    yield Triple(node, EARL.assertedBy, BP.auditor)
-    yield Triple(node, EARL.mode, EARL.automatic)
-    yield Triple(node, EARL.test, _family(minter, family(check["id"])))
-    yield Triple(node, EARL.subject, _subject(data, minter, check))
-    yield Triple(node, EARL.result, result)
-    yield Triple(result, RDF.type, EARL.TestResult)
-    yield Triple(result, EARL.outcome, OUTCOME[check["status"]])
-    yield Triple(result, DCT.description, text(check["message"]))
-    yield Triple(node, BP.checkId, text(check["id"]))
-    yield Triple(node, BP.status, text(check["status"]))
-    yield Triple(node, BP.message, text(check["message"]))
+    yield (minter.dataset(data.slug), BP.auditCheck, node)
+    yield (node, RDF.type, BP.AuditCheck)
+    yield (node, RDF.type, EARL.Assertion)
+    yield (node, EARL.assertedBy, BP.auditor)
+    yield (node, EARL.mode, EARL.automatic)
+    yield (node, EARL.test, _family(minter, family(check["id"])))
+    yield (node, EARL.subject, _subject(data, minter, check))
+    yield (node, EARL.result, result)
+    yield (result, RDF.type, EARL.TestResult)
+    yield (result, EARL.outcome, OUTCOME[check["status"]])
+    yield (result, DCT.description, text(check["message"]))
+    yield (node, BP.checkId, text(check["id"]))
+    yield (node, BP.status, text(check["status"]))
+    yield (node, BP.message, text(check["message"]))
     amounts = False
     for field, prop, words in (
         ("expected", BP.expected, BP.expectedText),
@@ -134,17 +137,17 @@ def _assertion(data: PackageData, minter: Minter, check: dict, node: NamedNode) 
         value = check.get(field)
         if value is not None:
             try:
-                yield Triple(node, prop, decimal(value))
+                yield (node, prop, decimal(value))
                 amounts = True
             except ArithmeticError:  # a table or a row, not an amount: said in words
-                yield Triple(node, words, text(str(value)))
+                yield (node, words, text(str(value)))
     if amounts:  # the figures compared are yuan, whatever unit the table printed
-        yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)
+        yield (node, SDMX_ATTRIBUTE.unitMeasure, YUAN)
     where = check.get("where") or {}
     if where.get("table") in set(cube_tables(data.descriptor)):
-        yield Triple(node, BP.checkedTable, minter.table(data.slug, where["table"]))
+        yield (node, BP.checkedTable, minter.table(data.slug, where["table"]))
     if where.get("line"):
-        yield Triple(node, BP.sourceLine, integer(where["line"]))
+        yield (node, BP.sourceLine, integer(where["line"]))
 
 
 def _cell(data: PackageData, check: dict) -> tuple[str, str, str] | None:

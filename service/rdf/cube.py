@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from service.rdf.source import PackageData, Row
 from service.rdf.terms import (
@@ -23,6 +23,7 @@ from service.rdf.terms import (
     SDMX_ATTRIBUTE,
     YUAN,
     Minter,
+    Statement,
     concept,
     decimal,
     integer,
@@ -85,7 +86,7 @@ def cube_tables(descriptor: dict) -> list[str]:
     ]
 
 
-def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Triple]:
+def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Statement]:
     """Each typed table of a package as a Data Cube data set: its label, description, the
     dimensions fixed for the whole table, its unit and where it was printed."""
     slug = data.slug
@@ -101,28 +102,28 @@ def table_datasets(data: PackageData, minter: Minter, document: NamedNode) -> It
         if name not in kinds:
             continue
         node = minter.table(slug, name)
-        yield Triple(node, RDF.type, QB.DataSet)
-        yield Triple(node, RDF.type, BP.BudgetTable)
-        yield Triple(node, QB.structure, BP["dsd-budget"])
-        yield Triple(node, RDFS.label, zh(resource["title"]))
-        yield Triple(node, DCT.title, zh(resource["title"]))
-        yield Triple(node, DCT.description, text(resource["description"], "en"))
-        yield Triple(node, BP.tableKind, text(name))
+        yield (node, RDF.type, QB.DataSet)
+        yield (node, RDF.type, BP.BudgetTable)
+        yield (node, QB.structure, BP["dsd-budget"])
+        yield (node, RDFS.label, zh(resource["title"]))
+        yield (node, DCT.title, zh(resource["title"]))
+        yield (node, DCT.description, text(resource["description"], "en"))
+        yield (node, BP.tableKind, text(name))
         # the table's own dimensions (qb:componentAttachment qb:DataSet in bp:dsd-budget)
-        yield Triple(node, BP.department, minter.organization(meta["department"]))
-        yield Triple(node, BP.fiscalYear, year(meta["fiscalYear"]))
-        yield Triple(node, BP.budgetPhase, concept("budget-phase", "approved"))
-        yield Triple(node, BP.operationCharacter, concept("operation-character", direction[name]))
-        yield Triple(node, SDMX_ATTRIBUTE.unitMeasure, YUAN)  # amounts are yuan …
-        yield Triple(node, SDMX_ATTRIBUTE.unitMult, integer(0))
-        yield Triple(node, BP.sourceUnit, text(resource.get("publishedUnit", unit)))  # … always
-        yield Triple(node, DCT.isPartOf, dataset)
-        yield Triple(node, PROV.wasDerivedFrom, document)
+        yield (node, BP.department, minter.organization(meta["department"]))
+        yield (node, BP.fiscalYear, year(meta["fiscalYear"]))
+        yield (node, BP.budgetPhase, concept("budget-phase", "approved"))
+        yield (node, BP.operationCharacter, concept("operation-character", direction[name]))
+        yield (node, SDMX_ATTRIBUTE.unitMeasure, YUAN)  # amounts are yuan …
+        yield (node, SDMX_ATTRIBUTE.unitMult, integer(0))
+        yield (node, BP.sourceUnit, text(resource.get("publishedUnit", unit)))  # … always
+        yield (node, DCT.isPartOf, dataset)
+        yield (node, PROV.wasDerivedFrom, document)
         if resource.get("sourceLine"):
-            yield Triple(node, BP.sourceLine, integer(resource["sourceLine"]))
+            yield (node, BP.sourceLine, integer(resource["sourceLine"]))
         for note in resource.get("notes", []):
-            yield Triple(node, RDFS.comment, zh(note))
-        yield Triple(dataset, BP.table, node)
+            yield (node, RDFS.comment, zh(note))
+        yield (dataset, BP.table, node)
 
 
 # a cell's codes: (facts.csv column, property, scheme), stated only where its row prints one
@@ -150,14 +151,15 @@ TOTAL_CODE = {
 def summed_over(facts: Iterable[Row]) -> dict[str, set[str]]:
     """table → the code fields (facts.csv columns) its rows other than totals print: the
     classifications its total rows add up, stated on them as the list's total concept."""
+    fields = [field for field, _, _ in CODES]
     found: dict[str, set[str]] = {}
     for fact in facts:
         if fact["row_type"] != "total":
-            found.setdefault(fact["table"], set()).update(f for f, _, _ in CODES if fact.get(f))
+            found.setdefault(fact["table"], set()).update([f for f in fields if fact.get(f)])
     return found
 
 
-def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
+def observations(data: PackageData, minter: Minter) -> Iterator[Statement]:
     """A cell per published amount: its printed row and column, amount and row type, and
     the codes its row prints (no placeholder for what it does not); a total row's cells the
     total concept of each classification the table's other rows print (TOTAL_CODE)."""
@@ -170,18 +172,18 @@ def observations(data: PackageData, minter: Minter) -> Iterator[Triple]:
         table = fact["table"]
         key = keys.get(table, {}).get(fact["source_line"], f"line{fact['source_line']}")
         node = minter.observation(slug, table, key, fact["column"])
-        yield Triple(node, RDF.type, QB.Observation)
-        yield Triple(node, QB.dataSet, minter.table(slug, table))
-        yield Triple(node, BP.sourceLine, integer(fact["source_line"]))
-        yield Triple(node, BP.sourceColumn, text(fact["column"]))
-        yield Triple(node, BP.amount, decimal(fact["amount"]))
-        yield Triple(node, BP.rowType, concept("row-type", fact["row_type"]))
+        yield (node, RDF.type, QB.Observation)
+        yield (node, QB.dataSet, minter.table(slug, table))
+        yield (node, BP.sourceLine, integer(fact["source_line"]))
+        yield (node, BP.sourceColumn, text(fact["column"]))
+        yield (node, BP.amount, decimal(fact["amount"]))
+        yield (node, BP.rowType, concept("row-type", fact["row_type"]))
         if fact.get("unit_code") and fact["row_type"] == "unit":  # a unit's own row
-            yield Triple(node, BP.unit, minter.unit(department, fact["unit_code"]))
+            yield (node, BP.unit, minter.unit(department, fact["unit_code"]))
         for field, prop, scheme in CODES:
             if fact.get(field):
-                yield Triple(node, prop, concept(scheme, fact[field]))
+                yield (node, prop, concept(scheme, fact[field]))
             elif fact["row_type"] == "total" and field in totals.get(table, ()):
-                yield Triple(node, prop, concept(scheme, TOTAL_CODE[scheme]))
+                yield (node, prop, concept(scheme, TOTAL_CODE[scheme]))
         if fact.get("project_code"):
-            yield Triple(node, BP.project, minter.project(fact["project_code"]))
+            yield (node, BP.project, minter.project(fact["project_code"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode
 
 from service.rdf.dcat_catalog import in_languages, tagged
 from service.rdf.source import PackageData
@@ -22,6 +22,7 @@ from service.rdf.terms import (
     XSD,
     Minter,
     Namespace,
+    Statement,
     date,
     text,
     year,
@@ -52,25 +53,23 @@ def eu_language() -> NamedNode:
     return EU_LANG.ZHO
 
 
-def common() -> Iterator[Triple]:
+def common() -> Iterator[Statement]:
     """The shared nodes distributions and datasets point to, typed as DCAT-AP's ranges say."""
-    yield Triple(LICENSE, RDF.type, DCT.LicenseDocument)
-    yield Triple(EU_LANG.ZHO, RDF.type, DCT.LinguisticSystem)
-    yield Triple(TABLE_SCHEMA, RDF.type, DCT.Standard)
-    yield Triple(DATA_PACKAGE, RDF.type, DCT.Standard)
+    yield (LICENSE, RDF.type, DCT.LicenseDocument)
+    yield (EU_LANG.ZHO, RDF.type, DCT.LinguisticSystem)
+    yield (TABLE_SCHEMA, RDF.type, DCT.Standard)
+    yield (DATA_PACKAGE, RDF.type, DCT.Standard)
     skos = "http://www.w3.org/2004/02/skos/core#"
-    yield Triple(EU_THEME.GOVE, RDF.type, NamedNode(f"{skos}Concept"))
-    yield Triple(
-        EU_THEME.GOVE, NamedNode(f"{skos}prefLabel"), text("Government and public sector", "en")
-    )
-    yield Triple(EU_THEME.GOVE, NamedNode(f"{skos}prefLabel"), zh("政府和公共部门"))
-    yield Triple(SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm)
+    yield (EU_THEME.GOVE, RDF.type, NamedNode(f"{skos}Concept"))
+    yield (EU_THEME.GOVE, NamedNode(f"{skos}prefLabel"), text("Government and public sector", "en"))
+    yield (EU_THEME.GOVE, NamedNode(f"{skos}prefLabel"), zh("政府和公共部门"))
+    yield (SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm)
     for file_type, media in FORMATS.values():
-        yield Triple(EU_FILE[file_type], RDF.type, DCT.MediaTypeOrExtent)
-        yield Triple(IANA[media], RDF.type, DCT.MediaType)
+        yield (EU_FILE[file_type], RDF.type, DCT.MediaTypeOrExtent)
+        yield (IANA[media], RDF.type, DCT.MediaType)
 
 
-def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Triple]:
+def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[Statement]:
     """A package's DCAT dataset: title, description, period, publisher, source document and a
     distribution per file, as DCAT-AP asks."""
     meta = data.descriptor
@@ -79,26 +78,26 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
     org = minter.organization(meta["department"])
     fiscal_year = meta["fiscalYear"]
     period = minter.node(f"dataset/{slug}/period")
-    yield Triple(node, RDF.type, DCAT.Dataset)
-    yield Triple(node, DCT.title, zh(meta["title"]))
+    yield (node, RDF.type, DCAT.Dataset)
+    yield (node, DCT.title, zh(meta["title"]))
     for description in in_languages(meta["description"]):
-        yield Triple(node, DCT.description, description)
-    yield Triple(node, DCT.identifier, text(slug))
-    yield Triple(node, DCT.publisher, org)
-    yield Triple(node, DCT.language, EU_LANG.ZHO)
-    yield Triple(node, DCAT.theme, EU_THEME.GOVE)
+        yield (node, DCT.description, description)
+    yield (node, DCT.identifier, text(slug))
+    yield (node, DCT.publisher, org)
+    yield (node, DCT.language, EU_LANG.ZHO)
+    yield (node, DCAT.theme, EU_THEME.GOVE)
     page = minter.node(f"dataset/{slug}.html")
-    yield Triple(node, DCAT.landingPage, page)
-    yield Triple(page, RDF.type, FOAF.Document)
-    yield Triple(node, BP.fiscalYear, year(fiscal_year))
-    yield Triple(node, BP.sourceDocument, document)
-    yield Triple(node, PROV.wasDerivedFrom, document)
-    yield Triple(node, DCT.temporal, period)
-    yield Triple(period, RDF.type, DCT.PeriodOfTime)
-    yield Triple(period, DCAT.startDate, date(meta["fiscalPeriod"]["start"]))
-    yield Triple(period, DCAT.endDate, date(meta["fiscalPeriod"]["end"]))
+    yield (node, DCAT.landingPage, page)
+    yield (page, RDF.type, FOAF.Document)
+    yield (node, BP.fiscalYear, year(fiscal_year))
+    yield (node, BP.sourceDocument, document)
+    yield (node, PROV.wasDerivedFrom, document)
+    yield (node, DCT.temporal, period)
+    yield (period, RDF.type, DCT.PeriodOfTime)
+    yield (period, DCAT.startDate, date(meta["fiscalPeriod"]["start"]))
+    yield (period, DCAT.endDate, date(meta["fiscalPeriod"]["end"]))
     for keyword in meta.get("keywords", []):
-        yield Triple(node, DCAT.keyword, tagged(keyword))
+        yield (node, DCAT.keyword, tagged(keyword))
     files = [
         (
             "datapackage",
@@ -129,7 +128,7 @@ def dataset(data: PackageData, minter: Minter, document: NamedNode) -> Iterator[
 
 def derived_distributions(
     data: PackageData, minter: Minter, dataset_node: NamedNode
-) -> Iterator[Triple]:
+) -> Iterator[Statement]:
     """What the service makes from the package's files (service/web/downloads.py): each
     table as an Excel CSV (BOM, Chinese titles) and an xlsx, and the package as one zip.
     They are made on request, so they carry no size or checksum."""
@@ -147,14 +146,14 @@ def derived_distributions(
     for name, path, file_format, title in made:
         node = minter.distribution(slug, name)
         file_type, media = FORMATS[file_format]
-        yield Triple(dataset_node, DCAT.distribution, node)
-        yield Triple(node, RDF.type, DCAT.Distribution)
-        yield Triple(node, DCT.title, tagged(title))
-        yield Triple(node, DCAT.accessURL, dataset_node)
-        yield Triple(node, DCAT.downloadURL, minter.node(f"datapackages/{path}"))
-        yield Triple(node, DCAT.mediaType, IANA[media])
-        yield Triple(node, DCT.format, EU_FILE[file_type])
-        yield Triple(node, DCT.license, LICENSE)
+        yield (dataset_node, DCAT.distribution, node)
+        yield (node, RDF.type, DCAT.Distribution)
+        yield (node, DCT.title, tagged(title))
+        yield (node, DCAT.accessURL, dataset_node)
+        yield (node, DCAT.downloadURL, minter.node(f"datapackages/{path}"))
+        yield (node, DCAT.mediaType, IANA[media])
+        yield (node, DCT.format, EU_FILE[file_type])
+        yield (node, DCT.license, LICENSE)
 
 
 def distribution(
@@ -168,35 +167,37 @@ def distribution(
     standard: NamedNode | None,
     digest: str | None,
     period: NamedNode,
-) -> Iterator[Triple]:
+) -> Iterator[Statement]:
     """One file of a package as a DCAT distribution of `dataset_node`: its download URL, media
     type, format, licence, period, the standard it conforms to, size and sha256 checksum; the
     dataset's files and the combined datasets' (rdf/series.py) are described alike."""
     slug = data.slug
     node = minter.distribution(slug, name)
     file_type, media = FORMATS.get(file_format, ("BIN", "application/octet-stream"))
-    yield Triple(dataset_node, DCAT.distribution, node)
-    yield Triple(node, RDF.type, DCAT.Distribution)
-    yield Triple(node, DCT.title, tagged(title))
-    yield Triple(node, DCAT.accessURL, dataset_node)
-    yield Triple(node, DCAT.downloadURL, minter.download(slug, path))
-    yield Triple(node, DCAT.mediaType, IANA[media])
-    yield Triple(node, DCT.format, EU_FILE[file_type])
-    yield Triple(node, DCT.license, LICENSE)
-    yield Triple(node, DCT.temporal, period)
+    yield (dataset_node, DCAT.distribution, node)
+    yield (node, RDF.type, DCAT.Distribution)
+    yield (node, DCT.title, tagged(title))
+    yield (node, DCAT.accessURL, dataset_node)
+    yield (node, DCAT.downloadURL, minter.download(slug, path))
+    yield (node, DCAT.mediaType, IANA[media])
+    yield (node, DCT.format, EU_FILE[file_type])
+    yield (node, DCT.license, LICENSE)
+    yield (node, DCT.temporal, period)
     if standard is not None:
-        yield Triple(node, DCT.conformsTo, standard)
+        yield (node, DCT.conformsTo, standard)
     file = Path(data.path) / path
     if file.is_file():
-        yield Triple(
-            node, DCAT.byteSize, Literal(str(file.stat().st_size), datatype=XSD.nonNegativeInteger)
+        yield (
+            node,
+            DCAT.byteSize,
+            Literal(str(file.stat().st_size), datatype=XSD.nonNegativeInteger),
         )
     if digest:
         checksum = minter.node(f"dataset/{slug}/distribution/{name}/checksum")
-        yield Triple(node, SPDX.checksum, checksum)
-        yield Triple(checksum, RDF.type, SPDX.Checksum)
-        yield Triple(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
-        yield Triple(
+        yield (node, SPDX.checksum, checksum)
+        yield (checksum, RDF.type, SPDX.Checksum)
+        yield (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+        yield (
             checksum,
             SPDX.checksumValue,
             Literal(digest.removeprefix("sha256:"), datatype=XSD.hexBinary),

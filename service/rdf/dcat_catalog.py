@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.rdf.released import Released
-from service.rdf.terms import DCAT, DCT, FOAF, RDF, VCARD, XSD, Minter, text, zh
+from service.rdf.terms import DCAT, DCT, FOAF, RDF, VCARD, XSD, Minter, text, triples, zh
 
 DEFAULT_PUBLISHER = "部门预算开放数据"  # said until BUDGETPUB_PUBLISHER_NAME is set
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -124,7 +124,7 @@ def catalog(
     yield Triple(node, DCT.license, LICENSE)
     yield Triple(node, FOAF.homepage, NamedNode(minter.base))
     yield Triple(NamedNode(minter.base), RDF.type, FOAF.Document)
-    yield from common()
+    yield from triples(common())
     dates = released or {}
     if dates:
         yield Triple(node, DCT.issued, date_time(min(d.issued for d in dates.values())))

@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, Triple
 
 from service.rdf import dcat
 from service.rdf.source import PackageData
-from service.rdf.terms import BP, DCAT, DCT, FOAF, PROV, RDF, Minter, date, text, year, zh
+from service.rdf.terms import BP, DCAT, DCT, FOAF, PROV, RDF, Minter, date, text, triples, year, zh
 from service.rdf.versions import versions
 
 
@@ -115,7 +115,9 @@ def combined_dataset(data: PackageData, minter: Minter) -> Iterator[Triple]:
     for name, path, file_format, title in files:
         standard = dcat.TABLE_SCHEMA if file_format == "csv" else dcat.DATA_PACKAGE
         digest = next((r.get("hash") for r in meta["resources"] if r["path"] == path), None)
-        yield from dcat.distribution(
-            data, minter, node, name, path, file_format, title, standard, digest, period
+        yield from triples(
+            dcat.distribution(
+                data, minter, node, name, path, file_format, title, standard, digest, period
+            )
         )
-    yield from dcat.derived_distributions(data, minter, node)
+    yield from triples(dcat.derived_distributions(data, minter, node))

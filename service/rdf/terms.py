@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
+from itertools import starmap
 from urllib.parse import quote
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Triple
 
 from service.vocab import BP as _BP
 from service.vocab import CODE as _CODE
 
 DEFAULT_BASE = "http://127.0.0.1:8000/"
+
+Statement = tuple[NamedNode, NamedNode, NamedNode | Literal]
+"""A triple as a package's converter makes it: three terms, no pyoxigraph Triple yet. Triple()
+costs 1.5 µs when the object is a literal (pyo3 tries NamedNode and BlankNode first and
+formats an error for each), a third of a conversion that only writes N-Triples, which each
+term's str() already is (convert.split_ntriples); triples() makes Triples where needed."""
+
+
+def triples(statements: Iterable[Statement]) -> Iterator[Triple]:
+    """The statements as pyoxigraph Triples (to load, query or serialize them)."""
+    return starmap(Triple, statements)
 
 
 class Namespace:
@@ -25,6 +38,7 @@ class Namespace:
 
     def __init__(self, base: str):
         self.base = base
+        self._items: dict[str, NamedNode] = {}
 
     def __getattr__(self, name: str) -> NamedNode:
         """Made once, then found in the instance dict: a build asks for RDF.type ~10⁶ times."""
@@ -35,7 +49,11 @@ class Namespace:
         return node
 
     def __getitem__(self, name: str) -> NamedNode:
-        return NamedNode(self.base + name)
+        """Made once too (bp:dsd-…, media types, file types)."""
+        node = self._items.get(name)
+        if node is None:
+            node = self._items[name] = NamedNode(self.base + name)
+        return node
 
 
 BP = Namespace(str(_BP))
@@ -116,14 +134,24 @@ def zh(value: str) -> Literal:
 
 def decimal(value: Decimal | str) -> Literal:
     """An xsd:decimal literal in plain notation (amounts in yuan)."""
+    if type(value) is str:  # as CSV gives it: the same amounts recur (only text is cached:
+        return _decimal_text(value)  # Decimal("1.0") == 1, their literals differ)
     return Literal(f"{Decimal(value):f}", datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=1 << 16)
+def _decimal_text(value: str) -> Literal:
+    return Literal(f"{Decimal(value):f}", datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=1 << 14)
 def integer(value: int | str) -> Literal:
-    """An xsd:integer literal (line numbers, counts)."""
+    """An xsd:integer literal (line numbers, counts), made once per value: the same line
+    numbers recur in every package."""
     return Literal(str(int(value)), datatype=XSD.integer)
 
 
+@cache
 def year(value: int | str) -> Literal:
     """An xsd:gYear literal (fiscal years)."""
     return Literal(str(int(value)), datatype=XSD.gYear)
@@ -134,8 +162,10 @@ def date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date)
 
 
+@cache
 def concept(scheme: str, code: str) -> NamedNode:
-    """The IRI of code `code` in the vocabulary's scheme `scheme`."""
+    """The IRI of code `code` in the vocabulary's scheme `scheme`, made once (a package's
+    cells name a few hundred codes ten thousand times)."""
     return CODE[f"{scheme}/{code}"]
 
 
@@ -144,10 +174,19 @@ class Minter:
 
     def __init__(self, base: str):
         self.base = base
+        self._named: dict[str, NamedNode] = {}
 
     def node(self, path: str) -> NamedNode:
         """The IRI of `path` under the base."""
         return NamedNode(self.base + path)
+
+    def _named_again(self, path: str) -> NamedNode:
+        """node(path), made once: a dataset, its tables, departments and projects are named
+        again for every cell."""
+        node = self._named.get(path)
+        if node is None:
+            node = self._named[path] = self.node(path)
+        return node
 
     def catalog(self) -> NamedNode:
         """The catalog's IRI."""
@@ -155,39 +194,37 @@ class Minter:
 
     def dataset(self, slug: str) -> NamedNode:
         """A package's dataset IRI."""
-        return self.node(f"dataset/{slug}")
+        return self._named_again(f"dataset/{slug}")
 
     def table(self, slug: str, resource: str) -> NamedNode:
         """The IRI of one table (a Data Cube data set) of a package."""
-        return self.node(f"dataset/{slug}/table/{resource}")
+        return self._named_again(f"dataset/{slug}/table/{resource}")
 
     def observation(self, slug: str, resource: str, row_key: str, column: str) -> NamedNode:
         """An observation's IRI: the published cell, by its row key and column."""
-        return self.node(
-            f"dataset/{slug}/table/{resource}/obs/{quote(row_key, safe='-_.')}/{column}"
-        )
+        return self.node(f"dataset/{slug}/table/{resource}/obs/{_segment(row_key)}/{column}")
 
     def analysis(self, slug: str, name: str) -> NamedNode:
         """The IRI of one analysis data set of a package."""
-        return self.node(f"dataset/{slug}/analysis/{name}")
+        return self._named_again(f"dataset/{slug}/analysis/{name}")
 
     def analysis_observation(self, slug: str, name: str, row_key: str, column: str) -> NamedNode:
         """An analysis observation, named as the published cell it repeats."""
-        return self.node(
-            f"dataset/{slug}/analysis/{name}/obs/{quote(row_key, safe='-_.')}/{column}"
-        )
+        return self.node(f"dataset/{slug}/analysis/{name}/obs/{_segment(row_key)}/{column}")
 
     def organization(self, name: str) -> NamedNode:
         """A department's IRI, by its pinyin key."""
-        return self.node(f"organization/{organization_key(name)}")
+        return self._named_again(f"organization/{organization_key(name)}")
 
     def unit(self, department: str, code: str) -> NamedNode:
         """A budget unit's IRI, under its department's, by its unit code."""
-        return self.node(f"organization/{organization_key(department)}/unit/{quote(code, safe='')}")
+        return self._named_again(
+            f"organization/{organization_key(department)}/unit/{quote(code, safe='')}"
+        )
 
     def project(self, code: str) -> NamedNode:
         """A project's IRI, by its project code (shared across packages)."""
-        return self.node(f"project/{code}")
+        return self._named_again(f"project/{code}")
 
     def indicator(self, slug: str, line: str, category: str | None) -> NamedNode:
         """A performance indicator's IRI: its line, and category for a project's."""
@@ -209,3 +246,9 @@ class Minter:
     def download(self, slug: str, path: str) -> NamedNode:
         """A downloadable file's IRI: `path` inside the package's folder."""
         return self.node(f"datapackages/{slug}/{path}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _segment(row_key: str) -> str:
+    """A row key as a path segment (each of a row's cells asks again)."""
+    return quote(row_key, safe="-_.")
