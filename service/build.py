@@ -11,6 +11,7 @@ what packages share); otherwise every dump is bulk-loaded afresh.
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from dataclasses import dataclass, field
@@ -40,8 +41,9 @@ class BuildResult:
     triples: int = 0
     rdf_seconds: float = 0.0
     load_seconds: float = 0.0
-    rdf_cpu: float = 0.0  # CPU seconds of this process and its workers, every core
-    load_cpu: float = 0.0
+    rdf_cpu: float = 0.0  # CPU seconds of the conversion: this thread and the workers
+    load_cpu: float = 0.0  # of the store's load and compaction (the rest of this process)
+    index_cpu: float = 0.0  # of the facts and search indexes (a process of their own)
     store: Path | None = None
     replaced: int | None = (
         None  # packages replaced in a copy of the previous store; None: full load
@@ -126,7 +128,7 @@ def _build(
     jobs: int | None,
 ) -> BuildResult:
     result = BuildResult()
-    started, cpu = time.perf_counter(), cpu_seconds()
+    started, cpu, this_thread = time.perf_counter(), cpu_seconds(), time.thread_time()
     converted, result.problems = convert_packages(
         package_dirs(packages),
         rdf_dir,
@@ -157,14 +159,18 @@ def _build(
             preload.loader.add(path)
     shared = read_lines(common)
     result.triples = sum(done.triples for done in converted) + len(shared)
-    loaded_meanwhile = preload.loader.cpu if preload is not None else 0.0
     result.rdf_seconds = time.perf_counter() - started
-    converting = sum(done.cpu for done in converted if not done.reused)  # worker processes
-    result.rdf_cpu = cpu_seconds() - cpu - loaded_meanwhile + converting
+    # the RDF stage's CPU: this thread's (the conversion too, when it ran here) and the
+    # workers'; the rest of this process's (the store's threads, its own and Oxigraph's) is
+    # the store's, counted with the load
+    here = time.thread_time() - this_thread
+    pid = os.getpid()
+    workers = sum(done.cpu for done in converted if done.pid not in (0, pid))
+    result.rdf_cpu = here + workers
     if preload is not None and not (load and result.ok):
         preload.discard()
     if load and result.ok:
-        started, cpu = time.perf_counter(), cpu_seconds() - loaded_meanwhile
+        started = time.perf_counter()
         if store_url:  # a shared store: replaced in one Graph Store Protocol request
             result.store = load_shared(
                 out, store_url, converted, common, packages, minter, result.triples + 1
@@ -175,8 +181,9 @@ def _build(
                 out, converted, common, shared, packages, minter.base, preload, indexes
             )
             result.kept = result.store == before
-        result.load_seconds, result.load_cpu = time.perf_counter() - started, cpu_seconds() - cpu
-        result.load_cpu += indexes.cpu if indexes is not None else 0.0  # their own process
+        result.load_seconds = time.perf_counter() - started
+        result.load_cpu = cpu_seconds() - cpu - here  # since the build began, but the RDF's
+        result.index_cpu = indexes.cpu if indexes is not None else 0.0
         result.triples += 1  # the stamp: `<catalog> bp:build "<build folder>"`
     return result
 

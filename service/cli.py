@@ -94,7 +94,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{len(result.built)} packages ({len(result.converted)} converted, "
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
         f"{result.rdf_seconds:.2f} s ({result.rdf_cpu:.1f} CPU s), store load "
-        f"{result.load_seconds:.2f} s ({result.load_cpu:.1f} CPU s)"
+        f"{result.load_seconds:.2f} s ({result.load_cpu:.1f} CPU s), indexes "
+        f"{result.index_cpu:.1f} CPU s"
         + (
             " (nothing changed: the store is kept)"
             if result.kept

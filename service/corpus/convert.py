@@ -52,7 +52,8 @@ class Converted:
     fiscal_year: int
     reused: bool
     key: str  # what the dumps were made from: equal keys, equal dumps
-    cpu: float = 0.0  # CPU seconds its conversion took (in whichever process converted it)
+    cpu: float = 0.0  # CPU seconds its conversion took, in the thread that converted it
+    pid: int = 0  # the process that converted it (0: reused)
 
 
 @lru_cache(maxsize=1)
@@ -199,7 +200,7 @@ def _convert(package: Path, rdf_dir: Path, base: str) -> Converted:
     from service.rdf import load_package, package_statements
     from service.rdf.terms import Minter
 
-    cpu = time.process_time()
+    cpu = time.thread_time()
     descriptor = (package / "datapackage.json").read_bytes()
     parsed = orjson.loads(descriptor)  # once: the package is loaded from it too
     stamps = file_stamps(package, dict.fromkeys(_files(parsed)))
@@ -231,7 +232,8 @@ def _convert(package: Path, rdf_dir: Path, base: str) -> Converted:
         record["fiscalYear"],
         False,
         _key(record),
-        time.process_time() - cpu,
+        time.thread_time() - cpu,
+        os.getpid(),
     )
 
 
