@@ -268,3 +268,18 @@ def test_a_killed_runs_staging_folder_is_swept_and_a_running_ones_kept(tmp_path:
     assert outcome.error is None
     assert not old.exists() and young.is_dir()
     assert (out / SEED_SLUG / "datapackage.json").is_file()
+
+
+def test_a_broken_descriptor_is_that_packages_problem_naming_its_file(tmp_path: Path) -> None:
+    """A datapackage.json cut short (a copy interrupted): the build names the file and what is
+    wrong with it as that package's problem, and converts the others."""
+    packages, var = tmp_path / "packages", tmp_path / "var"
+    for slug in (SEED_SLUG, SECOND):
+        shutil.copytree(PACKAGES / slug, packages / slug)
+    descriptor = packages / SECOND / "datapackage.json"
+    descriptor.write_bytes(descriptor.read_bytes()[:500])
+    result = build(packages, var, "http://127.0.0.1:8000/")
+    assert not result.ok and list(result.problems) == [SECOND]
+    problem = str(result.problems[SECOND])
+    assert "cannot read the descriptor" in problem and "datapackage.json" in problem
+    assert result.converted == [SEED_SLUG]

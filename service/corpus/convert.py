@@ -30,8 +30,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
-
 from service.errors import PackageError, Problem
 
 if TYPE_CHECKING:
@@ -94,9 +92,9 @@ def reusable(package: Path, rdf_dir: Path, base: str) -> Converted | None:
             descriptor = (package / "datapackage.json").read_bytes()
         except OSError:
             return None
-        if record.get("descriptor_sha256") != hashlib.sha256(
-            descriptor
-        ).hexdigest() or not files_match_hashes(package, json.loads(descriptor)):
+        if record.get("descriptor_sha256") != hashlib.sha256(descriptor).hexdigest():
+            return None  # changed (or broken: converting it again says how)
+        if not files_match_hashes(package, json.loads(descriptor)):
             return None
     return Converted(
         slug,
@@ -198,11 +196,12 @@ def convert_one(package: Path, rdf_dir: Path, base: str) -> Converted:
 def _convert(package: Path, rdf_dir: Path, base: str) -> Converted:
     from service.dumps import write_atomic
     from service.rdf import load_package, package_statements
+    from service.rdf.source import parse_descriptor
     from service.rdf.terms import Minter
 
     cpu = time.thread_time()
     descriptor = (package / "datapackage.json").read_bytes()
-    parsed = orjson.loads(descriptor)  # once: the package is loaded from it too
+    parsed = parse_descriptor(descriptor, package / "datapackage.json")  # once: loaded from it
     stamps = file_stamps(package, dict.fromkeys(_files(parsed)))
     data = load_package(package, parsed)
     if data.slug != package.name:

@@ -93,8 +93,8 @@ def load_package(path: Path, descriptor: dict[str, Any] | None = None) -> Packag
     descriptor_path = path / "datapackage.json"
     if descriptor is None:
         try:
-            descriptor = orjson.loads(descriptor_path.read_bytes())
-        except (OSError, ValueError) as error:
+            descriptor = parse_descriptor(descriptor_path.read_bytes(), descriptor_path)
+        except OSError as error:
             raise PackageError(
                 f"cannot read the descriptor: {error}", str(descriptor_path)
             ) from error
@@ -122,6 +122,18 @@ def load_package(path: Path, descriptor: dict[str, Any] | None = None) -> Packag
         data.checks = orjson.loads(checks.read_bytes())
     _check_codes(data)
     return data
+
+
+def parse_descriptor(data: bytes, where: Path) -> dict[str, Any]:
+    """datapackage.json's bytes as a dict (orjson: the standard library's values), or a
+    PackageError naming the file and what is wrong with it."""
+    try:
+        descriptor = orjson.loads(data)
+    except ValueError as error:
+        raise PackageError(f"cannot read the descriptor: {error}", str(where)) from error
+    if not isinstance(descriptor, dict):
+        raise PackageError("cannot read the descriptor: not a JSON object", str(where))
+    return descriptor
 
 
 def files_match_hashes(path: Path, descriptor: dict[str, Any]) -> bool:
