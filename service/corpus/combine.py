@@ -85,13 +85,13 @@ def combine(root: Path, *, validate: bool | str = True) -> CombineResult:
     years = members_by_year(root)
     todo: list[tuple[int, list[Member], str]] = []
     for year, members in sorted(years.items()):
-        digest = fingerprint(members)
-        if _recorded_fingerprint(root / combined_slug(year)) == digest:
-            result.unchanged.append(combined_slug(year))
+        slug, digest = combined_slug(year), fingerprint(members)
+        if _recorded_fingerprint(root / slug) == digest:
+            result.unchanged.append(slug)
         else:
             todo.append((year, members, digest))
-    for year in _write_years(root, todo, validate):
-        result.written.append(combined_slug(year))
+    _write_years(root, todo, validate)
+    result.written += [combined_slug(year) for year, _, _ in todo]
     for stale in sorted(root.glob(f"{PREFIX}*")):
         if stale.is_dir() and stale.name.removeprefix(PREFIX) not in {str(y) for y in years}:
             shutil.rmtree(stale)
@@ -101,7 +101,7 @@ def combine(root: Path, *, validate: bool | str = True) -> CombineResult:
 
 def _write_years(
     root: Path, todo: list[tuple[int, list[Member], str]], validate: bool | str
-) -> list[int]:
+) -> None:
     """Write each year's package; years are independent, so a cold run of several years
     writes them side by side, one process a core (a year of a thousand documents is seconds
     of CSV). The first error stops the run, as the loop would."""
@@ -109,7 +109,7 @@ def _write_years(
     if jobs <= 1:
         for year, members, digest in todo:
             write_combined(root, year, members, digest, validate=validate)
-        return [year for year, _, _ in todo]
+        return
     with ProcessPoolExecutor(jobs) as pool:
         futures = [
             pool.submit(write_combined, root, year, members, digest, validate=validate)
@@ -117,7 +117,6 @@ def _write_years(
         ]
         for future in futures:
             future.result()
-    return [year for year, _, _ in todo]
 
 
 def _recorded_fingerprint(path: Path) -> str | None:

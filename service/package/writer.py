@@ -309,9 +309,10 @@ _SWEPT: set[Path] = set()  # folders this process has swept
 def remove_stale_staging(out_root: Path) -> None:
     """Staging folders left by a run killed mid-write (kill -9) are removed, not kept forever:
     once per folder a process (a corpus's worker writes hundreds of packages in one)."""
-    if out_root.resolve() in _SWEPT:
+    folder = out_root.resolve()
+    if folder in _SWEPT:
         return
-    _SWEPT.add(out_root.resolve())
+    _SWEPT.add(folder)
     now = time.time()
     for path in out_root.glob(".*.*"):
         try:

@@ -14,6 +14,7 @@ build whose datasets did not change is the earlier build's file, hard-linked, wi
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gzip
 import hashlib
@@ -35,6 +36,7 @@ import pyoxigraph
 from flask import Blueprint, Flask, Response, current_app, request
 from pyoxigraph import Triple
 
+from service.dumps import write_atomic
 from service.errors import Refusal
 from service.vocab import VOCAB_DIR
 from service.web import catalog_pages, jsonld_compactor, linked, negotiation
@@ -136,14 +138,10 @@ def _read_keys(directory: Path | None) -> dict[str, str]:
 
 
 def _write_keys(directory: Path, keys: dict[str, str]) -> None:
-    """Written aside and renamed in; two workers writing at once lose one's key at worst,
+    """Written whole or not at all; two workers writing at once lose one's key at worst,
     worked out again when asked for."""
-    temporary = directory / f".{KEYS_FILE}.{os.getpid()}.{threading.get_ident()}"
-    try:
-        temporary.write_text(json.dumps(keys, sort_keys=True), "utf-8")
-        os.replace(temporary, directory / KEYS_FILE)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_atomic(directory / KEYS_FILE, json.dumps(keys, sort_keys=True).encode())
 
 
 def _from_earlier_build(path: Path) -> bool:
