@@ -9,10 +9,14 @@ FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 \
     BUDGETPUB_DATA=/app/var BUDGETPUB_PACKAGES=/app/datapackages BUDGETPUB_SOURCES=/app/sources
-COPY pyproject.toml setup.py README.md /src/
+# the dependencies from the committed runtime lock (every release pinned, with hashes), then
+# the project itself, built by the locked setuptools and resolving nothing of its own
+COPY requirements/runtime.lock /src/requirements/runtime.lock
+RUN pip install --require-hashes -r /src/requirements/runtime.lock
+COPY pyproject.toml setup.py README.md LICENSE /src/
 COPY service /src/service
 COPY vocab /src/vocab
-RUN pip install /src && rm -rf /src
+RUN pip install --no-deps --no-build-isolation /src && pip check && rm -rf /src
 COPY sources ./sources
 COPY datapackages ./datapackages
 COPY docker-entrypoint.sh /usr/local/bin/budgetpub-entrypoint

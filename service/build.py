@@ -280,7 +280,7 @@ def load_store(
         else:
             write_indexes(path, previous, converted_dirs(packages, converted), base)
         triples = sum(done.triples for done in converted) + len(shared) + 1  # and the stamp
-        stores.write_facts(path, triples=triples)  # what /healthz reports, counted once
+        stores.write_facts(path, triples=triples, base=base)  # /healthz; `serve` checks the base
         stores.write_loaded(path, [done.nt for done in converted], keys, common)
         stores.swap_in(out, path)
     except BaseException:
@@ -320,7 +320,7 @@ def load_shared(
         load_remote(
             store_url, [done.nt for done in converted] + common, (minter.catalog().value, path.name)
         )
-        stores.write_facts(path, triples=triples)  # what /healthz reports while stamps match
+        stores.write_facts(path, triples=triples, base=minter.base)  # /healthz while stamps match
         stores.swap_in(out, path)
     except BaseException:
         stores.discard(path)

@@ -120,8 +120,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Check the store, then hand the process to gunicorn (no crash loop on a missing store)."""
     import os
 
-    from service.net import address_taken
-    from service.store import open_store
+    from service.net import address_taken, base_note
+    from service.store import open_store, read_facts
 
     data = Path(args.data)
     taken = address_taken(args.host, args.port)
@@ -148,6 +148,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from service.web.worker import REQUEST_LINE
 
+    built = read_facts(data).get("base")
+    note, warned = base_note(str(built) if built else None, args.host, args.port)
+    print(f"budgetpub: {note}", file=sys.stderr if warned else sys.stdout, flush=True)
     # the folders reach the factory as its configuration, not through our environment
     config = {"DATA_DIR": str(data), "PACKAGES_DIR": str(args.packages)}
     command = [

@@ -64,3 +64,36 @@ def stop(process: subprocess.Popen[bytes], seconds: float = 10) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0")
+
+
+def listening_address(host: str, port: int) -> str:
+    """The address a browser on this machine reaches `host:port` by (every interface: loopback)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def base_note(built_base: str | None, host: str, port: int) -> tuple[str, bool]:
+    """What `serve` says at start of the build's base IRI against the address it listens on,
+    and whether it is a warning: IRIs, JSON-LD contexts and the catalog's download URLs are
+    minted at build time, so a build for port 8000 served on 8101 links to port 8000. A base
+    on another host is a publisher's domain (a proxy in front), said but not warned about."""
+    listening = listening_address(host, port)
+    if built_base is None:
+        return f"serving {listening} (the build does not record its base IRI)", False
+    if built_base == listening:
+        return f"serving {listening}, the build's base IRI", False
+    authority = built_base.split("://", 1)[-1].split("/", 1)[0]
+    built_host = authority.rsplit(":", 1)[0] if not authority.endswith("]") else authority
+    if built_host not in LOOPBACK:
+        return f"serving {listening}; IRIs and links are minted under {built_base}", False
+    return (
+        f"warning: serving {listening}, but the build minted its IRIs, JSON-LD contexts and "
+        f"download URLs under {built_base}, so links lead there. To publish at this address, "
+        f"build again: BUDGETPUB_BASE_URL={listening} budgetpub build",
+        True,
+    )

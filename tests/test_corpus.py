@@ -20,8 +20,8 @@ from service.corpus.combine import combine
 from service.ingest import read_document
 from service.package.schemacheck import schema_errors
 from service.package.writer import validation_errors
-from service.rdf.conformance import validate_dcat
 from service.synthetic import generate
+from tests.conformance import validate_dcat
 from tests.conftest import ROOT, SEED_SLUG, STANDARDS, dump_graph, dumps
 
 PACKAGES = ROOT / "datapackages"

@@ -17,7 +17,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from service.build import build, combined_dirs, package_dirs
-from service.rdf.conformance import validate_dcat
+from tests.conformance import validate_dcat
 from tests.conftest import PACKAGES, SEED_SLUG, STANDARDS
 
 BASE = "http://127.0.0.1:8000/"

@@ -15,9 +15,9 @@ from pyoxigraph import Store
 from rdflib.compare import isomorphic
 
 from service.build import build, combined_dirs, package_dirs
-from service.rdf.conformance import validate_dcat
 from service.rdf.integrity import normalise, violations
 from service.store import open_store
+from tests.conformance import validate_dcat
 from tests.conftest import ROOT, SEED_SLUG, STANDARDS, dump_graph, dumps, load_dumps
 
 PACKAGES = ROOT / "datapackages"

@@ -274,7 +274,7 @@ def test_openapi_covers_every_json_and_csv_endpoint(client, app) -> None:
 
 
 def test_catalog_is_dcat_ap_valid_and_paged(client) -> None:
-    from service.rdf.conformance import validate_dcat
+    from tests.conformance import validate_dcat
 
     response = client.get("/catalog.ttl")
     data = graph(response, "ttl")

@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import sysconfig
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from service.net import free_port, wait_until_answers
 from tests.conftest import PACKAGES, ROOT, SEED, SEED_SLUG
 
+PIP_WHEEL = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
 CARRIED = [
     "service/vocabulary/context.jsonld",
     "service/vocabulary/budget.ttl",
@@ -31,19 +31,19 @@ CARRIED = [
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`pip wheel .` as `pip install .` builds it (isolated build, setuptools from PyPI), from
+    """`pip wheel .` as the Dockerfile builds it (the locked setuptools, no isolated build), from
     what the Dockerfile copies into the image (and away from the repository, where setuptools
     would leave build/)."""
     out = tmp_path_factory.mktemp("wheel")
     source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "setup.py", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source)
     for folder in ("service", "vocab"):
         shutil.copytree(
             ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(source)],
+        [*PIP_WHEEL, "-w", str(out), str(source)],
         check=True,
         timeout=300,
     )
@@ -66,31 +66,54 @@ def test_the_wheel_carries_what_the_code_reads(wheel: Path) -> None:
     assert not [n for n in names if n.startswith(("tests/", "vocab/", "datapackages/"))]
 
 
-def installed(wheel: Path, root: Path) -> Path:
-    """A fresh virtualenv holding the wheel (not editable); its dependencies are this
-    environment's, seen through a .pth line (which loads none of this environment's .pth
-    files, so not the editable install of the repository)."""
-    venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
-    subprocess.run(
-        [*pip, "--no-deps", str(wheel)],
-        check=True,
-        timeout=300,
-    )
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    Path(site, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv as a user's: the runtime lock alone (no test extras, nothing of this
+    environment), then the wheel (not editable) with its dependencies resolved against what
+    the lock installed and no index, so a dependency the lock lacks fails here (uv installs:
+    pip's take minutes of downloads on a fresh machine; the Makefile's use pip)."""
+    venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    uv = [str(Path(sys.executable).parent / "uv"), "pip", "install", "--quiet", "--python", python]
+    lock = ROOT / "requirements" / "runtime.lock"
+    subprocess.run([*uv, "--require-hashes", "-r", str(lock)], check=True, timeout=600)
+    subprocess.run([*uv, "--no-index", str(wheel)], check=True, timeout=300)
+    subprocess.run([python, "-m", "pip", "check"], check=True, capture_output=True)
     return venv
 
 
-def test_the_installed_wheel_runs_the_container_entry_point(wheel: Path, tmp_path: Path) -> None:
-    venv = installed(wheel, tmp_path)
+def test_every_module_imports_from_the_runtime_lock_alone(venv: Path) -> None:
+    """Every module of the installed package imports with the runtime dependencies only (the
+    gevent worker that `serve` starts among them); a test extra it leaned on would fail here."""
+    script = (  # every .py file of the installed package, as a module name
+        "import importlib, pathlib, service\n"
+        "root = pathlib.Path(service.__file__).parent\n"
+        "names = sorted({'.'.join(('service', *p.relative_to(root).with_suffix('').parts))"
+        ".removesuffix('.__init__') for p in root.rglob('*.py')})\n"
+        "for name in names: importlib.import_module(name)\n"
+        "print(len(names))"
+    )
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script],
+        cwd=venv.parent,  # away from the repository
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = [*(ROOT / "service").rglob("*.py"), *(ROOT / "vocab").rglob("*.py")]
+    assert int(done.stdout) == len(modules)  # every one (vocab/ is service.vocabulary)
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "pytest==" not in installed and "pyshacl==" not in installed
+
+
+def test_the_installed_wheel_runs_the_container_entry_point(venv: Path, tmp_path: Path) -> None:
     app = tmp_path / "app"  # as /app in the image: sources and packages, no code
     (app / "sources").mkdir(parents=True)
     shutil.copy(SEED, app / "sources")

@@ -130,11 +130,7 @@ def run_ingest(
                 print(f"unchanged {result.file} → {result.package}")
         elif not result.ok or (listed and not quiet):
             print_outcome(result, verbose)
-    print(
-        f"{summary.documents} documents: {summary.written + summary.unchanged} written, "
-        f"{summary.failed} failed"
-    )
-    print(summary.line())
+    print(summary.line())  # one count: a document is written, unchanged or failed
     if summary.failure_types:
         print(
             "failed: " + ", ".join(f"{n} {kind}" for kind, n in summary.failure_types.most_common())

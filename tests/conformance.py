@@ -1,4 +1,5 @@
-"""DCAT-AP 3.0.1 SHACL validation of the catalog, with the official shapes (vendored in tests).
+"""DCAT-AP 3.0.1 SHACL validation of the catalog, with the official shapes (vendored in
+tests/fixtures/standards): a test helper, so pyshacl stays a test dependency.
 
 The release's range shapes reference five property shapes it never defines; pyshacl refuses
 such a graph, so those dangling sh:property links (which constrain nothing) are dropped.

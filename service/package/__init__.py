@@ -1,0 +1,1 @@
+"""The Frictionless data packages: resources, schemas, the Fiscal Data Package model, writing."""
