@@ -346,13 +346,23 @@ def test_guangzhou_as_printed_tables(real: Callable[[str], Document]) -> None:
     assert line(document, "summary_expenditure", "支出总计")["amount"] == Decimal("94837200")
     other = line(document, "summary_expenditure", "二十三、其他支出")  # on page 7
     assert (other["functional_class"], other["amount"]) == ("229", Decimal("500000"))
-    income = table_of(document, "income")
-    assert printed_row(income, "广州市统计局")[:3] == ["广州市统计局", "6748.28", "6698.28"]
-    assert printed_row(income, "广州市统计局")[9] == "50.00"  # 其他收入
-    three = table_of(document, "three_public")
-    assert printed_row(three, "行政经费") == ["行政经费", "839.21", "839.21", "0.00", "0.00"]
-    assert printed_row(three, "“三公”经费") == ["“三公”经费", "19.86", "19.86", "0.00", "0.00"]
-    assert printed_row(three, "（三）公务接待费支出")[1] == "8.16"
+    # 表2 prints 财政专户拨款收入 in two parts and groups 事业收入… under 其他资金收入: typed
+    income = document.tables["income"]
+    unit = next(row for row in income.rows if row["name"] == "广州市统计局")
+    assert amounts(unit, "total", "general_public_budget", "other_income") == (
+        Decimal("67482800.00"),
+        Decimal("66982800.00"),
+        Decimal("500000.00"),
+    )
+    assert "fiscal_special_account_education_fees" in income.fields
+    # 表8 prints the 三公 items down and the funds across: typed by cell, row label × header
+    (three,) = document.tables["three_public_expenses"].rows
+    assert amounts(three, "total", "official_reception", "total_general_public_budget") == (
+        Decimal("198600.00"),
+        Decimal("81600.00"),
+        Decimal("198600.00"),
+    )
+    assert three["printed_line325_c02"] == Decimal("8392100.00")  # 行政经费: not a 三公 item
 
 
 # Beijing: one document in two files (说明 + 报表), 6-decimal 万元, code-name cells
@@ -442,10 +452,13 @@ def test_beijing_six_decimals_and_code_name_cells(real: Callable[[str], Document
         "7583.399054",
         "7583.399054",
     ]
-    three = table_of(document, "three_public")
-    assert printed(three) == [
-        ["", "244.848000", "173.520000", "6.000000", "65.328000", "37.380000", "27.948000"]
-    ]
+    (three,) = document.tables["three_public_expenses"].rows  # 预算09表, a blank first column
+    assert amounts(three, "total", "overseas_travel", "official_reception", "vehicles_total") == (
+        Decimal("2448480.000000"),
+        Decimal("1735200.000000"),
+        Decimal("60000.000000"),
+        Decimal("653280.000000"),
+    )
 
 
 def test_beijing_first_rows_name_their_own_lines(real: Callable[[str], Document]) -> None:
@@ -682,7 +695,8 @@ def test_fuzhou_typed_tables(real: Callable[[str], Document]) -> None:
         Decimal("3519049000"),
     )
     assert line(document, "summary_expenditure", "本年支出合计")["amount"] == Decimal("3519049000")
-    assert printed(table_of(document, "three_public"))[0] == ["合计", "5.00"]
+    (three,) = document.tables["three_public_expenses"].rows  # items down, one 预算数 column
+    assert amounts(three, "total", "official_reception") == (Decimal("50000.00"),) * 2
     economic = table_of(document, "general_budget_economic")  # 八、 kept as printed
     assert printed_row(economic, "313") == ["313", "对社会保障基金补助", "333405.00"]
 
@@ -808,16 +822,15 @@ def test_shanghai_split_codes_in_yuan(real: Callable[[str], Document]) -> None:
         Decimal("32000"),
     )
     assert row["vehicle_operation"] == Decimal("32000") and row.get("operating_costs") is None
-    summary = table_of(document, "summary")
-    assert printed_row(summary, "收入总计") == [
-        "收入总计",
-        "13616271",
-        "支出总计",
-        "13616271",
-        "8579626",
-        "2029653",
-        "3006992",
-    ]
+    # the expenditure side prints 合计 | 基本支出·人员经费 | 公用经费 | 项目支出: parts of amount
+    assert line(document, "summary_income", "收入总计")["amount"] == Decimal("13616271")
+    spent = line(document, "summary_expenditure", "支出总计")
+    assert amounts(spent, "amount", "amount_personnel", "amount_public", "amount_project") == (
+        Decimal("13616271"),
+        Decimal("8579626"),
+        Decimal("2029653"),
+        Decimal("3006992"),
+    )
 
 
 # Changsha (Hunan): unlabelled titles; 类 款 项 columns whose 款 row leaves the 类 blank

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.catalogue import BY_KIND, read_title
-from service.ingest.layouts import LAYOUTS, TEXT_LAYOUTS, Layout, layout_by_kind
-from service.ingest.pdf import by_unit, shanghai_layout, two_sided, typed
+from service.ingest.layouts import LAYOUTS, TEXT_LAYOUTS, Layout, layout_by_kind, readings
+from service.ingest.pdf import shanghai_layout
 from service.ingest.sections import match_layout
 
 # how regions print a title around the template's words: year, prefix, label before or after
@@ -95,13 +95,11 @@ def test_regional_spellings_reach_text_layouts() -> None:
 def test_the_pdf_readers_stay_inside_the_declared_kind() -> None:
     """Every PDF reader's link from a recognised catalogue kind to a layout (by header shape, or
     the Shanghai template's titles) goes to a layout declared for that catalogue kind."""
-    links: list[tuple[str, str]] = [(kind, shape.layout) for kind, shape in typed.SHAPES.items()]
-    links.append(("income", typed.INCOME_BY_FUNCTION.layout))  # 收入总表 by function code
-    links += [(kind, shape[1]) for kind, shape in by_unit.SHAPES.items()]
-    links += [(kind, kind) for kind in two_sided.RESOURCES]
+    kinds = {layout.title_kind for layout in LAYOUTS}
+    links = [(kind, layout.kind) for kind in kinds for layout, _ in readings(kind)]
     links += [
         (read_title(title).kind.kind, kind)  # type: ignore[union-attr]
-        for title, (kind, _, _) in shanghai_layout.TITLES.items()
+        for title, kind in shanghai_layout.TITLES.items()
     ]
     for catalogue_kind, layout_kind in links:
         assert layout_by_kind(layout_kind).title_kind == catalogue_kind, layout_kind

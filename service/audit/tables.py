@@ -107,8 +107,16 @@ def _expand(table: Table, parts: tuple[str, ...], depth: int = 0) -> list[str]:
     return found
 
 
+def identities(table: Table) -> tuple[Identity, ...]:
+    """The row identities that hold in a table: its own where its columns are variants of its
+    kind's (a carry-over group, another year's), else its kind's."""
+    if table.identities is not None:
+        return table.identities
+    return ROW_IDENTITIES.get(table.resource, ())
+
+
 def _complete(table: Table, part: str, depth: int) -> list[str]:
-    for target, own in [*ROW_IDENTITIES.get(table.resource, ()), ("basic_total", BASIC_PARTS)]:
+    for target, own in [*identities(table), ("basic_total", BASIC_PARTS)]:
         if target != part:
             continue
         inner = [p if p in table.fields else _complete(table, p, depth + 1) for p in own]
@@ -119,7 +127,7 @@ def _complete(table: Table, part: str, depth: int) -> list[str]:
 
 def _row_identities(table: Table) -> Iterator[Check | None]:
     for row in table.rows:
-        for target, parts in ROW_IDENTITIES.get(table.resource, ()):
+        for target, parts in identities(table):
             present = _expand(table, parts)
             if target not in table.fields or not present:
                 continue

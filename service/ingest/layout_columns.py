@@ -24,6 +24,7 @@ class Column:
     fund_source: str | None = None
     economic_class: str | None = None
     in_cube: bool = True  # False: not an amount of the document's year (a prior-year column)
+    part_of: str | None = None  # a generated column: the column it is one part of
 
 
 def amount(name: str, title: str, keyword: str | None = None, **facets: str | bool) -> Column:
@@ -215,7 +216,6 @@ REGIONAL_FUNCTIONAL_COLUMNS = (
     amount("procurement_total", "政府采购项目·小计"),
     amount("procurement_sme", "政府采购项目·其中：预留给中小企业的项目资金规模"),
     amount("procurement_small_micro", "政府采购项目·其中：预留给小型、微型企业的项目资金规模"),
-    amount("prior_year_total", "上年预算数", in_cube=False),
 )
 
 THREE_PUBLIC_COLUMNS = [
@@ -227,21 +227,12 @@ THREE_PUBLIC_COLUMNS = [
     amount("official_reception", "公务接待费", "公务接待费"),
 ]
 
-# columns regions print beside the 三公 expenses (Jiangsu, Shanghai)
+# columns regions print beside the 三公 expenses (Jiangsu, Shanghai); another year's columns
+# (烟台: 2025年预算数 | 2026年预算数) are variants of these (service.ingest.fields)
 REGIONAL_THREE_PUBLIC_COLUMNS = (
     amount("meeting_fees", "会议费"),
     amount("training_fees", "培训费"),
     amount("operating_costs", "机关运行经费", expenditure_type="public"),
-    # the year before, printed beside this year's (烟台: 2025年预算数 | 2026年预算数)
-    *(
-        amount(f"prior_year_{column.name}", f"上年预算数·{column.title}", in_cube=False)
-        for column in (
-            *THREE_PUBLIC_COLUMNS,
-            amount("meeting_fees", "会议费"),
-            amount("training_fees", "培训费"),
-            amount("operating_costs", "机关运行经费"),
-        )
-    ),
 )
 
 OPERATING_COLUMNS = [

@@ -48,6 +48,12 @@ from service.ingest.layout_identities import (
 __all__ = ["LAYOUTS", "TEXT_LAYOUTS", "Column", "Layout", "amount", "layout_by_kind"]
 
 
+_GPB = ("fund", "general-public-budget")
+_FISCAL = ("fund", "fiscal-appropriation")
+_BASIC = ("spending", "basic")
+_THREE_PUBLIC = (("expense", "three-public"), _GPB, _FISCAL)
+
+
 @dataclass(frozen=True)
 class Layout:
     """A table kind of the template: its resources, columns and row identities.
@@ -72,6 +78,15 @@ class Layout:
     # layouts of one catalogue kind are told apart by their header (income by unit or by
     # function code), which only the PDF readers see
     catalogue: str = ""
+    # dimension values every column of the kind has (service.ingest.header_terms), which its
+    # headers may print or not: 一般公共预算 in a 一般公共预算支出表, 三公 in the 三公 table
+    implied: tuple[tuple[str, str], ...] = field(default=())
+    # how a PDF prints it, which says which reader reads it (service.ingest.pdf.readings):
+    # two_sided (收入 left, 支出 right), by_unit (a row per unit, amounts across), functional
+    # (功能分类 rows), economic (经济分类 rows); "" for a kind no PDF reader types
+    family: str = ""
+    also: tuple[str, ...] = ()  # other families regions print it in (三公 as a vertical list)
+    national: bool = True  # read by the national reader (False: by its own template's only)
 
     @property
     def title_kind(self) -> str:
@@ -89,6 +104,7 @@ LAYOUTS: tuple[Layout, ...] = (
         tuple(SUMMARY_EXPENDITURE_COLUMNS),
         True,
         resources=("summary_income", "summary_expenditure"),
+        family="two_sided",
     ),
     Layout(
         "income",
@@ -99,6 +115,7 @@ LAYOUTS: tuple[Layout, ...] = (
         mandatory=True,
         resources=("income",),
         identities=INCOME_IDENTITIES,
+        family="by_unit",
     ),
     Layout(
         "expenditure",
@@ -109,6 +126,7 @@ LAYOUTS: tuple[Layout, ...] = (
         mandatory=True,
         resources=("expenditure",),
         identities=EXPENDITURE_IDENTITIES,
+        family="functional",
     ),
     Layout(
         "fiscal_summary",
@@ -120,6 +138,7 @@ LAYOUTS: tuple[Layout, ...] = (
         True,
         resources=("fiscal_summary_income", "fiscal_summary_expenditure"),
         identities=FISCAL_EXPENDITURE_IDENTITIES,
+        family="two_sided",
     ),
     Layout(
         "general_budget_expenditure",
@@ -131,6 +150,8 @@ LAYOUTS: tuple[Layout, ...] = (
         fund_source="general-public-budget",
         resources=("general_budget_expenditure",),
         identities=EXPENDITURE_IDENTITIES,
+        implied=(_GPB,),
+        family="functional",
     ),
     Layout(
         "general_budget_basic",
@@ -142,6 +163,8 @@ LAYOUTS: tuple[Layout, ...] = (
         fund_source="general-public-budget",
         resources=("general_budget_basic_expenditure",),
         identities=BASIC_IDENTITIES,
+        implied=(_GPB, _BASIC),
+        family="economic",
     ),
     Layout(
         "economic_summary",
@@ -162,6 +185,9 @@ LAYOUTS: tuple[Layout, ...] = (
         fund_source="general-public-budget",
         resources=("three_public_expenses",),
         identities=THREE_PUBLIC_IDENTITIES,
+        implied=_THREE_PUBLIC,
+        family="by_unit",
+        also=("vertical",),
     ),
     Layout(
         "government_fund_expenditure",
@@ -172,6 +198,8 @@ LAYOUTS: tuple[Layout, ...] = (
         fund_source="government-fund",
         resources=("government_fund_expenditure",),
         identities=EXPENDITURE_IDENTITIES,
+        implied=(("fund", "government-fund"),),
+        family="functional",
     ),
     Layout(
         "state_capital_expenditure",
@@ -182,6 +210,8 @@ LAYOUTS: tuple[Layout, ...] = (
         fund_source="state-capital",
         resources=("state_capital_expenditure",),
         identities=EXPENDITURE_IDENTITIES,
+        implied=(("fund", "state-capital"),),
+        family="functional",
     ),
     Layout(
         "operating_expenses",
@@ -241,6 +271,17 @@ def layout_by_kind(kind: str) -> Layout:
     return next(layout for layout in LAYOUTS if layout.kind == kind)
 
 
+def readings(title_kind: str) -> tuple[tuple[Layout, str], ...]:
+    """The (layout, family) readings the national PDF reader tries, in order, for a table whose
+    title names the catalogue kind `title_kind` (收入总表: by unit, then by function code)."""
+    return tuple(
+        (layout, family)
+        for layout in LAYOUTS
+        if layout.title_kind == title_kind and layout.family and layout.national
+        for family in (layout.family, *layout.also)
+    )
+
+
 # Tables of other provinces' templates (the Shanghai district template's own kinds): known by
 # kind to the PDF readers, the package writer and the audit, never read from text (parser "pdf").
 
@@ -258,6 +299,8 @@ INCOME_BY_FUNCTION = Layout(
     ),
     resources=("income",),
     catalogue="income",
+    family="functional",
+    national=False,
 )
 THREE_PUBLIC_OPERATING = Layout(
     "three_public_operating",
@@ -271,6 +314,9 @@ THREE_PUBLIC_OPERATING = Layout(
     fund_source="general-public-budget",
     resources=("three_public_expenses",),
     catalogue="three_public",
+    implied=_THREE_PUBLIC,
+    family="by_unit",
+    national=False,
 )
 FISCAL_APPROPRIATION_EXPENDITURE = Layout(
     "fiscal_appropriation_expenditure",
@@ -281,6 +327,8 @@ FISCAL_APPROPRIATION_EXPENDITURE = Layout(
     fund_source="fiscal-appropriation",
     resources=("fiscal_appropriation_expenditure",),
     extra_columns=REGIONAL_FUNCTIONAL_COLUMNS,
+    implied=(_FISCAL,),
+    family="functional",
 )
 FISCAL_APPROPRIATION_BASIC = Layout(
     "fiscal_appropriation_basic",
@@ -290,6 +338,8 @@ FISCAL_APPROPRIATION_BASIC = Layout(
     tuple(BASIC_COLUMNS),
     fund_source="fiscal-appropriation",
     resources=("fiscal_appropriation_basic",),
+    implied=(_FISCAL, _BASIC),
+    family="economic",
 )
 # The national 收入总表 as many regions print it (烟台, 长沙): the funds across and 功能分类
 # rows down, where the template's 收入总表 has a row per unit. 财政拨款 here is every
@@ -336,6 +386,7 @@ INCOME_BY_FUNCTION_NATIONAL = Layout(
         INCOME_IDENTITIES[2],  # the carry-over's parts
     ),
     catalogue="income",
+    family="functional",
 )
 OTHER_TEMPLATE_LAYOUTS: tuple[Layout, ...] = (
     INCOME_BY_FUNCTION_NATIONAL,

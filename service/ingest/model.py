@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from service.ingest.layout_columns import Column
+    from service.ingest.layout_identities import Identity
+    from service.ingest.pdf.header import ColumnRead
+    from service.ingest.reasons import Reason
 
 Row = dict[str, Any]
 
@@ -28,6 +34,13 @@ class Table:
     pages: list[int] = field(default_factory=list)  # pages of a PDF it was read from
     recognised: str | None = None  # the catalogue kind its title names, if any
     decimals: int | None = None  # digits printed after the point: the audit's rounding unit
+    # columns this table prints beyond its kind's declared ones: variants (上年结转·基本支出,
+    # another year's) generated from the kind's, and printed columns of unknown words
+    own_columns: list[Column] = field(default_factory=list)
+    # its row identities where they are not its kind's (a table with variant columns)
+    identities: tuple[Identity, ...] | None = None
+    header: list[ColumnRead] = field(default_factory=list)  # what each printed column is
+    reasons: list[Reason] = field(default_factory=list)  # kept as printed: why, every reason
 
     def items(self) -> list[Row]:
         """The table's item rows (totals and headings left out)."""

@@ -50,7 +50,7 @@ def table_facts(document: Document, table: Table) -> list[Row]:
     """One fact per amount cell of a typed table, each with every dimension coded (fund source,
     expenditure type, classifications): the long table the cube and the RDF read."""
     layout = layout_by_kind(table.kind)
-    columns = columns_by_name(table.kind)
+    columns = columns_by_name(table.kind, own=table.own_columns)
     revenue = table.resource.endswith("_income") or table.resource == "income"
     facts = []
     for row in table.rows:

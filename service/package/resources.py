@@ -109,7 +109,7 @@ def data_table(table: Table) -> dict[str, Any]:
     (generic) becomes a printed table, with no coded dimensions."""
     if table.kind == "generic":
         return printed_table(table)
-    schema = table_schema(table.fields, table.kind, table.unit, table.resource)
+    schema = table_schema(table.fields, table.kind, table.unit, table.resource, table.own_columns)
     schema["foreignKeys"] = _foreign_keys(table.fields)
     return {
         "name": table.resource,

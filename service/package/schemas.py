@@ -142,7 +142,9 @@ def common_field(name: str) -> dict[str, Any]:
     }
 
 
-def columns_by_name(kind: str, income_side: bool = False) -> dict[str, Column]:
+def columns_by_name(
+    kind: str, income_side: bool = False, own: tuple[Column, ...] | list[Column] = ()
+) -> dict[str, Column]:
     """A layout's columns by name; the two sides of a 收支总表 share names (item, amount), so
     the income side's resource asks for its own side's columns (收入·金额, not 支出·金额)."""
     layout = layout_by_kind(kind)
@@ -154,13 +156,21 @@ def columns_by_name(kind: str, income_side: bool = False) -> dict[str, Column]:
             layout.right_columns,
         )
     )
-    return {c.name: c for c in (*layout.extra_columns, *sides[0], *sides[1])}
+    found = {c.name: c for c in (*layout.extra_columns, *sides[0], *sides[1])}
+    return {**found, **{c.name: c for c in own}}  # a table's own: variants, printed columns
 
 
-def table_schema(fields: list[str], kind: str, unit: str, resource: str = "") -> dict[str, Any]:
-    """A typed table's Table Schema, field by field in `fields` order; a field no layout or COMMON
-    describes is a KeyError, so a new column cannot ship undocumented."""
-    columns = columns_by_name(kind, income_side=resource.endswith("_income"))
+def table_schema(
+    fields: list[str],
+    kind: str,
+    unit: str,
+    resource: str = "",
+    own: tuple[Column, ...] | list[Column] = (),
+) -> dict[str, Any]:
+    """A typed table's Table Schema, field by field in `fields` order; a field no layout, COMMON
+    or the table's own columns (`own`: variants, printed columns) describes is a KeyError, so a
+    new column cannot ship undocumented."""
+    columns = columns_by_name(kind, income_side=resource.endswith("_income"), own=own)
     built = []
     for name in fields:
         if name in COMMON:

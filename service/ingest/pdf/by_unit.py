@@ -13,58 +13,57 @@ import re
 from collections import Counter
 
 from service.ingest.cells import is_blank, normalise, to_yuan
-from service.ingest.layouts import layout_by_kind
+from service.ingest.fields import field_set, variant_identities
+from service.ingest.grammar import item_label, meaning
+from service.ingest.layouts import Layout
 from service.ingest.model import Row, Table
-from service.ingest.pdf.columns import INCOME, THREE_PUBLIC, Rule, field_for, header_parts
+from service.ingest.pdf.columns import header_parts
 from service.ingest.pdf.generic import raw_rows
+from service.ingest.pdf.header import ColumnRead, header_paths, read_amounts
 from service.ingest.pdf.segment import Printed
-from service.ingest.pdf.typed import NotTyped, amount_text, decimals
+from service.ingest.pdf.typed import amount_text, decimals
+from service.ingest.reasons import NotTyped, check
 
-SHAPES: dict[str, tuple[str, str, tuple[Rule, ...]]] = {  # kind → (resource, layout, rules)
-    "income": ("income", "income", INCOME),
-    "three_public": ("three_public_expenses", "three_public", THREE_PUBLIC),
-}
 _NAME = re.compile(r"单位名称|部门名称|预算单位|^单位$|^部门$|名称")
 _CODE = re.compile(r"单位代码|部门代码|单位编码|部门编码|^代码$|^编码$")
 _TOTAL = ("合计", "总计")
 
 
-class ByFunction(NotTyped):
-    """The table's rows are 功能分类 codes, not units: a typed reading by function reads it."""
-
-
-def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
-    """The typed table, or NotTyped saying why it stays as printed."""
-    resource, layout_kind, rules = SHAPES[printed.kind or ""]
+def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Table:
+    """The typed table, or NotTyped saying every reason why it stays as printed."""
+    resource, layout_kind = layout.resources[0], layout.kind
     if unit not in ("万元", "元"):
-        raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
-    titles, raw = raw_rows(printed)
-    layout = layout_by_kind(layout_kind)
+        raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
+    _, raw = raw_rows(printed)
     order = [c.name for c in (*layout.columns, *layout.extra_columns)]
-    known = {name for name in order if name not in ("unit_code", "name")}
     name_col = code_col = None
-    amounts: dict[int, str] = {}
-    for index, title in enumerate(titles):
-        parts = header_parts(title)
+    candidates: list[tuple[int, tuple[str, ...]]] = []
+    reads: list[ColumnRead] = []
+    for index, path in enumerate(header_paths(printed.pieces[0])):
+        parts = header_parts("·".join(path))
         values = [cells[index] for _, _, cells in raw if not is_blank(cells[index])]
         leaf = parts[-1] if parts else ""
         if not parts and not values:
             continue
         if _CODE.search(leaf) and code_col is None:
             code_col = index
+            reads.append(ColumnRead(index, path, "unit-code"))
         elif _NAME.search(leaf) and name_col is None and not _numbers(values):
             name_col = index
+            reads.append(ColumnRead(index, path, "unit-name"))
         elif leaf in ("类", "款", "项") or "科目" in leaf:
-            raise ByFunction("rows by function code, not by unit")
+            raise NotTyped("rows by function code, not by unit", code="rows-by-function")
         else:
-            field = field_for(title, rules, year)
-            if field is None or field not in known:
-                raise NotTyped(f"column {title!r} is not one the reader knows")
-            if field in amounts.values():
-                raise NotTyped(f"two columns read as {field} ({title!r})")
-            amounts[index] = field
-    if not amounts:
-        raise NotTyped("no amount column")
+            candidates.append((index, path))
+    if name_col is not None and _items(layout, [cells[name_col] for _, _, cells in raw], year):
+        raise NotTyped("the rows are the kind's items, not units", code="rows-by-item")
+    columns, more, reasons = read_amounts(candidates, layout_kind, year)
+    check(reasons)
+    if not columns:
+        raise NotTyped("no amount column", code="no-amount-column")
+    amounts = {index: column.name for index, column in columns.items()}
+    own = {c.name: c for c in columns.values() if c.name not in order}
+    order += list(own)
     fields = sorted(set(amounts.values()), key=order.index)
     table = printed.new_table(
         resource,
@@ -73,10 +72,13 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
         ["source_line", "row_type", "unit_code", "name", *fields],
         decimals=decimals([cells[i] for _, _, cells in raw for i in amounts]),
     )
+    table.own_columns = list(own.values())
+    table.identities = variant_identities(layout, set(fields), table.own_columns)
+    table.header = sorted(reads + more, key=lambda r: r.index)
     for piece, index, cells in raw:
         line = piece.page.line_for(piece.grid.row_boxes[index])
         if line is None:
-            raise NotTyped(f"a row on page {piece.page.number} with no text line")
+            raise NotTyped("a row with no text line", code="no-line", page=piece.page.number)
         name = cells[name_col].strip() if name_col is not None else ""
         code = normalise(cells[code_col]) if code_col is not None else ""
         if code and not code.isdigit():
@@ -87,7 +89,9 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
         if any(word in label for word in _TOTAL) or (not label and len(raw) == 1):
             row_type = "total"
         elif not label:
-            raise NotTyped(f"amounts with no unit named on page {piece.page.number}")
+            raise NotTyped(
+                "amounts with no unit named", code="row-without-name", page=piece.page.number
+            )
         else:
             row_type = "department" if 0 < len(code) <= 3 else "unit"
         row: Row = {
@@ -98,7 +102,9 @@ def by_unit_table(printed: Printed, unit: str, year: int) -> Table:
         }
         for column, field in amounts.items():
             text = cells[column]
-            row[field] = None if is_blank(text) else to_yuan(amount_text(text), unit)
+            row[field] = (
+                None if is_blank(text) else to_yuan(amount_text(text, piece.page.number), unit)
+            )
         table.rows.append(row)
     _department_row(table, fields)
     _check(table)
@@ -115,6 +121,19 @@ def _department_row(table: Table, fields: list[str]) -> None:
         rows[0]["row_type"] = "department"
 
 
+def _items(layout: Layout, labels: list[str], year: int) -> bool:
+    """Whether most row labels name the kind's own items (因公出国, 公务接待): a list, not rows
+    by unit."""
+    dimensions = {d for key in field_set(layout.kind).by_meaning for d, _ in key}
+    named = [label for label in labels if normalise(label)]
+    own = [
+        label
+        for label in named
+        if dimensions & {d for d, _ in meaning([item_label(label)], year).values}
+    ]
+    return len(own) >= 2 and len(own) >= len(named) // 2
+
+
 def _numbers(values: list[str]) -> bool:
     return bool(values) and all(re.fullmatch(r"-?[\d,]+(\.\d+)?", v.strip()) for v in values)
 
@@ -122,6 +141,6 @@ def _numbers(values: list[str]) -> bool:
 def _check(table: Table) -> None:
     lines = Counter(row["source_line"] for row in table.rows)
     if any(count > 1 for count in lines.values()):
-        raise NotTyped("two rows on one text line")
+        raise NotTyped("two rows on one text line", code="two-rows-one-line")
     if sum(row["row_type"] == "total" for row in table.rows) > 1:
-        raise NotTyped("two 合计 rows (another year's, or a vertical list)")
+        raise NotTyped("two 合计 rows (another year's, or a vertical list)", code="two-totals")

@@ -15,14 +15,14 @@ from service.errors import InputError
 from service.ingest import narrative as narr
 from service.ingest.catalogue import BY_KIND
 from service.ingest.cells import normalise
+from service.ingest.layouts import readings
 from service.ingest.model import Document, PageSummary, Part, ReaderWarning, Table
-from service.ingest.pdf.by_unit import SHAPES as UNIT_SHAPES
-from service.ingest.pdf.by_unit import ByFunction, by_unit_table
 from service.ingest.pdf.generic import generic_table
+from service.ingest.pdf.header import printed_warning
 from service.ingest.pdf.pages import Page, TextLine
+from service.ingest.pdf.readings import READERS
 from service.ingest.pdf.segment import Printed, Segmented, figure_cells, segment
-from service.ingest.pdf.two_sided import RESOURCES, two_sided_tables
-from service.ingest.pdf.typed import INCOME_BY_FUNCTION, SHAPES, NotTyped, typed_table
+from service.ingest.reasons import NotTyped, Reason
 from service.ingest.sections import Line
 from service.templates import NATIONAL
 
@@ -84,18 +84,21 @@ def read_national(
         )
         try:
             if not typed:
-                raise NotTyped("typed readings turned off")
-            readings = typed_readings(printed, table_unit or "", year, document)
-        except NotTyped as reason:
-            why = str(reason)
-        except (ArithmeticError, LookupError, ValueError) as error:  # a reader bug: keep it
-            why = f"the typed reading failed ({type(error).__name__}: {error})"
+                raise NotTyped("typed readings turned off", code="typed-off")
+            read = typed_readings(printed, table_unit or "", year, document)
+        except NotTyped as failure:
+            reasons = failure.reasons
         else:
-            document.tables.update((t.resource, t) for t in readings)
+            for table in read:
+                document.tables[table.resource] = table
+                warning = printed_warning(table.header, table.title, table.pages, table.resource)
+                if warning and table is read[0]:
+                    document.warnings.append(warning)
             continue
         table = _generic(printed, names, table_unit)
+        table.reasons = reasons
         document.tables[table.resource] = table
-        document.warnings.append(_kept_as_printed(printed, table, why))
+        document.warnings.append(_kept_as_printed(printed, table, reasons))
     if created and year == created and not _printed_year(found.tables, pages, file):
         document.warnings.append(
             ReaderWarning(
@@ -118,26 +121,29 @@ def read_national(
 
 
 def typed_readings(printed: Printed, unit: str, year: int, document: Document) -> list[Table]:
-    """The typed tables of a printed table, or NotTyped saying why it stays as printed."""
-    kind = printed.kind or ""
-    if kind in RESOURCES:
-        if RESOURCES[kind][1] in document.tables:
-            raise NotTyped(f"a second {kind} table")
-        return two_sided_tables(printed, unit, year)
-    if kind in UNIT_SHAPES:
-        if UNIT_SHAPES[kind][0] in document.tables:
-            raise NotTyped(f"a second {kind} table")
+    """The typed tables of a printed table: the first of its kind's readings that reads it
+    (service.ingest.layouts.readings), or NotTyped with every reason the first one gave."""
+    layouts = readings(printed.kind or "")
+    if not layouts:
+        raise NotTyped("no typed reading for this kind", code="no-reading")
+    failed: list[NotTyped] = []
+    for layout, family in layouts:
+        if layout.resources[0] in document.tables:
+            raise NotTyped(f"a second {layout.kind} table", code="second-table")
         try:
-            return [by_unit_table(printed, unit, year)]
-        except ByFunction:
-            if kind != "income":
-                raise
-            return [typed_table(printed, unit, year, document.warnings, INCOME_BY_FUNCTION)]
-    if kind in SHAPES:
-        if SHAPES[kind].resource in document.tables:
-            raise NotTyped(f"a second {kind} table")
-        return [typed_table(printed, unit, year, document.warnings)]
-    raise NotTyped("no typed reading for this kind")
+            return READERS[family](printed, unit, year, document.warnings, layout)
+        except NotTyped as reason:
+            failed.append(reason)
+    own = [failure for failure in failed if not _other_family(failure)]
+    raise own[0] if own else failed[-1]
+
+
+_OTHER_FAMILY = ("rows-by-function", "rows-by-unit", "rows-by-item")
+
+
+def _other_family(failure: NotTyped) -> bool:
+    """A reading that failed because the table's rows are another reading's (by function)."""
+    return any(r.code in _OTHER_FAMILY for r in failure.reasons)
 
 
 def _prose_lines(pages: list[Page], found: Segmented) -> list[TextLine]:
@@ -169,13 +175,13 @@ def _generic(printed: Printed, names: Counter[str], unit: str | None) -> Table:
     return generic_table(printed, resource, unit)
 
 
-def _kept_as_printed(printed: Printed, table: Table, why: str) -> ReaderWarning:
+def _kept_as_printed(printed: Printed, table: Table, reasons: list[Reason]) -> ReaderWarning:
     kind = BY_KIND.get(printed.kind or "")
     what = f"a {kind.kind} table ({kind.title_zh})" if kind else "a table not in the catalogue"
     return ReaderWarning(
         "generic-table",
         f"{printed.name!r} on pages {printed.pages}: {what}, kept as printed "
-        f"in resource {table.resource!r} ({why})",
+        f"in resource {table.resource!r} ({'; '.join(r.text() for r in reasons)})",
         printed.pages,
         table.resource,
     )

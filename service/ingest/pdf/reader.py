@@ -14,6 +14,7 @@ from collections import Counter
 
 from service.errors import InputError
 from service.ingest.cells import normalise
+from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Document
 from service.ingest.pdf.narrative import Block, read_narrative
 from service.ingest.pdf.pages import Page, Piece, TextLine, looks_tabular
@@ -47,7 +48,7 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def title_of(line: TextLine) -> tuple[str, tuple[str, str, tuple[str, ...]], int | None] | None:
+def title_of(line: TextLine) -> tuple[str, str, int | None] | None:
     """The template table a line is the title of, tolerant of year, 部门/单位 and quotes."""
     key = normalise(line.text)
     year_match = _YEAR.match(key)
@@ -110,9 +111,10 @@ class _Placer:
         self.unplaced.append(f"page {page.number} ({why}: {first[:40]!r})")
 
     def _start_table(self, page: Page, title: tuple) -> None:
-        _key, (kind, builder, resources), year = title
+        _key, kind, year = title
         line = next(ln for ln in page.lines if title_of(ln))
-        section = TableSection(kind, builder, resources, line)
+        layout = layout_by_kind(kind)
+        section = TableSection(kind, layout.family, layout.resources, line)
         if year:
             self.years[year] += 1
         frame = next((m for ln in page.lines[:6] if (m := _FRAME.search(ln.text))), None)
@@ -143,7 +145,7 @@ class _Placer:
             first = normalise(next((c for c in row if c), "") or "")
             if "合计" in first or "总计" in first:
                 section.closed = True
-        if section.builder == "flat":
+        if section.builder == "by_unit":  # the 三公 table: one row
             section.closed = True
         for line in page.text_after(grid.bbox[3]):
             if re.match(r"^(注|备注|说明)[:：]", line.key):
@@ -227,9 +229,7 @@ def _check(placer: _Placer, pages: list[Page], file: str) -> None:
                 section.title.number,
                 "the table to end with its 合计/总计 row",
             )
-    missing = [
-        name for name, (kind, _, _) in TITLES.items() if kind in MANDATORY and kind not in seen
-    ]
+    missing = [name for name, kind in TITLES.items() if kind in MANDATORY and kind not in seen]
     if missing:
         raise InputError(
             "missing-table",

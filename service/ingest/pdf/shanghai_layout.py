@@ -7,41 +7,18 @@ other kind in service.ingest.layouts.
 
 from __future__ import annotations
 
-# title (year, 部门/单位 and quotes removed) → (table kind, builder, resources)
-TITLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "财务收支预算总表": ("summary", "two_sided", ("summary_income", "summary_expenditure")),
-    "收入预算总表": ("income_by_function", "functional", ("income",)),
-    "支出预算总表": ("expenditure", "functional", ("expenditure",)),
-    "财政拨款收支预算总表": (
-        "fiscal_summary",
-        "two_sided",
-        ("fiscal_summary_income", "fiscal_summary_expenditure"),
-    ),
-    "一般公共预算支出功能分类预算表": (
-        "general_budget_expenditure",
-        "functional",
-        ("general_budget_expenditure",),
-    ),
-    "政府性基金预算支出功能分类预算表": (
-        "government_fund_expenditure",
-        "functional",
-        ("government_fund_expenditure",),
-    ),
-    "国有资本经营预算支出功能分类预算表": (
-        "state_capital_expenditure",
-        "functional",
-        ("state_capital_expenditure",),
-    ),
-    "一般公共预算基本支出部门预算经济分类预算表": (
-        "general_budget_basic",
-        "economic",
-        ("general_budget_basic_expenditure",),
-    ),
-    "三公经费和机关运行经费预算表": (
-        "three_public_operating",
-        "flat",
-        ("three_public_expenses",),
-    ),
+# title (year, 部门/单位 and quotes removed) → the layout it fills (service.ingest.layouts:
+# its resources, and its family, which says how the table is built)
+TITLES: dict[str, str] = {
+    "财务收支预算总表": "summary",
+    "收入预算总表": "income_by_function",
+    "支出预算总表": "expenditure",
+    "财政拨款收支预算总表": "fiscal_summary",
+    "一般公共预算支出功能分类预算表": "general_budget_expenditure",
+    "政府性基金预算支出功能分类预算表": "government_fund_expenditure",
+    "国有资本经营预算支出功能分类预算表": "state_capital_expenditure",
+    "一般公共预算基本支出部门预算经济分类预算表": "general_budget_basic",
+    "三公经费和机关运行经费预算表": "three_public_operating",
 }
 MANDATORY = (
     "summary",

@@ -32,7 +32,7 @@ class TableSection:
     """One template table: its title line, frame (部门, 单位) and its grids, page by page."""
 
     kind: str
-    builder: str
+    builder: str  # the layout's family
     resources: tuple[str, ...]
     title: TextLine
     department: str | None = None
@@ -346,10 +346,10 @@ def build_two_sided(reader: Reader) -> list[Table]:
     return [income, spend]
 
 
-BUILDERS = {
+BUILDERS = {  # by Layout.family
     "functional": build_functional,
     "economic": build_economic,
-    "flat": build_flat,
+    "by_unit": build_flat,
     "two_sided": build_two_sided,
 }
 

@@ -13,10 +13,14 @@ from functools import cache
 
 from service import vocab
 from service.ingest.cells import is_blank, normalise, to_yuan
+from service.ingest.layout_columns import Column
+from service.ingest.layouts import Layout
 from service.ingest.model import Row, Table
 from service.ingest.pdf.generic import raw_rows
+from service.ingest.pdf.header import ColumnRead, header_paths, read_amounts
 from service.ingest.pdf.segment import Printed
-from service.ingest.pdf.typed import NotTyped, amount_text, decimals
+from service.ingest.pdf.typed import amount_text, decimals
+from service.ingest.reasons import NotTyped, Reason, check
 from service.ingest.rows import EXPENDITURE_KEYWORDS, FUND_KEYWORDS
 from service.ingest.two_sided import side_total
 
@@ -24,27 +28,18 @@ _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])"
 )
 _OF_WHICH = re.compile(r"^其中[:：]|^\d+[.、．]")
-_AMOUNT = ("预算数", "预算", "本年预算", "金额", "合计", "预算金额")
-# right-side amount columns of a 财政拨款收支总表 (leaf words → field)
-_FISCAL_RIGHT = (
-    ("general_public_budget", ("一般公共预算",)),
-    ("government_fund", ("政府性基金",)),
-    ("state_capital", ("国有资本经营",)),
-    ("total", ("合计", "总计", "小计", "预算数", "预算", "金额")),
-)
-RESOURCES = {
-    "summary": ("summary", "summary_income", "summary_expenditure"),
-    "fiscal_summary": ("fiscal_summary", "fiscal_summary_income", "fiscal_summary_expenditure"),
-}
+_UNIT = re.compile(r"[(（](万元|元)[)）]$")
 
 
-def two_sided_tables(printed: Printed, unit: str, year: int) -> list[Table]:
+def two_sided_tables(printed: Printed, unit: str, year: int, layout: Layout) -> list[Table]:
     """The income and expenditure tables of a printed 收支总表, or NotTyped."""
-    kind, left_name, right_name = RESOURCES[printed.kind or ""]
+    kind, (left_name, right_name) = layout.kind, layout.resources
     if unit not in ("万元", "元"):
-        raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
-    titles, raw = raw_rows(printed)
-    left, right = _sides(titles, kind, year)
+        raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
+    _, raw = raw_rows(printed)
+    (left, left_fields), (right, right_fields), reads = _sides(
+        header_paths(printed.pieces[0]), kind, year
+    )
     income = printed.new_table(
         left_name, kind, unit, ["source_line", "row_type", "item", "item_code"]
     )
@@ -54,90 +49,91 @@ def two_sided_tables(printed: Printed, unit: str, year: int) -> list[Table]:
         unit,
         ["source_line", "row_type", "item", "item_code", "functional_class"],
     )
-    income.fields += [name for name, _ in left[1]]
-    spend.fields += [name for name, _ in right[1]]
+    for table, fields, columns in (
+        (income, left_fields, layout.columns),
+        (spend, right_fields, layout.right_columns),
+    ):
+        table.fields += [column.name for _, column in fields]
+        declared = {c.name for c in (*columns, *layout.extra_columns)}
+        table.own_columns = [c for _, c in fields if c.name not in declared]
+        table.header = reads
     printed_amounts: list[str] = []
-    for side, table, classify in ((left, income, _income), (right, spend, _expenditure)):
+    sides = (
+        (left, left_fields, income, _income),
+        (right, right_fields, spend, _expenditure),
+    )
+    for item_column, fields, table, classify in sides:
         lines = []
         for piece, index, cells in raw:
-            label = cells[side[0]].strip()
-            amounts = [(name, cells[i]) for name, i in side[1]]
+            label = cells[item_column].strip()
+            amounts = [(column.name, cells[i]) for i, column in fields]
             printed_amounts += [text for _, text in amounts if not is_blank(text)]
             if not normalise(label):
                 if any(not is_blank(text) for _, text in amounts):
-                    raise NotTyped(f"an amount with no 项目 on page {piece.page.number}")
+                    raise NotTyped(
+                        "an amount with no 项目", code="row-without-name", page=piece.page.number
+                    )
                 continue
             line = piece.page.line_for(piece.grid.row_boxes[index])
             if line is None:
-                raise NotTyped(f"a row on page {piece.page.number} with no text line")
-            lines.append((line.number, label, amounts))
-        kinds = classify_side([normalise(label) for _, label, _ in lines], classify)
-        for (number, label, amounts), (row_type, code) in zip(lines, kinds, strict=True):
+                raise NotTyped("a row with no text line", code="no-line", page=piece.page.number)
+            lines.append((line.number, label, amounts, piece.page.number))
+        kinds = classify_side([normalise(label) for _, label, _, _ in lines], classify)
+        for (number, label, amounts, page), (row_type, code) in zip(lines, kinds, strict=True):
             row: Row = {"source_line": number, "row_type": row_type, "item": label}
             row["item_code"] = code
             if table is spend:
                 row["functional_class"] = code if code and code.isdigit() else None
             for name, text in amounts:
-                row[name] = None if is_blank(text) else to_yuan(amount_text(text), unit)
+                row[name] = None if is_blank(text) else to_yuan(amount_text(text, page), unit)
             table.rows.append(row)
     for table in (income, spend):
         if len({row["source_line"] for row in table.rows}) != len(table.rows):
-            raise NotTyped("two rows on one text line")
+            raise NotTyped("two rows on one text line", code="two-rows-one-line")
         if not any(row["row_type"] == "total" for row in table.rows):
-            raise NotTyped(f"{table.resource} has no 合计/总计 row")
+            raise NotTyped(f"{table.resource} has no 合计/总计 row", code="no-total-row")
         table.decimals = decimals(printed_amounts)
     return [income, spend]
 
 
+Side = tuple[int, list[tuple[int, Column]]]  # the 项目 column, and each amount column's Column
+
+
 def _sides(
-    titles: list[str], kind: str, year: int
-) -> tuple[tuple[int, list[tuple[str, int]]], tuple[int, list[tuple[str, int]]]]:
-    """(项目 column, [(field, column)]) for the income side and the expenditure side."""
-    sides: dict[str, list[tuple[int, list[str]]]] = {"收入": [], "支出": []}
-    for index, title in enumerate(titles):
-        parts = [re.sub(r"[(（](万元|元)[)）]$", "", p) for p in title.split("·")]
-        head = parts[0]
+    paths: list[tuple[str, ...]], kind: str, year: int
+) -> tuple[Side, Side, list[ColumnRead]]:
+    """(项目 column, [(column, Column)]) for the income side and the expenditure side, and what
+    each printed column was read as; NotTyped with every reason a side cannot be read."""
+    sides: dict[str, list[tuple[int, tuple[str, ...]]]] = {"收入": [], "支出": []}
+    reasons: list[Reason] = []
+    reads: list[ColumnRead] = []
+    for index, path in enumerate(paths):
+        parts = [_UNIT.sub("", p) for p in path]
+        head = parts[0] if parts else ""
         side = "收入" if "收入" in head else "支出" if "支出" in head else None
         if side is None:
-            if head.startswith("第") and head.endswith("列"):
-                continue  # an empty margin column
-            raise NotTyped(f"column {title!r} on neither side")
-        sides[side].append((index, parts[1:]))
-    found = []
+            if head:
+                reasons.append(Reason("column-on-no-side", "a column on neither side", head))
+            continue  # an empty margin column
+        sides[side].append((index, tuple(parts[1:])))
+    found: list[Side] = []
     for side, columns in sides.items():
-        items = [i for i, rest in columns if rest and rest[-1] in ("项目", "项 目")]
+        items = [i for i, rest in columns if rest and normalise(rest[-1]) == "项目"]
         if len(items) != 1:
-            raise NotTyped(f"{len(items)} 项目 columns on the {side} side")
+            reasons.append(
+                Reason("item-columns", f"{len(items)} 项目 columns on the {side} side", side)
+            )
+            continue
         amounts = [(i, rest) for i, rest in columns if i != items[0]]
-        fields = _amount_fields(amounts, kind, side, year)
-        found.append((items[0], fields))
-    return found[0], found[1]
-
-
-def _amount_fields(
-    columns: list[tuple[int, list[str]]], kind: str, side: str, year: int
-) -> list[tuple[str, int]]:
-    if not columns:
-        raise NotTyped(f"no amount column on the {side} side")
-    years = [int(y) for _, rest in columns for y in re.findall(r"(20\d{2})年", "".join(rest))]
-    if any(y != year for y in years):
-        raise NotTyped("another year's column")
-    if len(columns) == 1 and (kind == "summary" or side == "收入"):
-        index, rest = columns[0]
-        leaf = re.sub(r"^\d{4}年", "", rest[-1]) if rest else ""
-        if leaf not in _AMOUNT:
-            raise NotTyped(f"amount column {'·'.join(rest)!r}")
-        return [("amount", index)]
-    if kind == "summary" or side == "收入":
-        raise NotTyped(f"{len(columns)} amount columns on the {side} side")
-    fields = []
-    for index, rest in columns:
-        leaf = rest[-1] if rest else ""
-        name = next((n for n, words in _FISCAL_RIGHT if any(w in leaf for w in words)), None)
-        if name is None or name in (f for f, _ in fields):
-            raise NotTyped(f"amount column {'·'.join(rest)!r}")
-        fields.append((name, index))
-    return fields
+        if not amounts:
+            reasons.append(Reason("no-amount-column", f"no amount column on the {side} side"))
+            continue
+        fields, read, more = read_amounts(amounts, kind, year, "right" if side == "支出" else "")
+        reasons += more
+        reads += [ColumnRead(items[0], (side, "项目"), "item"), *read]
+        found.append((items[0], sorted(fields.items())))
+    check(reasons)
+    return found[0], found[1], sorted(reads, key=lambda r: r.index)
 
 
 _GROUP = re.compile(r"^[一二三四五六七八九十]+、")

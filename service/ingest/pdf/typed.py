@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from service.ingest.cells import is_blank, normalise, to_yuan
-from service.ingest.layouts import layout_by_kind
+from service.ingest.fields import variant_identities
+from service.ingest.layout_columns import Column
+from service.ingest.layouts import Layout
 from service.ingest.model import ReaderWarning, Row, Table
-from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, INCOME, Rule, field_for, header_parts
+from service.ingest.pdf.columns import header_parts
 from service.ingest.pdf.generic import raw_rows
+from service.ingest.pdf.header import ColumnRead, header_paths, read_amounts
 from service.ingest.pdf.segment import Printed
+from service.ingest.reasons import NotTyped, Reason, check
 from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
 
 _CODE_NAME = re.compile(
@@ -27,50 +31,6 @@ _CODE_NAME = re.compile(
 )
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _TOTAL_WORDS = ("合计", "总计")
-
-
-class NotTyped(Exception):
-    """Why a printed table stays as printed."""
-
-
-@dataclass(frozen=True)
-class Shape:
-    """How a kind's printed table is read: its family, resource and the Layout it fills."""
-
-    family: str  # functional | economic
-    resource: str
-    layout: str  # the Layout kind whose columns (and regional extras) describe the fields
-    rules: tuple[Rule, ...]
-
-
-SHAPES: dict[str, Shape] = {
-    "expenditure": Shape("functional", "expenditure", "expenditure", FUNCTIONAL),
-    "general_budget_expenditure": Shape(
-        "functional", "general_budget_expenditure", "general_budget_expenditure", FUNCTIONAL
-    ),
-    "government_fund_expenditure": Shape(
-        "functional", "government_fund_expenditure", "government_fund_expenditure", FUNCTIONAL
-    ),
-    "state_capital_expenditure": Shape(
-        "functional", "state_capital_expenditure", "state_capital_expenditure", FUNCTIONAL
-    ),
-    "fiscal_appropriation_expenditure": Shape(
-        "functional",
-        "fiscal_appropriation_expenditure",
-        "fiscal_appropriation_expenditure",
-        FUNCTIONAL,
-    ),
-    "general_budget_basic": Shape(
-        "economic", "general_budget_basic_expenditure", "general_budget_basic", ECONOMIC
-    ),
-    "fiscal_appropriation_basic": Shape(
-        "economic", "fiscal_appropriation_basic", "fiscal_appropriation_basic", ECONOMIC
-    ),
-}
-# 收入总表 by function code (烟台, 长沙): the funds across, 功能分类 rows down
-INCOME_BY_FUNCTION = Shape(
-    "functional", "income_by_function", "income_by_function_national", INCOME
-)
 
 
 @dataclass
@@ -82,63 +42,64 @@ class Columns:
     name: int | None = None
     joined: int | None = None  # code and name in one cell
     amounts: dict[int, str] = field(default_factory=dict)
+    fields: dict[int, Column] = field(default_factory=dict)  # the amount columns' Columns
+    reads: list[ColumnRead] = field(default_factory=list)  # what each printed column is
 
 
 def typed_table(
-    printed: Printed,
-    unit: str,
-    year: int,
-    warnings: list[ReaderWarning],
-    shape: Shape | None = None,
+    printed: Printed, unit: str, year: int, warnings: list[ReaderWarning], layout: Layout
 ) -> Table:
-    """The typed table for a printed table of a known kind (read as `shape`, else as its kind
-    is), or NotTyped saying why."""
-    shape = shape or SHAPES.get(printed.kind or "")
-    if shape is None:
-        raise NotTyped("no typed reading for this kind")
+    """The typed table of `layout` (functional or economic rows) for a printed table, or
+    NotTyped saying every reason why not."""
     if unit not in ("万元", "元"):
-        raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
-    titles, raw = raw_rows(printed)
-    columns = _columns(titles, raw, shape, year)
-    layout = layout_by_kind(shape.layout)
+        raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
+    _, raw = raw_rows(printed)
+    columns = _columns(header_paths(printed.pieces[0]), raw, layout, year)
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]
-    unknown = sorted(set(columns.amounts.values()) - set(order))
-    if unknown:  # e.g. last year's 基本支出 beside this year's, which the kind does not declare
-        raise NotTyped(f"a column read as {unknown[0]}, which this kind of table does not have")
-    amounts = sorted(set(columns.amounts.values()), key=order.index)
-    leading = _leading(shape)
-    table = printed.new_table(shape.resource, shape.layout, unit, leading + amounts)
+    own = {c.name: c for c in columns.fields.values() if c.name not in order}
+    order += list(own)
+    amounts = sorted({c.name for c in columns.fields.values()}, key=order.index)
+    leading = _leading(layout)
+    table = printed.new_table(layout.resources[0], layout.kind, unit, leading + amounts)
+    table.own_columns = list(own.values())
+    table.identities = variant_identities(layout, set(amounts), table.own_columns)
+    table.header = columns.reads
     rows = []
     previous: list[str] = []  # the last row's 类/款/项, for rows that print only their own part
     for piece, index, cells in raw:
         line = piece.page.line_for(piece.grid.row_boxes[index])
         if line is None:
-            raise NotTyped(f"a row on page {piece.page.number} with no text line")
-        row = _row(shape, columns, cells, line.number, piece.page.number, warnings, table, previous)
+            raise NotTyped(f"a row on page {piece.page.number} with no text line", code="no-line")
+        row = _row(
+            layout, columns, cells, line.number, piece.page.number, warnings, table, previous
+        )
         if row is None:
             continue
         for column, name in columns.amounts.items():
             text = cells[column]
-            value = None if is_blank(text) else amount_text(text)
+            value = None if is_blank(text) else amount_text(text, piece.page.number)
             if name in row and row[name] is not None and value is not None:
-                raise NotTyped(f"two columns read as {name}")
+                raise NotTyped(f"two columns read as {name}", code="two-columns-one-field")
             row[name] = to_yuan(value, unit) if value is not None else row.get(name)
         rows.append(row)
-    _row_types(rows, _code_field(shape))
+    _row_types(rows, _code_field(layout))
     table.decimals = decimals([cells[i] for _, _, cells in raw for i in columns.amounts])
-    codes = Counter(row[_code_field(shape)] for row in rows if row[_code_field(shape)])
+    codes = Counter(row[_code_field(layout)] for row in rows if row[_code_field(layout)])
     twice = [code for code, count in codes.items() if count > 1]
     if twice:
-        raise NotTyped(f"code {twice[0]} on {codes[twice[0]]} rows (rows by unit or project)")
+        raise NotTyped(
+            f"code {twice[0]} on {codes[twice[0]]} rows (rows by unit or project)",
+            code="code-twice",
+        )
     if len({row["source_line"] for row in rows}) != len(rows):
-        raise NotTyped("two rows on one text line")
+        raise NotTyped("two rows on one text line", code="two-rows-one-line")
     table.rows = rows
     _check_every_figure(raw, columns, rows, unit)
     return table
 
 
-def _leading(shape: Shape) -> list[str]:
-    if shape.family == "functional":
+def _leading(layout: Layout) -> list[str]:
+    if layout.family == "functional":
         return list(FUNCTIONAL_LEADING)
     return [
         "source_line",
@@ -149,69 +110,94 @@ def _leading(shape: Shape) -> list[str]:
     ]
 
 
-def _code_field(shape: Shape) -> str:
-    return "functional_code" if shape.family == "functional" else "economic_departmental_code"
+def _code_field(layout: Layout) -> str:
+    return "functional_code" if layout.family == "functional" else "economic_departmental_code"
 
 
-def _columns(titles: list[str], raw: list, shape: Shape, year: int) -> Columns:
+def _columns(paths: list[tuple[str, ...]], raw: list, layout: Layout, year: int) -> Columns:
+    """Which printed column is which: the leading columns by their words and content, the
+    amounts by the header grammar; every reason the table cannot be typed, at once."""
     found = Columns()
-    for index, title in enumerate(titles):
+    reasons: list[Reason] = []
+    candidates: list[tuple[int, tuple[str, ...]]] = []
+    for index, path in enumerate(paths):
         values = [cells[index] for _, _, cells in raw if not is_blank(cells[index])]
-        if not values and not header_parts(title):
+        parts = header_parts("·".join(path))
+        if not values and not parts:
             continue  # an empty margin column
-        parts = header_parts(title)
         leaf = parts[-1] if parts else ""
-        if re.search(r"序号|预算单位|单位名称|单位编码|单位代码", leaf) and not _numbers(values):
-            if len({normalise(v) for v in values}) > 1 and "序号" not in leaf:
-                raise NotTyped(f"rows by unit ({leaf})")
-            continue
-        if leaf in ("类", "款", "项") or (
-            values
-            and all(re.fullmatch(r"\d{1,3}", normalise(v)) for v in values)
-            and len(found.split) < 3
-            and not _money(leaf)
-        ):
-            found.split.append(index)
-            continue
-        if (
-            values
-            and sum(bool(_CODE_NAME.match(normalise(v))) for v in values) >= len(values) * 0.6
-            and any(
-                _CODE_NAME.match(normalise(v))["name"]
-                for v in values
-                if _CODE_NAME.match(normalise(v))
+        role = _leading_role(leaf, values, found)
+        if role == "by-unit":
+            reasons.append(
+                Reason("rows-by-unit", f"rows by unit ({leaf})", "·".join(path), page=None)
             )
-            and not _numbers(values)
-        ):
-            if found.joined is not None or found.code is not None:
-                raise NotTyped("two code columns (function and economic classification)")
-            found.joined = index
             continue
-        if re.search(r"编码|代码", leaf) or (
-            values
-            and all(re.fullmatch(r"\d{3,7}", normalise(v)) for v in values)
-            and not _money(leaf)
-        ):
-            if found.joined is not None or found.code is not None:
-                raise NotTyped("two code columns (function and economic classification)")
-            found.code = index
-            continue
-        if re.search(r"名称|科目|项目$|^项目", leaf) and not _numbers(values):
-            found.name = index
+        if role in ("skip", "split", "joined", "code", "name"):
+            if role in ("joined", "code") and (found.joined is not None or found.code is not None):
+                reasons.append(
+                    Reason(
+                        "two-code-columns",
+                        "two code columns (function and economic classification)",
+                        "·".join(path),
+                    )
+                )
+            elif role == "split":
+                found.split.append(index)
+            elif role == "joined":
+                found.joined = index
+            elif role == "code":
+                found.code = index
+            elif role == "name":
+                found.name = index
+            found.reads.append(ColumnRead(index, path, role))
             continue
         if not values and not _money(leaf):
+            found.reads.append(ColumnRead(index, path, "blank"))
             continue
-        name = field_for(title, shape.rules, year)
-        if name is None:
-            raise NotTyped(f"column {title!r} is not one the reader knows")
-        if name in found.amounts.values():
-            raise NotTyped(f"two columns read as {name} ({title!r})")
-        found.amounts[index] = name
+        candidates.append((index, path))
+    fields, reads, more = read_amounts(candidates, layout.kind, year)
+    found.fields = fields
+    found.amounts = {index: column.name for index, column in fields.items()}
+    found.reads = sorted(found.reads + reads, key=lambda r: r.index)
+    reasons += more
     if not found.amounts:
-        raise NotTyped("no amount column")
+        reasons.append(Reason("no-amount-column", "no amount column"))
     if not (found.split or found.code is not None or found.joined is not None):
-        raise NotTyped("no classification code column")
+        reasons.append(Reason("no-code-column", "no classification code column"))
+    check(reasons)
     return found
+
+
+def _leading_role(leaf: str, values: list[str], found: Columns) -> str | None:
+    """What a column before the amounts is, by its header word and its cells: skip (序号, a
+    unit named once), by-unit (rows by unit), split (类/款/项), joined (code and name in one
+    cell), code, name; None for an amount column."""
+    if re.search(r"序号|预算单位|单位名称|单位编码|单位代码", leaf) and not _numbers(values):
+        if len({normalise(v) for v in values}) > 1 and "序号" not in leaf:
+            return "by-unit"
+        return "skip"
+    if leaf in ("类", "款", "项") or (
+        values
+        and all(re.fullmatch(r"\d{1,3}", normalise(v)) for v in values)
+        and len(found.split) < 3
+        and not _money(leaf)
+    ):
+        return "split"
+    matches = [m for v in values if (m := _CODE_NAME.match(normalise(v)))]
+    if (
+        values
+        and len(matches) >= len(values) * 0.6
+        and any(m["name"] for m in matches)
+        and not _numbers(values)
+    ):
+        return "joined"
+    if re.search(r"编码|代码", leaf) or (
+        values and all(re.fullmatch(r"\d{3,7}", normalise(v)) for v in values) and not _money(leaf)
+    ):
+        return "code"
+    if re.search(r"名称|科目|项目$|^项目", leaf) and not _numbers(values):
+        return "name"
+    return None
 
 
 def _money(leaf: str) -> bool:
@@ -229,16 +215,16 @@ def decimals(texts: list[str]) -> int | None:
     return max(found) if found else None
 
 
-def amount_text(text: str) -> Decimal:
+def amount_text(text: str, page: int | None = None) -> Decimal:
     """A printed amount as a Decimal (separators and spaces dropped); NotTyped when it is none."""
     bare = text.replace(",", "").replace(" ", "")
     if not _NUMBER.match(bare):
-        raise NotTyped(f"{text!r} is not an amount")
+        raise NotTyped(f"{text!r} is not an amount", code="not-an-amount", page=page)
     return Decimal(bare)
 
 
 def _row(
-    shape: Shape,
+    layout: Layout,
     columns: Columns,
     cells: list[str],
     line: int,
@@ -254,16 +240,18 @@ def _row(
         row_type, code = "total", ""
     elif not code:
         if any(not is_blank(cells[i]) for i in columns.amounts):
-            raise NotTyped(f"amounts on page {page} in a row with no code ({name!r})")
+            raise NotTyped(
+                f"amounts in a row with no code ({name!r})", code="row-without-code", page=page
+            )
         return None  # a wrapped name line: the name stays with its row's cell
     else:
         row_type = "item"
-    if shape.family == "functional":
+    if layout.family == "functional":
         if len(code) not in (0, 3, 5, 7):
-            raise NotTyped(f"functional code {code!r} on page {page}")
+            raise NotTyped(f"functional code {code!r}", code="bad-code", page=page)
         return functional_row(line, row_type, None, code, name if row_type != "total" else None)
     if len(code) not in (0, 3, 5):
-        raise NotTyped(f"economic code {code!r} on page {page}")
+        raise NotTyped(f"economic code {code!r}", code="bad-code", page=page)
     return {
         "source_line": line,
         "row_type": row_type,
@@ -353,4 +341,4 @@ def _check_every_figure(raw: list, columns: Columns, rows: list[Row], unit: str)
         if row.get(name) is not None
     )
     if printed != typed:
-        raise NotTyped("some printed amounts would not reach a typed cell")
+        raise NotTyped("some printed amounts would not reach a typed cell", code="figures-left")
