@@ -34,12 +34,12 @@ def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Tab
     resource, layout_kind = layout.resources[0], layout.kind
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
-    _, raw = raw_rows(printed)
+    titles, raw = raw_rows(printed)
     order = [c.name for c in (*layout.columns, *layout.extra_columns)]
     name_col = code_col = None
     candidates: list[tuple[int, tuple[str, ...]]] = []
     reads: list[ColumnRead] = []
-    for index, path in enumerate(header_paths(printed.pieces[0])):
+    for index, path in enumerate(header_paths(titles)):
         parts = header_parts("·".join(path))
         values = [cells[index] for _, _, cells in raw if not is_blank(cells[index])]
         leaf = parts[-1] if parts else ""

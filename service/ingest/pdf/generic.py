@@ -30,14 +30,21 @@ def _number(text: str) -> str | None:
 
 
 def header_titles(piece: Piece) -> list[str]:
-    """Each column's title: the header cells above it, top to bottom, joined by ·."""
+    """Each column's title: the header cells above it, top to bottom, joined by · (a cell
+    repeated down a merged column once; a 小计 under its group and the group's are both kept)."""
     grid = piece.grid
     width = max(len(row) for row in grid.texts)
     titles = []
     for column in range(width):
-        path = [p for p in grid.path(range(piece.first_data), column) if p]
-        titles.append("·".join(dict.fromkeys(path)) or f"第{column + 1}列")
+        path: list[str] = []
+        for text in grid.path(range(piece.first_data), column):
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        titles.append("·".join(path) or f"{BLANK_PREFIX}{column + 1}列")
     return titles
+
+
+BLANK_PREFIX = "第"  # a column with no header cell is titled by its position: 第3列
 
 
 def _place(grid: Grid, index: int, centres: list[float], width: int) -> list[str]:

@@ -10,6 +10,7 @@ table as printed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from service.ingest.cells import normalise
@@ -18,7 +19,7 @@ from service.ingest.grammar import Meaning, meaning
 from service.ingest.header_terms import PARENTS
 from service.ingest.layout_columns import Column
 from service.ingest.model import ReaderWarning
-from service.ingest.pdf.pages import Piece
+from service.ingest.pdf.generic import BLANK_PREFIX
 from service.ingest.reasons import Reason
 
 
@@ -43,18 +44,13 @@ class ColumnRead:
         return f"{path} → {self.role}"
 
 
-def header_paths(piece: Piece) -> list[tuple[str, ...]]:
-    """Each column's header cells, top to bottom, a cell repeated down a merged column once."""
-    grid = piece.grid
-    width = max(len(row) for row in grid.texts)
-    paths = []
-    for column in range(width):
-        found: list[str] = []
-        for text in grid.path(range(piece.first_data), column):
-            if text and (not found or found[-1] != text):
-                found.append(text)
-        paths.append(tuple(found))
-    return paths
+def header_paths(titles: list[str]) -> list[tuple[str, ...]]:
+    """Each column's header path from its title (generic.header_titles: cells joined by ·);
+    a column with no header cell (titled 第3列) has an empty path."""
+    return [() if _BLANK.fullmatch(title) else tuple(title.split("·")) for title in titles]
+
+
+_BLANK = re.compile(rf"{BLANK_PREFIX}\d+列")
 
 
 def read_amounts(

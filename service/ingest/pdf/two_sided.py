@@ -36,10 +36,8 @@ def two_sided_tables(printed: Printed, unit: str, year: int, layout: Layout) -> 
     kind, (left_name, right_name) = layout.kind, layout.resources
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
-    _, raw = raw_rows(printed)
-    (left, left_fields), (right, right_fields), reads = _sides(
-        header_paths(printed.pieces[0]), kind, year
-    )
+    titles, raw = raw_rows(printed)
+    (left, left_fields), (right, right_fields), reads = _sides(header_paths(titles), kind, year)
     income = printed.new_table(
         left_name, kind, unit, ["source_line", "row_type", "item", "item_code"]
     )

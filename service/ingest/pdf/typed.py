@@ -53,8 +53,8 @@ def typed_table(
     NotTyped saying every reason why not."""
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
-    _, raw = raw_rows(printed)
-    columns = _columns(header_paths(printed.pieces[0]), raw, layout, year)
+    titles, raw = raw_rows(printed)
+    columns = _columns(header_paths(titles), raw, layout, year)
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]
     own = {c.name: c for c in columns.fields.values() if c.name not in order}
     order += list(own)

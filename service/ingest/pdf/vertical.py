@@ -30,8 +30,8 @@ def vertical_table(printed: Printed, unit: str, year: int, layout: Layout) -> Ta
     """The one-row typed table of a table printed as a list of the kind's items, or NotTyped."""
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
-    paths = header_paths(printed.pieces[0])
-    _, raw = raw_rows(printed)
+    titles, raw = raw_rows(printed)
+    paths = header_paths(titles)
     label = next((i for i, p in enumerate(paths) if _ITEM_HEADER.search(normalise("".join(p)))), 0)
     amounts = [
         (i, path) for i, path in enumerate(paths) if i != label and (path or _filled(raw, i))
