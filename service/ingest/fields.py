@@ -154,6 +154,9 @@ def _lookup(fields: FieldSet, values: set[Value], printed: tuple[str, ...]) -> C
     if base is None:
         return None
     dimension, value = extra[0]
+    # of the kind's own dimension (三公 of 政府性基金 beside the 一般公共预算 the kind is of), a
+    # sibling of the declared column, not one of its parts
+    sibling = any(d == dimension for d, _ in fields.implied)
     return Column(
         f"{base.name}_{value.replace('-', '_')}",
         f"{base.title}·{printed[-1] if printed else value}",
@@ -161,7 +164,7 @@ def _lookup(fields: FieldSet, values: set[Value], printed: tuple[str, ...]) -> C
         expenditure_type=value if dimension == "spending" else base.expenditure_type,
         fund_source=value if dimension == "fund" else base.fund_source,
         economic_class=base.economic_class,
-        part_of=base.name,
+        part_of=None if sibling else base.name,
     )
 
 
@@ -191,7 +194,10 @@ def _part(fields: FieldSet, values: set[Value], printed: tuple[str, ...]) -> Col
 
 
 def _variant(base: Column, prefix: str, title: str) -> Column:
-    return replace(base, name=prefix + base.name, title=f"{title}·{base.title}", in_cube=False)
+    part_of = prefix + base.part_of if base.part_of else None
+    return replace(
+        base, name=prefix + base.name, title=f"{title}·{base.title}", in_cube=False, part_of=part_of
+    )
 
 
 def _carried(base: Column) -> Column:
@@ -200,6 +206,7 @@ def _carried(base: Column) -> Column:
         name="carry_over_" + base.name,
         title=f"上年结转·{base.title}",
         fund_source=base.fund_source if base.fund_source not in (None, "all") else "carry-over",
+        part_of="carry_over_" + base.part_of if base.part_of else None,
     )
 
 

@@ -14,7 +14,8 @@ from collections import Counter
 
 from service.ingest.cells import is_blank, normalise, to_yuan
 from service.ingest.fields import field_set, variant_identities
-from service.ingest.grammar import item_label, meaning
+from service.ingest.grammar import Meaning, item_label, meaning
+from service.ingest.layout_columns import Column
 from service.ingest.layouts import Layout
 from service.ingest.model import Row, Table
 from service.ingest.pdf.columns import header_parts
@@ -30,13 +31,16 @@ _TOTAL = ("合计", "总计")
 
 
 def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Table:
-    """The typed table, or NotTyped saying every reason why it stays as printed."""
+    """The typed table, or NotTyped saying every reason why it stays as printed.
+
+    A unit printed on several rows, each qualified by a leading column (年度: 2025年 | 2026年 |
+    增减变化金额), is one typed row: each cell means its column's words and its row's."""
     resource, layout_kind = layout.resources[0], layout.kind
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
     titles, raw = raw_rows(printed)
     order = [c.name for c in (*layout.columns, *layout.extra_columns)]
-    name_col = code_col = None
+    name_col = code_col = qualifier_col = None
     candidates: list[tuple[int, tuple[str, ...]]] = []
     reads: list[ColumnRead] = []
     for index, path in enumerate(header_paths(titles)):
@@ -53,28 +57,44 @@ def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Tab
             reads.append(ColumnRead(index, path, "unit-name"))
         elif leaf in ("类", "款", "项") or "科目" in leaf:
             raise NotTyped("rows by function code, not by unit", code="rows-by-function")
+        elif qualifier_col is None and _qualifies(leaf, values, year):
+            qualifier_col = index
+            reads.append(ColumnRead(index, path, "row-qualifier"))
         else:
             candidates.append((index, path))
     if name_col is not None and _items(layout, [cells[name_col] for _, _, cells in raw], year):
         raise NotTyped("the rows are the kind's items, not units", code="rows-by-item")
-    columns, more, reasons = read_amounts(candidates, layout_kind, year)
+    qualifiers = sorted(
+        {cells[qualifier_col] for _, _, cells in raw} if qualifier_col is not None else {""},
+        key=lambda text: bool(text) and _other(meaning([text], year)),
+    )  # this year's rows first: the header is read as theirs
+    by_qualifier: dict[str, dict[int, Column]] = {}
+    reasons = []
+    for text in qualifiers:
+        qualifier = meaning([text], year) if text else None
+        columns, more, found = read_amounts(candidates, layout_kind, year, qualifier=qualifier)
+        by_qualifier[text] = columns
+        reasons += found
+        if text == qualifiers[0]:
+            reads += more
     check(reasons)
-    if not columns:
+    every = [c for columns in by_qualifier.values() for c in columns.values()]
+    if not every:
         raise NotTyped("no amount column", code="no-amount-column")
-    amounts = {index: column.name for index, column in columns.items()}
-    own = {c.name: c for c in columns.values() if c.name not in order}
+    own = {c.name: c for c in every if c.name not in order}
     order += list(own)
-    fields = sorted(set(amounts.values()), key=order.index)
+    fields = sorted({c.name for c in every}, key=order.index)
     table = printed.new_table(
         resource,
         layout_kind,
         unit,
         ["source_line", "row_type", "unit_code", "name", *fields],
-        decimals=decimals([cells[i] for _, _, cells in raw for i in amounts]),
+        decimals=decimals([cells[i] for _, _, cells in raw for i, _ in candidates]),
     )
     table.own_columns = list(own.values())
     table.identities = variant_identities(layout, set(fields), table.own_columns)
-    table.header = sorted(reads + more, key=lambda r: r.index)
+    table.header = sorted(reads, key=lambda r: r.index)
+    row: Row | None = None
     for piece, index, cells in raw:
         line = piece.page.line_for(piece.grid.row_boxes[index])
         if line is None:
@@ -84,31 +104,61 @@ def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Tab
         if code and not code.isdigit():
             name, code = name or cells[code_col], ""
         label = normalise(name) + code
+        amounts = by_qualifier[cells[qualifier_col] if qualifier_col is not None else ""]
         if not label and not any(not is_blank(cells[i]) for i in amounts):
             continue
-        if any(word in label for word in _TOTAL) or (not label and len(raw) == 1):
-            row_type = "total"
-        elif not label:
-            raise NotTyped(
-                "amounts with no unit named", code="row-without-name", page=piece.page.number
-            )
+        if row is not None and not label and qualifier_col is not None:
+            pass  # the unit's next qualified row
         else:
-            row_type = "department" if 0 < len(code) <= 3 else "unit"
-        row: Row = {
-            "source_line": line.number,
-            "row_type": row_type,
-            "unit_code": code or None,
-            "name": name or None if row_type != "total" else None,
-        }
+            if any(word in label for word in _TOTAL) or (not label and len(raw) == 1):
+                row_type = "total"
+            elif not label:
+                raise NotTyped(
+                    "amounts with no unit named", code="row-without-name", page=piece.page.number
+                )
+            else:
+                row_type = "department" if 0 < len(code) <= 3 else "unit"
+            row = {
+                "source_line": line.number,
+                "row_type": row_type,
+                "unit_code": code or None,
+                "name": name or None if row_type != "total" else None,
+            }
+            table.rows.append(row)
         for column, field in amounts.items():
+            if field.name in row:
+                raise NotTyped(
+                    f"two cells of one row read as {field.name}",
+                    code="two-cells-one-field",
+                    page=piece.page.number,
+                )
             text = cells[column]
-            row[field] = (
+            row[field.name] = (
                 None if is_blank(text) else to_yuan(amount_text(text, piece.page.number), unit)
             )
-        table.rows.append(row)
     _department_row(table, fields)
     _check(table)
     return table
+
+
+def _other(read: Meaning) -> bool:
+    """A qualifier of another year or measure than this budget's."""
+    return read.year is not None or any(d == "measure" for d, _ in read.values)
+
+
+def _qualifies(leaf: str, values: list[str], year: int) -> bool:
+    """A leading column whose cells say which year or measure a row is (年度: 2025年, 2026年,
+    增减变化金额), not what it is of."""
+    if _numbers(values) or not values:
+        return False
+    reads = [meaning([value], year) for value in values]
+    return leaf in ("年度", "年份") or (
+        all(
+            not read.unknown and {d for d, _ in read.values} <= {"period", "measure"}
+            for read in reads
+        )
+        and any(read.year or read.values for read in reads)
+    )
 
 
 def _department_row(table: Table, fields: list[str]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from service.ingest.cells import normalise
 from service.ingest.fields import Context, FieldSet, column_for, context_of, field_set, resolve
-from service.ingest.grammar import Meaning, meaning
+from service.ingest.grammar import Meaning, combine, meaning
 from service.ingest.header_terms import PARENTS
 from service.ingest.layout_columns import Column
 from service.ingest.model import ReaderWarning
@@ -58,14 +58,18 @@ def read_amounts(
     layout_kind: str,
     year: int | None,
     side: str = "",
+    qualifier: Meaning | None = None,
 ) -> tuple[dict[int, Column], list[ColumnRead], list[Reason]]:
-    """The field of each amount column (index, header path) of a table of `layout_kind`.
+    """The field of each amount column (index, header path) of a table of `layout_kind`, in
+    rows whose leading cell qualifies them (`qualifier`: a row of 2025年) if any.
 
     Returns the columns by index (a layout's column, a generated variant, or a printed column
     for words the grammar does not know), what each was read as, and the reasons the table
     cannot be typed (two columns of one field)."""
     fields = field_set(layout_kind, side)
     read = {index: meaning(path, year) for index, path in columns}
+    if qualifier is not None:
+        read = {index: combine(qualifier, found) for index, found in read.items()}
     context = context_of(list(read.values()))
     resolved = dict(zip(read, resolve(fields, list(read.values()), context), strict=True))
     found: dict[int, Column] = {}

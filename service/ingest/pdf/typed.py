@@ -195,7 +195,7 @@ def _leading_role(leaf: str, values: list[str], found: Columns) -> str | None:
         values and all(re.fullmatch(r"\d{3,7}", normalise(v)) for v in values) and not _money(leaf)
     ):
         return "code"
-    if re.search(r"名称|科目|项目$|^项目", leaf) and not _numbers(values):
+    if re.search(r"名称|科目|^项\s*目$", leaf) and not _numbers(values):
         return "name"
     return None
 
