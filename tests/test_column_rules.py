@@ -110,7 +110,12 @@ def test_a_dimension_the_columns_split_is_not_implied() -> None:
     found = [column for column, _ in resolve(fields, reads, context_of(reads))]
     assert found[0].name == "total"
     part = found[1]
-    assert (part.name, part.part_of) == ("total_general_public_budget", "total")
+    # of the kind's own dimension: a column beside the kind's, not a part it adds up from
+    assert (part.name, part.part_of, part.fund_source) == (
+        "total_general_public_budget",
+        None,
+        "general-public-budget",
+    )
     alone = column_for(fields, meaning(["一般公共预算", "合计"], 2026))
     assert alone.name == "total"  # the kind's own fund, printed over its 合计
 
