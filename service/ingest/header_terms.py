@@ -65,6 +65,7 @@ TERMS: tuple[Term, ...] = (
     _term("附属单位上缴收入 附属单位上缴", fund="subordinate-remittance"),
     _term("其他收入 其它收入", fund="other-income"),
     _term("单位资金", fund="unit-funds"),
+    _term("其他资金 其他资金收入", fund="other-funds"),
     _term("非财政拨款 非财政拨款收入", fund="non-fiscal"),
     _term("使用非财政拨款结余 非财政拨款结余", fund="non-fiscal-balance"),
     _term("用事业基金弥补收支差额 用事业基金弥补", fund="business-fund"),

@@ -133,3 +133,36 @@ PROJECT_PERFORMANCE_IDENTITIES: tuple[Identity, ...] = (
 FISCAL_EXPENDITURE_IDENTITIES: tuple[Identity, ...] = (
     ("total", ("general_public_budget", "government_fund", "state_capital")),
 )
+ECONOMIC_SPENDING_IDENTITIES: tuple[Identity, ...] = (
+    ("total", ("basic_total", "project_total")),
+    ("basic_total", ("personnel", "public")),
+)
+FUND_IDENTITIES: tuple[Identity, ...] = (
+    (
+        "total",
+        (
+            "fiscal_appropriation",
+            "fiscal_special_account",
+            "unit_funds",
+            "other_funds",
+            "carry_over",
+        ),
+    ),
+    ("total", ("personnel", "public")),
+    ("fiscal_appropriation", ("general_public_budget", "government_fund", "state_capital")),
+    (
+        "unit_funds",
+        (
+            "business_income",
+            "business_operating_income",
+            "superior_subsidy",
+            "subordinate_remittance",
+            "other_income",
+        ),
+    ),
+)
+MEETING_TRAINING_IDENTITIES: tuple[Identity, ...] = (
+    ("total", ("three_public_total", "meeting_fees", "training_fees")),
+    ("three_public_total", ("overseas_travel", "vehicles_total", "official_reception")),
+    ("vehicles_total", ("vehicle_purchase", "vehicle_operation")),
+)

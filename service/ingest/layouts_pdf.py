@@ -9,15 +9,24 @@ from service.ingest.layout_columns import (
     BASIC_COLUMNS,
     BUSINESS_INCOME,
     BUSINESS_OPERATING_INCOME,
+    ECONOMIC_LEADING,
+    ECONOMIC_SPENDING_COLUMNS,
     EXPENDITURE_COLUMNS,
+    FUND_COLUMNS,
     INCOME_COLUMNS,
+    MEETING_TRAINING_COLUMNS,
     OTHER_INCOME,
     REGIONAL_FUNCTIONAL_COLUMNS,
     THREE_PUBLIC_COLUMNS,
     amount,
 )
-from service.ingest.layout_identities import INCOME_IDENTITIES
-from service.ingest.layout_kind import BASIC, FISCAL, THREE_PUBLIC, Layout
+from service.ingest.layout_identities import (
+    ECONOMIC_SPENDING_IDENTITIES,
+    FUND_IDENTITIES,
+    INCOME_IDENTITIES,
+    MEETING_TRAINING_IDENTITIES,
+)
+from service.ingest.layout_kind import BASIC, FISCAL, GPB, PROJECT, THREE_PUBLIC, Layout
 
 # Tables of other provinces' templates (the Shanghai district template's own kinds): known by
 # kind to the PDF readers, the package writer and the audit, never read from text (parser "pdf").
@@ -67,7 +76,7 @@ FISCAL_APPROPRIATION_EXPENDITURE = Layout(
     implied=(FISCAL,),
     family="functional",
 )
-FISCAL_APPROPRIATIONBASIC = Layout(
+FISCAL_APPROPRIATION_BASIC = Layout(
     "fiscal_appropriation_basic",
     "财政拨款基本支出表",
     "Fiscal appropriation basic expenditure by economic classification",
@@ -125,10 +134,80 @@ INCOME_BY_FUNCTION_NATIONAL = Layout(
     catalogue="income",
     family="functional",
 )
+# the kinds the national template lists beyond its core, as regions print them
+GENERAL_BUDGET_ECONOMIC = Layout(
+    "general_budget_economic",
+    "一般公共预算支出表（按经济分类）",
+    "General public budget expenditure by economic classification",
+    "pdf",
+    tuple(ECONOMIC_SPENDING_COLUMNS),
+    fund_source="general-public-budget",
+    resources=("general_budget_economic_expenditure",),
+    identities=ECONOMIC_SPENDING_IDENTITIES,
+    implied=(GPB,),
+    family="economic",
+)
+GENERAL_BUDGET_PROJECT_ECONOMIC = Layout(
+    "general_budget_project_economic",
+    "一般公共预算项目支出表（按经济分类）",
+    "General public budget project expenditure by economic classification",
+    "pdf",
+    (*ECONOMIC_LEADING, amount("total", "项目支出", expenditure_type="project")),
+    fund_source="general-public-budget",
+    resources=("general_budget_project_economic_expenditure",),
+    implied=(GPB, PROJECT),
+    family="economic",
+)
+BASIC_EXPENDITURE = Layout(
+    "basic_expenditure",
+    "基本支出预算表",
+    "Basic expenditure by economic classification and fund source",
+    "pdf",
+    (
+        *ECONOMIC_LEADING,
+        amount("total", "合计", expenditure_type="basic", fund_source="all"),
+        amount("personnel", "人员经费", expenditure_type="personnel"),
+        amount("public", "公用经费", expenditure_type="public"),
+        *FUND_COLUMNS,
+    ),
+    resources=("basic_expenditure",),
+    identities=FUND_IDENTITIES,
+    implied=(BASIC,),
+    family="economic",
+)
+OPERATING_COSTS = Layout(
+    "operating_costs",
+    "机关运行经费支出表",
+    "Institutional running costs by economic classification",
+    "pdf",
+    (*ECONOMIC_LEADING, amount("total", "机关运行经费", expenditure_type="public")),
+    fund_source="general-public-budget",
+    resources=("operating_costs",),
+    implied=(GPB, ("expense", "operating-costs")),
+    family="economic",
+)
+MEETING_TRAINING = Layout(
+    "meeting_training",
+    "“三公”经费、会议费、培训费支出表",
+    "'Three public' expenses, meeting and training expenses",
+    "pdf",
+    tuple(MEETING_TRAINING_COLUMNS),
+    fund_source="general-public-budget",
+    resources=("meeting_training_expenses",),
+    identities=MEETING_TRAINING_IDENTITIES,
+    implied=(GPB, FISCAL),
+    family="by_unit",
+    also=("vertical",),
+)
 PDF_LAYOUTS: tuple[Layout, ...] = (
     INCOME_BY_FUNCTION_NATIONAL,
     INCOME_BY_FUNCTION,
     THREE_PUBLIC_OPERATING,
     FISCAL_APPROPRIATION_EXPENDITURE,
-    FISCAL_APPROPRIATIONBASIC,
+    FISCAL_APPROPRIATION_BASIC,
+    GENERAL_BUDGET_ECONOMIC,
+    GENERAL_BUDGET_PROJECT_ECONOMIC,
+    BASIC_EXPENDITURE,
+    OPERATING_COSTS,
+    MEETING_TRAINING,
 )

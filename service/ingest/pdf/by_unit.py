@@ -28,6 +28,7 @@ from service.ingest.reasons import NotTyped, check
 _NAME = re.compile(r"单位名称|部门名称|预算单位|^单位$|^部门$|名称")
 _CODE = re.compile(r"单位代码|部门代码|单位编码|部门编码|^代码$|^编码$")
 _TOTAL = ("合计", "总计")
+_SERIAL = re.compile(r"序号|行次|栏次|编号")
 
 
 def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Table:
@@ -49,7 +50,9 @@ def by_unit_table(printed: Printed, unit: str, year: int, layout: Layout) -> Tab
         leaf = parts[-1] if parts else ""
         if not parts and not values:
             continue
-        if _CODE.search(leaf) and code_col is None:
+        if _SERIAL.fullmatch(leaf):
+            reads.append(ColumnRead(index, path, "serial"))
+        elif _CODE.search(leaf) and code_col is None:
             code_col = index
             reads.append(ColumnRead(index, path, "unit-code"))
         elif _NAME.search(leaf) and name_col is None and not _numbers(values):
