@@ -204,3 +204,28 @@ PARENTS: dict[tuple[str, str], str] = {
     ("procurement", "sme"): "procurement",
     ("procurement", "small-micro"): "sme",
 }
+
+# the roles of the text columns of a table of records (a project, a purchase): the words of a
+# header's last cell (regular expressions) → the field; the first that matches wins
+TEXT_ROLES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("项目名称", "^项目$", "专项名称", "预算项目", "支出项目类别", "^单位\\(项目\\)名称$"),
+        "project_name",
+    ),
+    (("项目类别", "项目类型", "^类型$", "支出类型"), "project_type"),
+    (("单位编码", "单位代码", "部门编码", "部门代码"), "unit_number"),
+    (("单位名称", "预算单位", "资金使用单位", "^单位$", "项目单位", "主管部门"), "unit_name"),
+    (("项目编码", "项目编号", "项目代码"), "project_number"),
+    (("采购品目", "采购目录", "品目", "采购项目"), "procurement_item"),
+    (("采购组织形式", "采购方式", "组织形式"), "procurement_method"),
+    (("规格", "型号"), "specification"),
+    (("数量",), "quantity"),
+    (("计量单位",), "measure_unit"),
+    (("采购时间", "实施时间"), "procurement_time"),
+    (("资金性质", "资金来源"), "fund_text"),
+    (("目录", "一级", "二级", "三级"), "catalogue_level"),
+    (("科目编码", "科目代码", "^类$", "^款$", "^项$"), "classification_code"),
+    (("科目名称", "科目"), "classification_name"),
+    (("绩效目标", "项目简介", "项目概述", "说明", "备注", "内容", "用途", "依据"), "description"),
+    (("序号", "行次"), "serial"),
+)

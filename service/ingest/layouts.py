@@ -15,6 +15,7 @@ from service.ingest.layout_columns import (
     EXPENDITURE_COLUMNS,
     FISCAL_EXPENDITURE_COLUMNS,
     FISCAL_INCOME_COLUMNS,
+    FUND_COLUMNS,
     INCOME_COLUMNS,
     OPERATING_COLUMNS,
     PROJECT_COLUMNS,
@@ -40,6 +41,8 @@ from service.ingest.layout_identities import (
 )
 from service.ingest.layout_kind import BASIC, GPB, THREE_PUBLIC, Layout
 from service.ingest.layouts_pdf import PDF_LAYOUTS
+
+_PROJECT_FIELDS = {column.name for column in PROJECT_COLUMNS}
 
 __all__ = ["LAYOUTS", "TEXT_LAYOUTS", "Column", "Layout", "amount", "layout_by_kind"]
 
@@ -186,6 +189,8 @@ LAYOUTS: tuple[Layout, ...] = (
         resources=("project_expenditure",),
         identities=PROJECT_IDENTITIES,
         catalogue="project_expenditure",
+        extra_columns=tuple(c for c in FUND_COLUMNS if c.name not in _PROJECT_FIELDS),
+        family="records",
     ),
     Layout(
         "department_performance",

@@ -199,6 +199,43 @@ MEETING_TRAINING = Layout(
     family="by_unit",
     also=("vertical",),
 )
+# tables of records (service.ingest.pdf.records): a row per purchase, service or project
+_RECORD_AMOUNTS = (amount("total", "合计", fund_source="all"), *FUND_COLUMNS)
+GOVERNMENT_PROCUREMENT = Layout(
+    "government_procurement",
+    "政府采购预算明细表",
+    "Government procurement budget",
+    "pdf",
+    _RECORD_AMOUNTS,
+    resources=("government_procurement",),
+    identities=FUND_IDENTITIES,
+    implied=(("procurement", "procurement"),),
+    family="functional",
+    also=("records",),
+)
+PURCHASED_SERVICES = Layout(
+    "purchased_services",
+    "政府购买服务预算明细表",
+    "Government-purchased services",
+    "pdf",
+    _RECORD_AMOUNTS,
+    resources=("purchased_services",),
+    identities=FUND_IDENTITIES,
+    family="records",
+)
+CARRY_OVER_EXPENDITURE = Layout(
+    "carry_over_expenditure",
+    "财政拨款上年结转资金支出表",
+    "Expenditure of funds carried over from the previous year",
+    "pdf",
+    _RECORD_AMOUNTS,
+    fund_source="carry-over",
+    resources=("carry_over_expenditure",),
+    identities=FUND_IDENTITIES,
+    implied=(("period", "carry-over"),),
+    family="functional",
+    also=("records",),
+)
 PDF_LAYOUTS: tuple[Layout, ...] = (
     INCOME_BY_FUNCTION_NATIONAL,
     INCOME_BY_FUNCTION,
@@ -210,4 +247,7 @@ PDF_LAYOUTS: tuple[Layout, ...] = (
     BASIC_EXPENDITURE,
     OPERATING_COSTS,
     MEETING_TRAINING,
+    GOVERNMENT_PROCUREMENT,
+    PURCHASED_SERVICES,
+    CARRY_OVER_EXPENDITURE,
 )
