@@ -229,3 +229,36 @@ TEXT_ROLES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("绩效目标", "项目简介", "项目概述", "说明", "备注", "内容", "用途", "依据"), "description"),
     (("序号", "行次"), "serial"),
 )
+
+# the labels of a 绩效目标 form (regular expressions on a cell, its colon and a trailing (万元)
+# taken off) → what the value beside them is; skip: a group label with no value of its own
+FORM_LABELS: tuple[tuple[str, str], ...] = (
+    (r"项目名称(?:及编码)?|项目", "project_name"),
+    (r"主管部门(?:及代码)?|部门名称|预算部门|单位名称|部门\(单位\)名称", "department_name"),
+    (r"(?:项目)?实施单位", "unit_name"),
+    (
+        r"(?:实施期|年度预算|年度|当年)?资金总额|项目总额|当年预算|项目金额|预算金额|年度预算数"
+        r"|资金总额合计|部门预算总额|预算总额|预算支出总额",
+        "total",
+    ),
+    (r"财政拨款|财政资金|财政性资金|一般公共预算", "fiscal_appropriation"),
+    (r"其他资金|非财政拨款", "other_funds"),
+    (
+        r"年度(?:绩效)?目标|总体目标|(?:项目)?(?:实施期)?(?:总体)?目标|当年绩效目标|绩效目标"
+        r"|项目概况|年度履职目标|年度主要任务|部门职责|项目(?:实施)?内容",
+        "goal",
+    ),
+    (
+        r"专项资金情况|项目资金|资金金额|资金情况|绩效目标指标|绩效指标|年度绩效指标|预算情况",
+        "skip",
+    ),
+)
+# the header of an indicator block: a cell's words (regular expressions) → the field
+INDICATOR_HEADERS: tuple[tuple[str, str], ...] = (
+    (r"一级指标", "level1"),
+    (r"二级指标", "level2"),
+    (r"三级指标|指标内容|指标名称|绩效指标名称|绩效指标", "level3"),
+    (r"(?:绩效)?指标性质", "nature"),
+    (r"(?:本年|年度)?(?:绩效)?(?:指标值|目标值)(?:\(.*\))?|指标值", "value_text"),
+    (r"(?:绩效)?(?:度量|计量)单位", "measure_unit"),
+)

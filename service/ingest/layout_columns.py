@@ -458,3 +458,26 @@ FISCAL_EXPENDITURE_COLUMNS = [
     amount("total", "合计", fund_source="all"),
     *APPROPRIATION_COLUMNS,
 ]
+
+# 绩效目标 forms read from PDFs (service.ingest.pdf.forms): each project's funds and goal, and
+# each indicator with its target parsed
+PERFORMANCE_BUDGET_COLUMNS = [
+    Column("project_name", "项目名称", "text"),
+    Column("department_name", "主管部门", "text"),
+    Column("unit_name", "实施单位", "text"),
+    Column("goal", "绩效目标", "text"),
+    amount("total", "资金总额", expenditure_type="project", fund_source="all"),
+    amount("fiscal_appropriation", "财政拨款", fund_source="fiscal-appropriation"),
+    amount("other_funds", "其他资金", fund_source="other-funds"),
+]
+PERFORMANCE_TARGET_COLUMNS = (
+    Column("level1", "一级指标", "text"),
+    Column("level2", "二级指标", "text"),
+    Column("level3", "三级指标", "text"),
+    Column("nature", "指标性质", "text"),
+    Column("value_text", "指标值", "text", description="The target as printed."),
+    Column("operator", "运算符", "text", description="≥ ≤ < > or =; blank when qualitative."),
+    Column("value", "目标值", "number", description="The target's number, exact.", in_cube=False),
+    Column("measure_unit", "计量单位", "text"),
+    Column("qualitative", "定性目标", "text", description="A target in words (提升, 及时…)."),
+)

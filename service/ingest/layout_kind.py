@@ -52,6 +52,7 @@ class Layout:
     family: str = ""
     also: tuple[str, ...] = ()  # other families regions print it in (三公 as a vertical list)
     national: bool = True  # read by the national reader (False: by its own template's only)
+    repeated: bool = False  # printed once per project: every printed table's rows one resource
 
     @property
     def title_kind(self) -> str:

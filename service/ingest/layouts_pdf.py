@@ -16,6 +16,8 @@ from service.ingest.layout_columns import (
     INCOME_COLUMNS,
     MEETING_TRAINING_COLUMNS,
     OTHER_INCOME,
+    PERFORMANCE_BUDGET_COLUMNS,
+    PERFORMANCE_TARGET_COLUMNS,
     REGIONAL_FUNCTIONAL_COLUMNS,
     THREE_PUBLIC_COLUMNS,
     amount,
@@ -236,6 +238,44 @@ CARRY_OVER_EXPENDITURE = Layout(
     family="functional",
     also=("records",),
 )
+# 绩效目标 tables: forms (pdf/forms.py), else lists of projects with their goals (records)
+PROJECT_TARGETS = Layout(
+    "project_targets",
+    "项目支出绩效目标表",
+    "Project performance targets: each project's funds and goal, each indicator and its target",
+    "pdf",
+    tuple(PERFORMANCE_BUDGET_COLUMNS),
+    resources=("project_performance_budgets", "project_performance_targets"),
+    identities=(("total", ("fiscal_appropriation", "other_funds")),),
+    extra_columns=PERFORMANCE_TARGET_COLUMNS,
+    catalogue="project_performance",
+    family="form",
+    repeated=True,
+)
+PROJECT_GOALS = Layout(
+    "project_goals",
+    "项目支出绩效表",
+    "Projects with their amounts and performance goals",
+    "pdf",
+    _RECORD_AMOUNTS,
+    resources=("project_performance_goals",),
+    identities=FUND_IDENTITIES,
+    catalogue="project_performance",
+    family="records",
+)
+DEPARTMENT_TARGETS = Layout(
+    "department_targets",
+    "部门整体支出绩效目标表",
+    "Department-wide performance targets: its funds and goal, each indicator and its target",
+    "pdf",
+    tuple(PERFORMANCE_BUDGET_COLUMNS),
+    resources=("department_performance_budgets", "department_performance_targets"),
+    identities=(("total", ("fiscal_appropriation", "other_funds")),),
+    extra_columns=PERFORMANCE_TARGET_COLUMNS,
+    catalogue="department_performance",
+    family="form",
+    repeated=True,
+)
 PDF_LAYOUTS: tuple[Layout, ...] = (
     INCOME_BY_FUNCTION_NATIONAL,
     INCOME_BY_FUNCTION,
@@ -250,4 +290,7 @@ PDF_LAYOUTS: tuple[Layout, ...] = (
     GOVERNMENT_PROCUREMENT,
     PURCHASED_SERVICES,
     CARRY_OVER_EXPENDITURE,
+    PROJECT_TARGETS,
+    PROJECT_GOALS,
+    DEPARTMENT_TARGETS,
 )

@@ -20,6 +20,13 @@ COMMON: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "integer",
         {"required": True, "minimum": 1},
     ),
+    "position": (
+        "位置",
+        "Which of the rows read from the same source line this is (1, 2…): a form's cells "
+        "may share a line.",
+        "integer",
+        {"required": True, "minimum": 1},
+    ),
     "row_type": (
         "行类型",
         "total 合计, subtotal 小计 (类/款), department 部门, unit 单位, item 明细, "
@@ -177,6 +184,16 @@ def table_schema(
             built.append(common_field(name))
         elif name in columns and columns[name].kind == "amount":
             built.append(amount_field(columns[name], unit))
+        elif name in columns and columns[name].kind == "number":  # a count or a target: no money
+            built.append(
+                {
+                    "name": name,
+                    "title": columns[name].title,
+                    "type": "number",
+                    "description": columns[name].description or columns[name].title,
+                    "constraints": {},
+                }
+            )
         elif name in columns:
             column = columns[name]
             built.append(
@@ -190,7 +207,8 @@ def table_schema(
             )
         else:
             raise KeyError(f"no schema for field {name!r} of table kind {kind!r}")
-    return {"fields": built, "primaryKey": ["source_line"], "missingValues": [""]}
+    key = ["source_line", "position"] if "position" in fields else ["source_line"]
+    return {"fields": built, "primaryKey": key, "missingValues": [""]}
 
 
 def plain_schema(

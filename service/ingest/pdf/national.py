@@ -85,12 +85,12 @@ def read_national(
         try:
             if not typed:
                 raise NotTyped("typed readings turned off", code="typed-off")
-            read = typed_readings(printed, table_unit or "", year, document)
+            read = typed_readings(printed, printed.unit or unit, year, document)
         except NotTyped as failure:
             reasons = failure.reasons
         else:
             for table in read:
-                document.tables[table.resource] = table
+                _add(document, table)
                 warning = printed_warning(table.header, table.title, table.pages, table.resource)
                 if warning and table is read[0]:
                     document.warnings.append(warning)
@@ -128,7 +128,7 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
         raise NotTyped("no typed reading for this kind", code="no-reading")
     failed: list[NotTyped] = []
     for layout, family in layouts:
-        if layout.resources[0] in document.tables:
+        if layout.resources[0] in document.tables and not layout.repeated:
             raise NotTyped(f"a second {layout.kind} table", code="second-table")
         try:
             return READERS[family](printed, unit, year, document.warnings, layout)
@@ -139,6 +139,19 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
 
 
 _OTHER_FAMILY = ("rows-by-function", "rows-by-unit", "rows-by-item")
+
+
+def _add(document: Document, table: Table) -> None:
+    """A typed table into the document; one more table of a kind printed once per project
+    (a 绩效目标表 a page) adds its rows to the first's resource."""
+    first = document.tables.get(table.resource)
+    if first is None:
+        document.tables[table.resource] = table
+        return
+    if first.fields != table.fields:
+        raise ValueError(f"{table.resource}: a repeated table with other fields")
+    first.rows += table.rows
+    first.pages = sorted({*first.pages, *table.pages})
 
 
 def _other_family(failure: NotTyped) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from service.ingest.layouts import Layout
 from service.ingest.model import ReaderWarning, Table
 from service.ingest.pdf.by_unit import by_unit_table
+from service.ingest.pdf.forms import form_tables
 from service.ingest.pdf.records import records_table
 from service.ingest.pdf.segment import Printed
 from service.ingest.pdf.two_sided import two_sided_tables
@@ -30,6 +31,7 @@ READERS: dict[str, Reader] = {
         vertical_table(printed, unit, year, layout)
     ],
     "records": lambda printed, unit, year, _, layout: [records_table(printed, unit, year, layout)],
+    "form": lambda printed, unit, _year, _, layout: form_tables(printed, unit, layout),
     "functional": _one,
     "economic": _one,
 }
