@@ -19,6 +19,8 @@ from service.net import free_port, wait_until_answers
 # builds in the tests date their datasets (dct:issued, dct:modified) by this clock, so two
 # builds of the same packages say the same catalog (service/rdf/released.py)
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+# a typed reading's programming error fails the tests instead of keeping its table as printed
+os.environ["BUDGETPUB_STRICT"] = "1"
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sources" / "luoyang-sfq-zwfwzx-2024-budget.txt"
 SEED_SLUG = "luoyang-sfq-zwfwzx-2024-budget"

@@ -17,7 +17,11 @@ def _row_identities_by_resource() -> dict[str, tuple[Identity, ...]]:
     identity's total column."""
     found: dict[str, tuple[Identity, ...]] = {}
     for layout in LAYOUTS:
-        sides = [(layout.resources[0], layout.columns)] if layout.resources else []
+        sides = (
+            [(layout.resources[0], (*layout.columns, *layout.extra_columns))]
+            if layout.resources
+            else []
+        )
         if layout.right_columns:
             sides.append((layout.resources[1], layout.right_columns))
         for resource, columns in sides:
@@ -116,12 +120,20 @@ def identities(table: Table) -> tuple[Identity, ...]:
 
 
 def _complete(table: Table, part: str, depth: int) -> list[str]:
-    for target, own in [*identities(table), ("basic_total", BASIC_PARTS)]:
-        if target != part:
-            continue
-        inner = [p if p in table.fields else _complete(table, p, depth + 1) for p in own]
-        if all(inner):
-            return [q for p in inner for q in ([p] if isinstance(p, str) else p)]
+    """The printed columns a part the table does not print stands for: its own parts, from
+    the first identity whose parts are all printed; else, from the first that prints any, those
+    it prints (财政拨款 for 一般公共预算 and 政府性基金 where no 国有资本 column is printed)."""
+    alternatives = [
+        own
+        for (target, own) in [*identities(table), ("basic_total", BASIC_PARTS)]
+        if target == part
+    ]
+    found = [
+        [p if p in table.fields else _complete(table, p, depth + 1) for p in own]
+        for own in alternatives
+    ]
+    for inner in [i for i in found if all(i)] or [i for i in found if any(i)]:
+        return [q for p in inner if p for q in ([p] if isinstance(p, str) else p)]
     return []
 
 

@@ -116,14 +116,25 @@ PROJECT_IDENTITIES: tuple[Identity, ...] = (
     (
         "total",
         (
-            "general_public_budget",
-            "government_fund",
-            "state_capital",
+            "fiscal_appropriation",
             "carry_over_general_public_budget",
             "carry_over_government_fund",
             "carry_over_state_capital",
             "fiscal_special_account",
             "unit_funds",
+            "other_funds",
+            "carry_over",
+        ),
+    ),
+    ("fiscal_appropriation", ("general_public_budget", "government_fund", "state_capital")),
+    (
+        "unit_funds",
+        (
+            "business_income",
+            "business_operating_income",
+            "superior_subsidy",
+            "subordinate_remittance",
+            "other_income",
         ),
     ),
 )

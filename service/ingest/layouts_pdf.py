@@ -234,7 +234,6 @@ CARRY_OVER_EXPENDITURE = Layout(
     fund_source="carry-over",
     resources=("carry_over_expenditure",),
     identities=FUND_IDENTITIES,
-    implied=(("period", "carry-over"),),
     family="functional",
     also=("records",),
 )
@@ -246,7 +245,6 @@ PROJECT_TARGETS = Layout(
     "pdf",
     tuple(PERFORMANCE_BUDGET_COLUMNS),
     resources=("project_performance_budgets", "project_performance_targets"),
-    identities=(("total", ("fiscal_appropriation", "other_funds")),),
     extra_columns=PERFORMANCE_TARGET_COLUMNS,
     catalogue="project_performance",
     family="form",
@@ -270,7 +268,6 @@ DEPARTMENT_TARGETS = Layout(
     "pdf",
     tuple(PERFORMANCE_BUDGET_COLUMNS),
     resources=("department_performance_budgets", "department_performance_targets"),
-    identities=(("total", ("fiscal_appropriation", "other_funds")),),
     extra_columns=PERFORMANCE_TARGET_COLUMNS,
     catalogue="department_performance",
     family="form",

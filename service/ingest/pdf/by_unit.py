@@ -165,8 +165,13 @@ def _qualifies(leaf: str, values: list[str], year: int) -> bool:
 
 
 def _department_row(table: Table, fields: list[str]) -> None:
-    """Units named without codes: the first row that repeats the 合计 is the department's."""
+    """Units named without codes: the first row that repeats the 合计 is the department's; a
+    table that names one unit and prints no 合计 (深圳: 预算单位 | 收入总计 …) has that row as
+    its total."""
     total = table.first("total")
+    if total is None and len(table.rows) == 1:
+        table.rows[0]["row_type"] = "total"
+        return
     rows = [row for row in table.rows if row["row_type"] == "unit"]
     if total is None or len(rows) < 2 or rows[0]["unit_code"]:
         return

@@ -19,6 +19,7 @@ from service.ingest.cells import normalise, to_yuan
 from service.ingest.header_terms import FORM_LABELS, INDICATOR_HEADERS
 from service.ingest.layouts import Layout
 from service.ingest.model import Row, Table
+from service.ingest.pdf.generic import place_cells
 from service.ingest.pdf.segment import Printed
 from service.ingest.reasons import NotTyped
 from service.ingest.targets import parse_target
@@ -45,10 +46,18 @@ def form_tables(printed: Printed, unit: str, layout: Layout) -> list[Table]:
     targets = printed.new_table(targets_name, layout.kind, unit, list(TARGET_FIELDS))
     budgets = printed.new_table(budgets_name, layout.kind, unit, list(BUDGET_FIELDS))
     reader = _Reader(unit)
+    reference: tuple[list[float], int] | None = None  # the columns of the last indicator header
     for piece in printed.pieces:
-        for index, raw in enumerate(piece.grid.texts):
-            cells = [_clean(cell) for cell in raw]
-            line = piece.page.line_for(piece.grid.row_boxes[index])
+        grid = piece.grid
+        own = any(_indicator_header([_clean(c) for c in row]) for row in grid.texts)
+        if own or reference is None:
+            reference = (grid.column_centres(), max(len(row) for row in grid.texts))
+        for index, raw in enumerate(grid.texts):
+            if own:
+                cells = [_clean(cell) for cell in raw]
+            else:  # a page with no header of its own: its cells under the header's columns
+                cells = [_clean(cell) for cell in place_cells(grid, index, *reference)]
+            line = piece.page.line_for(grid.row_boxes[index])
             if line is not None and any(cells):
                 reader.row(cells, line.number)
     named = _title_name(printed.title.key if printed.title else "")

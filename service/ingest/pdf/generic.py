@@ -47,7 +47,7 @@ def header_titles(piece: Piece) -> list[str]:
 BLANK_PREFIX = "第"  # a column with no header cell is titled by its position: 第3列
 
 
-def _place(grid: Grid, index: int, centres: list[float], width: int) -> list[str]:
+def place_cells(grid: Grid, index: int, centres: list[float], width: int) -> list[str]:
     """A row's cells under the reference columns: by index when the widths agree, else by
     where each cell sits (a continuation page may rule fewer columns)."""
     texts = grid.texts[index]
@@ -82,7 +82,7 @@ def raw_rows(printed: Printed) -> tuple[list[str], list[tuple[Piece, int, list[s
     rows = []
     for piece in printed.pieces:
         for index in range(piece.first_data, len(piece.grid.texts)):
-            cells = _place(piece.grid, index, centres, width)
+            cells = place_cells(piece.grid, index, centres, width)
             if any(cells):
                 rows.append((piece, index, cells))
     return titles, rows
