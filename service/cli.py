@@ -62,7 +62,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         try:
-            print("\n".join(inspect(Path(name))))
+            print("\n".join(inspect(Path(name), args.table)))
         except InputError as error:
             print(f"FAILED {error}", file=sys.stderr)
             status = 1
@@ -222,6 +222,11 @@ def parser() -> argparse.ArgumentParser:
         "inspect", help="print what the reader recognises on each page of a document, and why"
     )
     inspect.add_argument("files", nargs="+", help="documents (a PDF, a text, or a folder of parts)")
+    inspect.add_argument(
+        "--table",
+        type=int,
+        help="print each column of table N (as numbered): header path → meaning, or why not",
+    )
     inspect.set_defaults(handler=cmd_inspect)
     build = commands.add_parser("build", help="turn the data packages into RDF and a store")
     build.add_argument("--out", default="var", help="folder for rdf/ and store/ (default var)")

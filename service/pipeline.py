@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,17 +54,41 @@ def ingest_file(path: Path, out_root: Path, *, validate: bool | str = True) -> O
     in the outcome, as data, and nothing is written."""
     outcome = Outcome(str(path))
     try:
-        try:
-            _ingest(read_document(path), outcome, out_root, validate)
-        except (PackageError, ArithmeticError, LookupError, ValueError, TypeError) as error:
-            if not _is_pdf(path) or isinstance(error, PackageClash):
-                raise
-            # a typed reading that cannot be packaged: publish every table as printed instead
-            document = read_document(path, typed=False)
-            document.warnings.append(
-                ReaderWarning("typed-reading-failed", f"tables kept as printed because {error}")
-            )
+        document = read_document(path)
+        invalid: frozenset[str] = frozenset()
+        for _ in range(FALLBACKS):
+            try:
+                _ingest(document, outcome, out_root, validate)
+                break
+            except PackageError as error:
+                named = invalid_resources(str(error), document)
+                if not _is_pdf(path) or isinstance(error, PackageClash) or not named - invalid:
+                    raise
+                # a typed table the package refuses: that table alone kept as printed
+                invalid |= named
+                document = read_document(path, typed=invalid)
+                document.warnings.append(
+                    ReaderWarning(
+                        "typed-reading-failed",
+                        f"tables {sorted(invalid)} kept as printed because {error}",
+                    )
+                )
+        else:
             _ingest(document, outcome, out_root, validate)
     except Exception as error:  # one document's error, even a reader bug, stops no other
         outcome.error = Problem.of(error, str(path))
     return outcome
+
+
+FALLBACKS = 3  # a package refused again names more tables: each round keeps more as printed
+
+
+def invalid_resources(message: str, document: Document) -> frozenset[str]:
+    """The typed resources a package validation's message names (schema check: `name:2: …`,
+    Frictionless: `name: type-error: …`)."""
+    named = set(re.findall(r"(?:^|; |: )([a-z][a-z0-9_]*):", message))
+    return frozenset(
+        name
+        for name in named
+        if name in document.tables and document.tables[name].kind != "generic"
+    )

@@ -4,6 +4,7 @@ header grammar and each reading family shown by the smallest table that has its 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from service.ingest.pdf.records import records_table
 from service.ingest.pdf.typed import typed_table
 from service.ingest.pdf.vertical import vertical_table
 from service.ingest.reasons import NotTyped
+from tests.conftest import ROOT
 from tests.grids import printed
 
 W = Decimal(10000)  # 1 万元 in yuan
@@ -271,3 +273,36 @@ def test_the_readings_of_a_kind_are_tried_in_order() -> None:
     )
     (read,) = typed_readings(table, "万元", 2026, _document())
     assert read.rows[0]["official_reception"] == Decimal("5.00") * W
+
+
+def test_a_typed_table_the_package_refuses_alone_is_kept_as_printed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The package validation names a typed table: that table alone is read again as printed,
+    the others stay typed, and a programming error is no fallback (it fails)."""
+    from service import pipeline
+    from service.errors import PackageError
+
+    real = pipeline.write_package
+    calls: list[set[str]] = []
+
+    def refuse_once(document: Document, *args: object, **kwargs: object) -> Path:
+        calls.append(set(document.tables))
+        if len(calls) == 1:
+            raise PackageError("x: package y is invalid: three_public_expenses:2: total: bad")
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_package", refuse_once)
+    source = (
+        ROOT / "tests" / "fixtures" / "real" / "guangdong-guangzhou-tongjiju-2026-dept-budget.pdf"
+    )
+    outcome = pipeline.ingest_file(source, tmp_path, validate="schema")
+    assert outcome.ok
+    assert "three_public_expenses" in calls[0] and "three_public_expenses" not in calls[1]
+    assert {"income", "expenditure", "table_three_public"} <= calls[1]
+
+    def broken(document: Document, *args: object, **kwargs: object) -> Path:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(pipeline, "write_package", broken)
+    assert "TypeError" in str(pipeline.ingest_file(source, tmp_path, validate="schema").error)

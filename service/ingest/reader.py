@@ -73,11 +73,12 @@ def _looks_big5(data: bytes) -> bool:
     return (guess.get("encoding") or "").lower() == "big5" and (guess.get("confidence") or 0) > 0.7
 
 
-def read_document(path: str | Path, *, typed: bool = True) -> Document:
+def read_document(path: str | Path, *, typed: bool | frozenset[str] = True) -> Document:
     """A file, or a folder whose files are the parts of one document (说明 + 报表).
 
-    typed=False keeps every PDF table as printed: the fallback when a typed reading cannot be
-    packaged, so the document's figures are still published."""
+    typed=False keeps every PDF table as printed; a set of resource names keeps those tables
+    alone as printed: the fallback when a typed table cannot be packaged, so the document's
+    figures are still published and its other tables stay typed."""
     path = Path(path)
     if path.is_dir():
         return _read_parts(path, typed)
@@ -110,7 +111,7 @@ def read_file(path: Path) -> bytes:
         raise InputError("unreadable-file", error.strerror or str(error), str(path)) from None
 
 
-def _read_parts(folder: Path, typed: bool = True) -> Document:
+def _read_parts(folder: Path, typed: bool | frozenset[str] = True) -> Document:
     from service.ingest.pdf.document import make_part, read_pdf
 
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))

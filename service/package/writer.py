@@ -46,6 +46,16 @@ def table_summary(document: Document) -> list[dict[str, Any]]:
             "read": "as-printed" if table.kind == "generic" else "typed",
             "pages": table.pages,
             "unit": table.unit or None,
+            **(
+                {
+                    "reasons": [
+                        {k: v for k, v in vars(reason).items() if v is not None}
+                        for reason in table.reasons
+                    ]
+                }
+                if table.reasons
+                else {}
+            ),
         }
         for table in document.tables.values()
     ]

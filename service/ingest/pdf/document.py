@@ -41,7 +41,7 @@ def make_part(name: str, data: bytes) -> Part:
     return Part(name, data, hashlib.sha256(data).hexdigest())
 
 
-def read_pdf(parts: list[Part], file: str, *, typed: bool = True) -> Document:
+def read_pdf(parts: list[Part], file: str, *, typed: bool | frozenset[str] = True) -> Document:
     """A PDF document (one or more parts) read into a Document, typed by its template's layouts
     unless `typed` is false; any failure of the PDF library becomes an InputError
     (unreadable-pdf).
@@ -67,7 +67,7 @@ def _unless_broken(read: Callable[[], T], what: str, file: str, expected: str) -
         ) from None
 
 
-def _read(parts: list[Part], file: str, typed: bool) -> Document:
+def _read(parts: list[Part], file: str, typed: bool | frozenset[str]) -> Document:
     with ExitStack() as stack:
         pages: list[Page] = []
         part_of: dict[int, str] = {}
@@ -82,7 +82,7 @@ def _read(parts: list[Part], file: str, typed: bool) -> Document:
         found = segment(pages)
         created = _created_year(pdfs[0]) if pdfs else None
         document = None
-        if len(parts) == 1 and typed:  # not the Shanghai template: the national reader reads it
+        if len(parts) == 1 and typed is True:  # not the Shanghai template: the national one
             with suppress(InputError):
                 document = read_shanghai(pages, parts[0].data, file)
         if document is None:

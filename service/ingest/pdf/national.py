@@ -50,7 +50,7 @@ def read_national(
     part_of: dict[int, str],
     found: Segmented | None = None,
     *,
-    typed: bool = True,
+    typed: bool | frozenset[str] = True,
     created: int | None = None,
 ) -> Document:
     """Every ruled table of the document, typed where the catalogue knows its columns."""
@@ -87,9 +87,13 @@ def read_national(
             unit if printed.kind and "performance" not in printed.kind else None
         )
         try:
-            if not typed:
+            if typed is False:
                 raise NotTyped("typed readings turned off", code="typed-off")
             read = typed_readings(printed, printed.unit or unit, year, document)
+            refused = typed if isinstance(typed, frozenset) else frozenset()
+            invalid = [t.resource for t in read if t.resource in refused]
+            if invalid:
+                raise NotTyped(f"{invalid[0]} failed the package's validation", code="invalid")
         except NotTyped as failure:
             reasons = failure.reasons
         except (ArithmeticError, LookupError, ValueError) as error:
