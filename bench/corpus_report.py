@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,12 @@ class Measured:
     captured: int = 0
     figures: int = 0
     audit: dict[str, int] = field(default_factory=dict)
+    printed_kinds: set[str] = field(default_factory=set)  # catalogue kinds the document prints
+    typed_kinds: set[str] = field(default_factory=set)  # … and reads typed
+    catalogued: int = 0  # printed tables of a catalogued kind
+    catalogued_typed: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # why tables stay as printed
+    failing: list[str] = field(default_factory=list)  # every failing check, as it says it
 
 
 def documents(corpus: Path) -> list[Path]:
@@ -110,10 +117,35 @@ def measure(document: Path, out: Path, validate: bool | str) -> Measured:
     recognised = {t.recognised for t in read.tables.values()}
     result.core = [kind for kind in CORE if kind in recognised]
     result.audit = summary(checks)
+    count_kinds(result, read)
+    result.failing = [
+        f"{c.id}: {c.message} (expected {c.expected}, found {c.found})"
+        for c in checks
+        if c.status == "fail"
+    ]
     pdfs = pdf_files(document)
     if pdfs:
         result.captured, result.figures = figures_captured(pdfs, package)
     return result
+
+
+def count_kinds(result: Measured, read: object) -> None:
+    """Which catalogued kinds a document prints and reads typed, its printed tables of them
+    (the two sides of a 收支总表, or the 绩效目标表 of many projects, counted once each), and
+    every reason a table stayed as printed, by code."""
+    printed: dict[tuple[str, int], bool] = {}
+    for table in read.tables.values():  # type: ignore[attr-defined]
+        if not table.recognised:
+            continue
+        typed = table.kind != "generic"
+        result.printed_kinds.add(table.recognised)
+        if typed:
+            result.typed_kinds.add(table.recognised)
+        key = (table.title, table.pages[0] if table.pages else table.line)
+        printed[key] = printed.get(key, False) or typed
+        result.reasons.update(reason.code for reason in table.reasons)
+    result.catalogued = len(printed)
+    result.catalogued_typed = sum(printed.values())
 
 
 def one_core(pdf: Path, runs: int = ONE_CORE_RUNS) -> tuple[int, list[float], str]:
@@ -215,6 +247,7 @@ def report(corpus: Path) -> list[str]:
         + " |"
     )
     lines += ["", *summary_lines(results, worst, CORE)]
+    lines += ["", *kind_lines(written, CORE)]
     lines.append(f"- load average at the end of the corpus run: {load()}")
     lines += [
         "",
@@ -292,6 +325,38 @@ def summary_lines(
         if written
         else "- no document written",
     ]
+    return lines
+
+
+def kind_lines(written: list[Measured], core: tuple[str, ...]) -> list[str]:
+    """Per catalogue kind, the documents that print it and read it typed; the catalogued tables
+    typed; every reason a table stayed as printed, by code (a new region's to-do list); every
+    failing check as the audit states it."""
+    from service.ingest.catalogue import KINDS
+
+    tables = sum(r.catalogued for r in written)
+    typed = sum(r.catalogued_typed for r in written)
+    lines = [
+        f"Catalogued tables read typed: {typed} of {tables} ({percent(typed, tables)}).",
+        "",
+        "| kind | core | documents printing it | read typed | share |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for kind in KINDS:
+        printing = [r for r in written if kind.kind in r.printed_kinds]
+        if not printing:
+            continue
+        done = [r for r in printing if kind.kind in r.typed_kinds]
+        lines.append(
+            f"| {kind.kind} ({kind.title_zh}) | {'yes' if kind.kind in core else ''} "
+            f"| {len(printing)} | {len(done)} | {percent(len(done), len(printing))} |"
+        )
+    reasons = sum((r.reasons for r in written), Counter())
+    lines += ["", "| reason (code) | tables |", "| --- | ---: |"]
+    lines += [f"| {code} | {count} |" for code, count in reasons.most_common()]
+    failing = [(r.name, f) for r in written for f in r.failing]
+    lines += ["", f"Failing checks ({len(failing)}):", ""]
+    lines += [f"- {name}: {check}" for name, check in failing]
     return lines
 
 

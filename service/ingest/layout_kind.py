@@ -53,6 +53,9 @@ class Layout:
     also: tuple[str, ...] = ()  # other families regions print it in (三公 as a vertical list)
     national: bool = True  # read by the national reader (False: by its own template's only)
     repeated: bool = False  # printed once per project: every printed table's rows one resource
+    # other catalogue kinds whose titles may name a table of this layout (a 三公 table that
+    # prints 会议费 and 培训费 inside its 合计), tried after their own
+    read_for: tuple[str, ...] = ()
 
     @property
     def title_kind(self) -> str:

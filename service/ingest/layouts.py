@@ -219,10 +219,12 @@ def layout_by_kind(kind: str) -> Layout:
 def readings(title_kind: str) -> tuple[tuple[Layout, str], ...]:
     """The (layout, family) readings the national PDF reader tries, in order, for a table whose
     title names the catalogue kind `title_kind` (收入总表: by unit, then by function code)."""
+    own = [layout for layout in LAYOUTS if layout.title_kind == title_kind]
+    other = [layout for layout in LAYOUTS if title_kind in layout.read_for]
     return tuple(
         (layout, family)
-        for layout in LAYOUTS
-        if layout.title_kind == title_kind and layout.family and layout.national
+        for layout in (*own, *other)
+        if layout.family and layout.national
         for family in (layout.family, *layout.also)
     )
 

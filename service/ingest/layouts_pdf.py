@@ -188,9 +188,27 @@ OPERATING_COSTS = Layout(
     implied=(GPB, ("expense", "operating-costs")),
     family="economic",
 )
+# 一般公共预算基本支出表 by function (西安 表7): 功能分类 rows, 人员经费 and 公用经费 across
+GENERAL_BUDGET_BASIC_BY_FUNCTION = Layout(
+    "general_budget_basic_by_function",
+    "一般公共预算基本支出表（按功能分类）",
+    "General public budget basic expenditure by functional classification",
+    "pdf",
+    (
+        amount("total", "合计", expenditure_type="basic"),
+        amount("basic_personnel", "人员经费", expenditure_type="personnel"),
+        amount("basic_public", "公用经费", expenditure_type="public"),
+    ),
+    fund_source="general-public-budget",
+    resources=("general_budget_basic_by_function",),
+    identities=(("total", ("basic_personnel", "basic_public")),),
+    catalogue="general_budget_basic",
+    implied=(GPB, BASIC),
+    family="functional",
+)
 MEETING_TRAINING = Layout(
     "meeting_training",
-    "“三公”经费、会议费、培训费支出表",
+    "会议费、培训费支出表",
     "'Three public' expenses, meeting and training expenses",
     "pdf",
     tuple(MEETING_TRAINING_COLUMNS),
@@ -200,6 +218,7 @@ MEETING_TRAINING = Layout(
     implied=(GPB, FISCAL),
     family="by_unit",
     also=("vertical",),
+    read_for=("three_public",),
 )
 # tables of records (service.ingest.pdf.records): a row per purchase, service or project
 _RECORD_AMOUNTS = (amount("total", "合计", fund_source="all"), *FUND_COLUMNS)
@@ -284,6 +303,7 @@ PDF_LAYOUTS: tuple[Layout, ...] = (
     BASIC_EXPENDITURE,
     OPERATING_COSTS,
     MEETING_TRAINING,
+    GENERAL_BUDGET_BASIC_BY_FUNCTION,
     GOVERNMENT_PROCUREMENT,
     PURCHASED_SERVICES,
     CARRY_OVER_EXPENDITURE,

@@ -133,21 +133,38 @@ def read_national(
 
 
 def typed_readings(printed: Printed, unit: str, year: int, document: Document) -> list[Table]:
-    """The typed tables of a printed table: the first of its kind's readings that reads it
-    (service.ingest.layouts.readings), or NotTyped with every reason the first one gave."""
+    """The typed tables of a printed table: of its kind's readings (service.ingest.layouts.
+    readings), the first that understands every column, else the first that reads it with some
+    columns kept as printed; or NotTyped with every reason the first one gave."""
     layouts = readings(printed.kind or "")
     if not layouts:
         raise NotTyped("no typed reading for this kind", code="no-reading")
     failed: list[NotTyped] = []
+    fits: list[list[Table]] = []
     for layout, family in layouts:
         if layout.resources[0] in document.tables and not layout.repeated:
-            raise NotTyped(f"a second {layout.kind} table", code="second-table")
+            failed.append(NotTyped(f"a second {layout.kind} table", code="second-table"))
+            continue
         try:
-            return READERS[family](printed, unit, year, document.warnings, layout)
+            read = READERS[family](printed, unit, year, document.warnings, layout)
         except NotTyped as reason:
             failed.append(reason)
+            continue
+        if not any(table.rows for table in read):
+            failed.append(NotTyped("no rows", code="no-rows"))  # a fragment (a spilled column)
+            continue
+        if not _printed_columns(read):
+            return read
+        fits.append(read)
+    if fits:
+        return min(fits, key=_printed_columns)
     own = [failure for failure in failed if not _other_family(failure)]
     raise own[0] if own else failed[-1]
+
+
+def _printed_columns(read: list[Table]) -> int:
+    """How many columns of a reading the header grammar could not place."""
+    return sum(1 for table in read for column in table.header if column.role == "printed")
 
 
 _OTHER_FAMILY = ("rows-by-function", "rows-by-unit", "rows-by-item")

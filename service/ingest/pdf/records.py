@@ -166,6 +166,10 @@ def _heads(row: Row, children: list[Row], texts: list[str]) -> bool:
     than the fullest of them, or its code (117) begins the first one's (117001)."""
     if _filled(row, texts) < max(_filled(child, texts) for child in children):
         return True
+    own = {name for name in texts if row.get(name)}
+    theirs = {name for child in children for name in texts if child.get(name)}
+    if own - theirs and theirs - own:  # a unit's code above projects' descriptions
+        return True
     first = children[0]
     return any(
         (code := str(row.get(name) or "")).isdigit()
