@@ -54,13 +54,16 @@ TERMS: tuple[Term, ...] = (
     _term("经费拨款", fund="funding-appropriation"),
     _term(
         "财政专户 财政专户管理资金 财政专户管理资金收入 专户资金 专户管理资金 财政专户拨款"
-        " 财政专户拨款收入",
+        " 财政专户拨款收入 财政专户管理事业收入 财政专户管理收入",
         fund="fiscal-special-account",
     ),
     _term("教育收费 纳入财政专户管理的教育收费", fund="education-fees"),
     _term("其他专户收入 其他专户收入拨款 其他专户资金", fund="other-special-account"),
     _term("事业收入 事业收入资金", fund="business-income"),
-    _term("事业单位经营收入 经营收入", fund="business-operating-income"),
+    _term(
+        "事业单位经营收入 经营收入 事业单位经营服务收入 经营服务收入",
+        fund="business-operating-income",
+    ),
     _term("上级补助收入 上级补助", fund="superior-subsidy"),
     _term("附属单位上缴收入 附属单位上缴", fund="subordinate-remittance"),
     _term("其他收入 其它收入", fund="other-income"),

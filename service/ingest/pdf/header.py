@@ -53,6 +53,12 @@ def header_paths(titles: list[str]) -> list[tuple[str, ...]]:
 _BLANK = re.compile(rf"{BLANK_PREFIX}\d+列")
 
 
+def names_amount(path: tuple[str, ...], year: int | None) -> bool:
+    """Whether a header names an amount by the grammar's words (an empty 政府性基金 column)."""
+    read = meaning(path, year)
+    return bool(read.values) and not read.unknown
+
+
 def read_amounts(
     columns: list[tuple[int, tuple[str, ...]]],
     layout_kind: str,

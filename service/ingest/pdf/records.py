@@ -16,13 +16,12 @@ from decimal import Decimal
 
 from service.ingest.cells import is_blank, normalise, to_yuan
 from service.ingest.fields import variant_identities
-from service.ingest.grammar import meaning
 from service.ingest.header_terms import TEXT_ROLES
 from service.ingest.layout_columns import Column
 from service.ingest.layouts import Layout
 from service.ingest.model import Row, Table
 from service.ingest.pdf.generic import raw_rows
-from service.ingest.pdf.header import ColumnRead, header_paths, read_amounts
+from service.ingest.pdf.header import ColumnRead, header_paths, names_amount, read_amounts
 from service.ingest.pdf.segment import Printed
 from service.ingest.pdf.typed import amount_text, decimals
 from service.ingest.reasons import NotTyped, check
@@ -45,7 +44,7 @@ def records_table(printed: Printed, unit: str, year: int, layout: Layout) -> Tab
         if not path and not values:
             continue
         role = text_role(path)
-        if role is None and (_amounts(values) or (not values and _named(path, year))):
+        if role is None and (_amounts(values) or (not values and names_amount(path, year))):
             candidates.append((index, path))
             continue
         column = _text_column(role, path, index, texts)
@@ -111,12 +110,6 @@ def _text_column(role: str | None, path: tuple[str, ...], index: int, taken: dic
     if name in {c.name for c in taken.values()}:
         name = f"{name}_{index + 1:02d}"
     return Column(name, "·".join(path) or f"第{index + 1}列", "text")
-
-
-def _named(path: tuple[str, ...], year: int) -> bool:
-    """A header the grammar reads as a dimension value (an empty column of 政府性基金)."""
-    read = meaning(path, year)
-    return bool(read.values) and not read.unknown
 
 
 def _amounts(values: list[str]) -> bool:

@@ -21,7 +21,7 @@ from service.ingest.layouts import Layout
 from service.ingest.model import ReaderWarning, Row, Table
 from service.ingest.pdf.columns import header_parts
 from service.ingest.pdf.generic import raw_rows
-from service.ingest.pdf.header import ColumnRead, header_paths, read_amounts
+from service.ingest.pdf.header import ColumnRead, header_paths, names_amount, read_amounts
 from service.ingest.pdf.segment import Printed
 from service.ingest.reasons import NotTyped, Reason, check
 from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
@@ -151,7 +151,7 @@ def _columns(paths: list[tuple[str, ...]], raw: list, layout: Layout, year: int)
                 found.name = index
             found.reads.append(ColumnRead(index, path, role))
             continue
-        if not values and not _money(leaf):
+        if not values and not _money(leaf) and not names_amount(path, year):
             found.reads.append(ColumnRead(index, path, "blank"))
             continue
         candidates.append((index, path))
