@@ -150,9 +150,9 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
         except NotTyped as reason:
             failed.append(reason)
             continue
-        if not any(table.rows for table in read):
-            failed.append(NotTyped("no rows", code="no-rows"))  # a fragment (a spilled column)
-            continue
+        if not any(table.rows for table in read) and not _leading(read):
+            failed.append(NotTyped("no rows, no leading column", code="fragment"))
+            continue  # a column spilled onto a page of its own, not an empty table
         if not _printed_columns(read):
             return read
         fits.append(read)
@@ -160,6 +160,11 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
         return min(fits, key=_printed_columns)
     own = [failure for failure in failed if not _other_family(failure)]
     raise own[0] if own else failed[-1]
+
+
+def _leading(read: list[Table]) -> bool:
+    """Whether a reading found the columns a table's rows are named by (codes, names, items)."""
+    return any(c.role not in ("amount", "printed", "blank") for t in read for c in t.header)
 
 
 def _printed_columns(read: list[Table]) -> int:
