@@ -120,29 +120,47 @@ def identities(table: Table) -> tuple[Identity, ...]:
 
 
 def _complete(table: Table, part: str, depth: int) -> list[str]:
-    """The printed columns a part the table does not print stands for: its own parts, from
-    the first identity whose parts are all printed; else, from the first that prints any, those
-    it prints (财政拨款 for 一般公共预算 and 政府性基金 where no 国有资本 column is printed)."""
-    alternatives = [
-        own
-        for (target, own) in [*identities(table), ("basic_total", BASIC_PARTS)]
-        if target == part
-    ]
-    found = [
-        [p if p in table.fields else _complete(table, p, depth + 1) for p in own]
-        for own in alternatives
-    ]
-    for inner in [i for i in found if all(i)] or [i for i in found if any(i)]:
-        return [q for p in inner if p for q in ([p] if isinstance(p, str) else p)]
+    for target, own in [*identities(table), ("basic_total", BASIC_PARTS)]:
+        if target != part:
+            continue
+        inner = [p if p in table.fields else _complete(table, p, depth + 1) for p in own]
+        if all(inner):
+            return [q for p in inner for q in ([p] if isinstance(p, str) else p)]
     return []
+
+
+def _printed_under(table: Table, part: str, depth: int = 0) -> bool:
+    """Whether the table prints any column a part is made of (however deep)."""
+    if part in table.fields:
+        return True
+    return depth < 3 and any(
+        _printed_under(table, inner, depth + 1)
+        for target, own in [*identities(table), ("basic_total", BASIC_PARTS)]
+        if target == part
+        for inner in own
+    )
+
+
+def _undetermined(table: Table, parts: tuple[str, ...]) -> bool:
+    """An identity the table cannot check: a part it does not print is made of columns it prints
+    only some of (财政拨款 when 国有资本 is missing beside 一般公共预算): neither that part nor
+    its blank can be summed. Another identity (one with the parts themselves) checks it."""
+    return any(
+        part not in table.fields and not _complete(table, part, 0) and _printed_under(table, part)
+        for part in parts
+    )
 
 
 def _row_identities(table: Table) -> Iterator[Check | None]:
     for row in table.rows:
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         for target, parts in identities(table):
             present = _expand(table, parts)
-            if target not in table.fields or not present:
+            if target not in table.fields or not present or _undetermined(table, parts):
                 continue
+            if (target, tuple(present)) in seen:
+                continue  # two ways of saying one sum (财政拨款, or its parts) check it once
+            seen.add((target, tuple(present)))
             if row.get(target) is None and all(row.get(p) is None for p in present):
                 continue
             check_id = f"row-sum:{table.resource}:{row['source_line']}:{target}"

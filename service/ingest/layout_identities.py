@@ -116,6 +116,21 @@ PROJECT_IDENTITIES: tuple[Identity, ...] = (
     (
         "total",
         (
+            "general_public_budget",
+            "government_fund",
+            "state_capital",
+            "carry_over_general_public_budget",
+            "carry_over_government_fund",
+            "carry_over_state_capital",
+            "fiscal_special_account",
+            "unit_funds",
+            "other_funds",
+            "carry_over",
+        ),
+    ),
+    (
+        "total",
+        (
             "fiscal_appropriation",
             "carry_over_general_public_budget",
             "carry_over_government_fund",
@@ -153,6 +168,18 @@ FUND_IDENTITIES: tuple[Identity, ...] = (
         "total",
         (
             "fiscal_appropriation",
+            "fiscal_special_account",
+            "unit_funds",
+            "other_funds",
+            "carry_over",
+        ),
+    ),
+    (  # the same, for a table that prints some of the appropriations and not their 小计
+        "total",
+        (
+            "general_public_budget",
+            "government_fund",
+            "state_capital",
             "fiscal_special_account",
             "unit_funds",
             "other_funds",

@@ -247,10 +247,10 @@ def _row(
     else:
         row_type = "item"
     if layout.family == "functional":
-        if len(code) not in (0, 3, 5, 7):
+        if len(code) not in (0, 3, 5, 7) or (code and code[0] != "2"):  # 功能分类: 201…2xx
             raise NotTyped(f"functional code {code!r}", code="bad-code", page=page)
         return functional_row(line, row_type, None, code, name if row_type != "total" else None)
-    if len(code) not in (0, 3, 5):
+    if len(code) not in (0, 3, 5) or (code and code[0] not in "35"):  # 经济分类: 3xx, 5xx
         raise NotTyped(f"economic code {code!r}", code="bad-code", page=page)
     return {
         "source_line": line,
