@@ -32,35 +32,32 @@ _UNIT = re.compile(r"[(（](万元|元)[)）]$")
 
 
 def two_sided_tables(printed: Printed, unit: str, year: int, layout: Layout) -> list[Table]:
-    """The income and expenditure tables of a printed 收支总表, or NotTyped."""
+    """The income and expenditure tables of a printed 收支总表, or NotTyped.
+
+    The expenditure side may print several (项目, 金额) pairs, one per classification (西安:
+    功能分类 | 部门预算经济分类 | 政府预算经济分类, by class): the first is the expenditure side,
+    each other one a table of its own named by its classification."""
     kind, (left_name, right_name) = layout.kind, layout.resources
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
     titles, raw = raw_rows(printed)
-    (left, left_fields), (right, right_fields), reads = _sides(header_paths(titles), kind, year)
+    left, rights, reads = _sides(header_paths(titles), kind, year)
     income = printed.new_table(
         left_name, kind, unit, ["source_line", "row_type", "item", "item_code"]
     )
-    spend = printed.new_table(
-        right_name,
-        kind,
-        unit,
-        ["source_line", "row_type", "item", "item_code", "functional_class"],
-    )
-    for table, fields, columns in (
-        (income, left_fields, layout.columns),
-        (spend, right_fields, layout.right_columns),
-    ):
+    sides = [(left, income, _income, layout.columns)]
+    for number, (right, label) in enumerate(rights):
+        name = right_name if number == 0 else f"{right_name}_{_classification(label, number)}"
+        spend = printed.new_table(
+            name, kind, unit, ["source_line", "row_type", "item", "item_code", "functional_class"]
+        )
+        sides.append((right, spend, _expenditure, layout.right_columns))
+    printed_amounts: list[str] = []
+    for (item_column, fields), table, classify, columns in sides:
         table.fields += [column.name for _, column in fields]
         declared = {c.name for c in (*columns, *layout.extra_columns)}
         table.own_columns = [c for _, c in fields if c.name not in declared]
         table.header = reads
-    printed_amounts: list[str] = []
-    sides = (
-        (left, left_fields, income, _income),
-        (right, right_fields, spend, _expenditure),
-    )
-    for item_column, fields, table, classify in sides:
         lines = []
         for piece, index, cells in raw:
             label = cells[item_column].strip()
@@ -80,28 +77,39 @@ def two_sided_tables(printed: Printed, unit: str, year: int, layout: Layout) -> 
         for (number, label, amounts, page), (row_type, code) in zip(lines, kinds, strict=True):
             row: Row = {"source_line": number, "row_type": row_type, "item": label}
             row["item_code"] = code
-            if table is spend:
+            if classify is _expenditure:
                 row["functional_class"] = code if code and code.isdigit() else None
             for name, text in amounts:
                 row[name] = None if is_blank(text) else to_yuan(amount_text(text, page), unit)
             table.rows.append(row)
-    for table in (income, spend):
+    tables = [table for _, table, _, _ in sides]
+    for table in tables:
         if len({row["source_line"] for row in table.rows}) != len(table.rows):
             raise NotTyped("two rows on one text line", code="two-rows-one-line")
-        if not any(row["row_type"] == "total" for row in table.rows):
+        has_total = any(row["row_type"] == "total" for row in table.rows)
+        if not has_total and table in tables[:2]:  # the income side and the first expenditure
             raise NotTyped(f"{table.resource} has no 合计/总计 row", code="no-total-row")
         table.decimals = decimals(printed_amounts)
-    return [income, spend]
+    return tables
 
 
 Side = tuple[int, list[tuple[int, Column]]]  # the 项目 column, and each amount column's Column
+_ITEM = re.compile(r"^项\s*目$|科目")
+
+
+def _classification(label: str, number: int) -> str:
+    """A resource suffix for a further pair of the expenditure side, from its 项目 header."""
+    if "经济" in label:
+        return "government_economic" if "政府" in label else "economic"
+    return f"part{number + 1}"
 
 
 def _sides(
     paths: list[tuple[str, ...]], kind: str, year: int
-) -> tuple[Side, Side, list[ColumnRead]]:
-    """(项目 column, [(column, Column)]) for the income side and the expenditure side, and what
-    each printed column was read as; NotTyped with every reason a side cannot be read."""
+) -> tuple[Side, list[tuple[Side, str]], list[ColumnRead]]:
+    """(项目 column, [(column, Column)]) for the income side, each (项目, amounts) pair of the
+    expenditure side with its 项目 header, and what each printed column was read as; NotTyped
+    with every reason a side cannot be read."""
     sides: dict[str, list[tuple[int, tuple[str, ...]]]] = {"收入": [], "支出": []}
     reasons: list[Reason] = []
     reads: list[ColumnRead] = []
@@ -114,27 +122,33 @@ def _sides(
                 reasons.append(Reason("column-on-no-side", "a column on neither side", head))
             continue  # an empty margin column
         sides[side].append((index, tuple(parts[1:])))
-    found: list[Side] = []
+    found: dict[str, list[tuple[Side, str]]] = {}
     for side, columns in sides.items():
-        items = [i for i, rest in columns if rest and normalise(rest[-1]) == "项目"]
-        if len(items) != 1:
+        items = [i for i, rest in columns if rest and _ITEM.search(normalise(rest[-1]))]
+        if not items or (side == "收入" and len(items) != 1):
             reasons.append(
                 Reason("item-columns", f"{len(items)} 项目 columns on the {side} side", side)
             )
             continue
-        amounts = [(i, rest) for i, rest in columns if i != items[0]]
-        if not amounts:
-            reasons.append(Reason("no-amount-column", f"no amount column on the {side} side"))
-            continue
-        fields, read, more = read_amounts(amounts, kind, year, "right" if side == "支出" else "")
-        reasons += more
-        reads += [ColumnRead(items[0], (side, "项目"), "item"), *read]
-        found.append((items[0], sorted(fields.items())))
+        found[side] = []
+        for number, item in enumerate(items):
+            end = items[number + 1] if number + 1 < len(items) else None
+            amounts = [(i, rest) for i, rest in columns if item < i and (end is None or i < end)]
+            label = "·".join(next(rest for i, rest in columns if i == item))
+            if not amounts:
+                reasons.append(Reason("no-amount-column", f"no amount column after {label}"))
+                continue
+            right = "right" if side == "支出" else ""
+            fields, read, more = read_amounts(amounts, kind, year, right)
+            reasons += more
+            reads += [ColumnRead(item, (side, label), "item"), *read]
+            found[side].append(((item, sorted(fields.items())), label))
     check(reasons)
-    return found[0], found[1], sorted(reads, key=lambda r: r.index)
+    return found["收入"][0][0], found["支出"], sorted(reads, key=lambda r: r.index)
 
 
 _GROUP = re.compile(r"^[一二三四五六七八九十]+、")
+_CURRENT_GROUP = re.compile(r"本年收入|本年支出|部门预算$")  # 一、部门预算 (西安): this year's
 _MEMBER = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
 
 
@@ -144,9 +158,7 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
     Grouped sides (一、本年收入 over （一）…（三）) make the 一、 lines subtotals of their
     members; on an ungrouped side, lines under a 功能分类 class that are not classes
     themselves (its 款 and 项, printed as a breakdown) are of-which lines, never summed."""
-    grouped = any(
-        _GROUP.match(label) and ("本年收入" in label or "本年支出" in label) for label in labels
-    )
+    grouped = any(_GROUP.match(label) and _CURRENT_GROUP.search(label) for label in labels)
     numbered = not grouped and any(_GROUP.match(label) for label in labels)
     found: list[tuple[str, str | None]] = []
     group: str | None = None
@@ -184,11 +196,41 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
         elif in_class and row_type == "item" and code is None:
             row_type = "of-which"
         found.append((row_type, code))
+    _nested(labels, found)
     if not any(code == "grand-total" for _, code in found):  # 收入合计 with no 总计 below it
         last = max((i for i, (kind, _) in enumerate(found) if kind == "total"), default=None)
         if last is not None:
             found[last] = ("total", "grand-total")
     return found
+
+
+_DEPTHS = (  # ordinal styles, outermost first: 一、 > （一） > 1、 > （1）
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[(（][一二三四五六七八九十]+[)）]"),
+    re.compile(r"^\d+[.、．]"),
+    re.compile(r"^[(（]\d+[)）]"),
+)
+
+
+def _depth(label: str) -> int | None:
+    return next((d for d, pattern in enumerate(_DEPTHS) if pattern.match(label)), None)
+
+
+def _nested(labels: list[str], found: list[tuple[str, str | None]]) -> None:
+    """Items printed under an item of an outer ordinal style (1、财政拨款 over (1)一般公共预算
+    拨款…) are its breakdown: of-which lines, never summed with it."""
+    for i, label in enumerate(labels):
+        depth = _depth(label)
+        if depth is None or found[i][0] != "item":
+            continue
+        for j in range(i + 1, len(labels)):
+            inner = _depth(labels[j])
+            if inner is None or inner <= depth:
+                if inner is not None or found[j][0] == "total":
+                    break
+                continue  # 其中… lines inside the breakdown
+            if found[j][0] == "item":
+                found[j] = ("of-which", found[j][1])
 
 
 def _income(label: str) -> tuple[str, str | None]:
