@@ -150,7 +150,7 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
         except NotTyped as reason:
             failed.append(reason)
             continue
-        if not any(table.rows for table in read) and not _leading(read):
+        if not any(table.rows for table in read) and not _leading(read) and _one_column(read):
             failed.append(NotTyped("no rows, no leading column", code="fragment"))
             continue  # a column spilled onto a page of its own, not an empty table
         if not _printed_columns(read):
@@ -165,6 +165,11 @@ def typed_readings(printed: Printed, unit: str, year: int, document: Document) -
 def _leading(read: list[Table]) -> bool:
     """Whether a reading found the columns a table's rows are named by (codes, names, items)."""
     return any(c.role not in ("amount", "printed", "blank") for t in read for c in t.header)
+
+
+def _one_column(read: list[Table]) -> bool:
+    """Whether a reading placed a single amount column (a column spilled onto its own page)."""
+    return sum(1 for t in read for c in t.header if c.role in ("amount", "printed")) <= 1
 
 
 def _printed_columns(read: list[Table]) -> int:

@@ -94,6 +94,7 @@ def two_sided_tables(printed: Printed, unit: str, year: int, layout: Layout) -> 
 
 
 Side = tuple[int, list[tuple[int, Column]]]  # the 项目 column, and each amount column's Column
+_SERIAL = re.compile(r"序号|行次|栏次")
 _ITEM = re.compile(r"^项\s*目$|科目")
 
 
@@ -118,7 +119,7 @@ def _sides(
         head = parts[0] if parts else ""
         side = "收入" if "收入" in head else "支出" if "支出" in head else None
         if side is None:
-            if head:
+            if head and not _SERIAL.fullmatch(normalise(head)):  # 序号 numbers the lines
                 reasons.append(Reason("column-on-no-side", "a column on neither side", head))
             continue  # an empty margin column
         sides[side].append((index, tuple(parts[1:])))
