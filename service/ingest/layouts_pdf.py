@@ -9,18 +9,20 @@ from service.ingest.layout_columns import (
     BASIC_COLUMNS,
     BUSINESS_INCOME,
     BUSINESS_OPERATING_INCOME,
+    EXPENDITURE_COLUMNS,
+    INCOME_COLUMNS,
+    OTHER_INCOME,
+    THREE_PUBLIC_COLUMNS,
+    amount,
+)
+from service.ingest.layout_columns_pdf import (
     ECONOMIC_LEADING,
     ECONOMIC_SPENDING_COLUMNS,
-    EXPENDITURE_COLUMNS,
     FUND_COLUMNS,
-    INCOME_COLUMNS,
     MEETING_TRAINING_COLUMNS,
-    OTHER_INCOME,
     PERFORMANCE_BUDGET_COLUMNS,
     PERFORMANCE_TARGET_COLUMNS,
     REGIONAL_FUNCTIONAL_COLUMNS,
-    THREE_PUBLIC_COLUMNS,
-    amount,
 )
 from service.ingest.layout_identities import (
     ECONOMIC_SPENDING_IDENTITIES,
