@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from service import vocab
 from service.ingest.fields import column_for, context_of, field_set, resolve, variant_identities
 from service.ingest.grammar import meaning
+from service.ingest.header_terms import SPENDING_TYPES, TERMS
 from service.ingest.layouts import LAYOUTS, layout_by_kind
 
 CASES = [  # (layout, header as printed, field)
@@ -144,3 +146,17 @@ def test_every_layout_reads_its_own_titles() -> None:
             fields = field_set(layout.kind, side)
             for key, column in fields.by_meaning.items():
                 assert column_for(fields, meaning(column.title.split("·"), None)) == column, key
+
+
+def test_every_declared_value_the_cube_counts_is_a_code_of_the_vocabulary() -> None:
+    """A fund a header word names becomes a fact's fund_source, a spending value its
+    expenditure_type: each is a code of vocab/codelists, or the build refuses the package."""
+    funds = set(vocab.labels("fund-source"))
+    declared = {value for term in TERMS for dimension, value in term.means if dimension == "fund"}
+    assert declared <= funds, declared - funds
+    assert set(SPENDING_TYPES.values()) <= set(vocab.labels("expenditure-type"))
+    spending = {v for term in TERMS for d, v in term.means if d == "spending"}
+    assert spending <= set(SPENDING_TYPES), spending - set(SPENDING_TYPES)
+    for layout in LAYOUTS:
+        for column in (*layout.columns, *layout.right_columns, *layout.extra_columns):
+            assert column.fund_source in (None, *funds), (layout.kind, column.name)

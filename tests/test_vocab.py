@@ -532,6 +532,15 @@ def test_fund_source_notations(g):
         "general-transfer",
         "business-fund",
         "government-budget",
+        # the funds the header grammar declares (service/ingest/header_terms.py)
+        "other-funds",
+        "non-fiscal",
+        "non-fiscal-balance",
+        "unit-reserve",
+        "funding-appropriation",
+        "education-fees",
+        "other-special-account",
+        "special-funds-in-budget",
     }
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cache
 
+from service import vocab
 from service.ingest.grammar import Meaning, Value, meaning
-from service.ingest.header_terms import PARENTS
+from service.ingest.header_terms import PARENTS, SPENDING_TYPES
 from service.ingest.layout_columns import Column
 from service.ingest.layout_identities import Identity
 from service.ingest.layouts import Layout, layout_by_kind
@@ -51,7 +52,7 @@ def field_set(layout_kind: str, side: str = "") -> FieldSet:
     layout = layout_by_kind(layout_kind)
     implied = frozenset(layout.implied)
     source = layout.right_columns if side == "right" else layout.columns
-    columns = [c for c in (*source, *layout.extra_columns) if c.kind == "amount" and c.in_cube]
+    columns = [c for c in (*source, *layout.extra_columns) if c.kind == "amount"]
     by_meaning: dict[frozenset[Value], Column] = {}
     for column in columns:
         read = _strip(meaning(column.title.split("·"), None), implied)
@@ -161,7 +162,9 @@ def _lookup(fields: FieldSet, values: set[Value], printed: tuple[str, ...]) -> C
         f"{base.name}_{value.replace('-', '_')}",
         f"{base.title}·{printed[-1] if printed else value}",
         description=f"{base.name} of {dimension} {value}.",
-        expenditure_type=value if dimension == "spending" else base.expenditure_type,
+        expenditure_type=(
+            SPENDING_TYPES[value] if dimension == "spending" else base.expenditure_type
+        ),
         fund_source=value if dimension == "fund" else base.fund_source,
         economic_class=base.economic_class,
         part_of=None if sibling else base.name,
@@ -172,7 +175,9 @@ def _declared(fields: FieldSet, values: set[Value]) -> Column | None:
     return fields.by_meaning.get(frozenset(values))
 
 
-def _part(fields: FieldSet, values: set[Value], printed: tuple[str, ...]) -> Column | None:
+def _part(
+    fields: FieldSet, values: set[Value], printed: tuple[str, ...], of_which: bool = False
+) -> Column | None:
     """A value the layout does not declare, a part of one it does (教育收费 of 财政专户): a
     column of its own, one part of that column."""
     for dimension, value in values:
@@ -188,7 +193,7 @@ def _part(fields: FieldSet, values: set[Value], printed: tuple[str, ...]) -> Col
                 expenditure_type=base.expenditure_type,
                 fund_source=value if dimension == "fund" else base.fund_source,
                 economic_class=base.economic_class,
-                part_of=base.name,
+                part_of=None if of_which else base.name,  # 其中：… is a part, not all of them
             )
     return None
 
@@ -201,11 +206,12 @@ def _variant(base: Column, prefix: str, title: str) -> Column:
 
 
 def _carried(base: Column) -> Column:
+    fund = f"carry-over-{base.fund_source}"
     return replace(
         base,
         name="carry_over_" + base.name,
         title=f"上年结转·{base.title}",
-        fund_source=base.fund_source if base.fund_source not in (None, "all") else "carry-over",
+        fund_source=fund if fund in vocab.labels("fund-source") else "carry-over",
         part_of="carry_over_" + base.part_of if base.part_of else None,
     )
 

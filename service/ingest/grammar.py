@@ -35,6 +35,7 @@ class Meaning:
     year: int | None = None  # a year other than the budget's, as printed
     unknown: tuple[str, ...] = ()
     parts: tuple[str, ...] = field(default=(), compare=False)  # the path as read
+    of_which: bool = field(default=False, compare=False)  # its last part is printed 其中：…
 
     def get(self, dimension: str) -> str | None:
         """The value of one dimension, or None."""
@@ -42,7 +43,9 @@ class Meaning:
 
     def without(self, *values: Value) -> Meaning:
         """The meaning with some values taken out."""
-        return Meaning(self.values - set(values), self.year, self.unknown, self.parts)
+        return Meaning(
+            self.values - set(values), self.year, self.unknown, self.parts, self.of_which
+        )
 
     def dimensions(self) -> dict[str, str]:
         """The values as a dict, dimension → value."""
@@ -137,8 +140,13 @@ def meaning(path: list[str] | tuple[str, ...], year: int | None) -> Meaning:
             for dimension, value in means:
                 values[dimension] = _refine(dimension, values.get(dimension), value)
     other = sorted(y for y in years if year is None or y != year)
+    last = normalise(path[-1]) if path else ""
     return Meaning(
-        frozenset(values.items()), other[0] if other else None, tuple(unknown), tuple(parts)
+        frozenset(values.items()),
+        other[0] if other else None,
+        tuple(unknown),
+        tuple(parts),
+        last.startswith("其中"),
     )
 
 

@@ -73,6 +73,7 @@ TERMS: tuple[Term, ...] = (
     _term("使用非财政拨款结余 非财政拨款结余", fund="non-fiscal-balance"),
     _term("用事业基金弥补收支差额 用事业基金弥补", fund="business-fund"),
     _term("单位预留机动经费 预留机动经费", fund="unit-reserve"),
+    _term("专项资金列入部门预算项目 专项资金列入部门预算的项目", fund="special-funds-in-budget"),
     # a carry-over of appropriations is both: the fund and the period
     _term(
         "财政拨款结转结余 财政拨款结转 财政拨款结余 上年财政拨款结转",
@@ -110,6 +111,7 @@ TERMS: tuple[Term, ...] = (
     ),
     _term("公务接待 公务接待费", expense="reception"),
     _term("会议费", expense="meeting"),
+    _term("行政经费", expense="administrative"),
     _term("培训费", expense="training"),
     _term("机关运行经费 机关运行经费预算数", expense="operating-costs"),
     # government procurement
@@ -119,7 +121,7 @@ TERMS: tuple[Term, ...] = (
     # period: this year, last year's carry-over
     _term(
         "本年 当年 本年收入 本年支出 本年预算 本年预算数 当年预算 编制预算 本年拨款 当年财政拨款"
-        " 年初预算",
+        " 年初预算 部门预算",
         period="current",
     ),
     _term(
@@ -186,8 +188,29 @@ FILLER: tuple[str, ...] = tuple(
     ]
 )
 
+# the expenditure type (vocab/codelists/expenditure-type.ttl) a spending value is counted as in
+# the cube, where a column is qualified by it (a table that splits another kind's columns by it)
+SPENDING_TYPES: dict[str, str] = {
+    "basic": "basic",
+    "personnel": "personnel",
+    "public": "public",
+    "wages": "personnel",
+    "household": "personnel",
+    "goods-services": "public",
+    "capital": "public",
+    "project": "project",
+    "project-operating": "operating",
+    "project-specific": "specific",
+    "project-excluding-capital": "project",
+    "business-operating": "business-operating",
+    "remittance": "remittance",
+    "subsidy": "subsidy",
+    "carry-forward": "carry-forward",
+}
+
 # a value and the value it is a part of: a deeper word of a path refines the one above it
 PARENTS: dict[tuple[str, str], str] = {
+    ("fund", "special-funds-in-budget"): "general-public-budget",
     ("fund", "education-fees"): "fiscal-special-account",
     ("fund", "other-special-account"): "fiscal-special-account",
     ("spending", "personnel"): "basic",

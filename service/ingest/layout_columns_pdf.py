@@ -33,6 +33,7 @@ REGIONAL_FUNCTIONAL_COLUMNS = (
 # columns regions print beside the 三公 expenses (Jiangsu, Shanghai); another year's columns
 # (烟台: 2025年预算数 | 2026年预算数) are variants of these (service.ingest.fields)
 REGIONAL_THREE_PUBLIC_COLUMNS = (
+    amount("administrative_costs", "行政经费", in_cube=False),  # 广州 表8, beside the 三公
     amount("meeting_fees", "会议费"),
     amount("training_fees", "培训费"),
     amount("operating_costs", "机关运行经费", expenditure_type="public"),
@@ -72,7 +73,13 @@ FUND_COLUMNS = (
     ),
     amount("other_income", "单位资金·其他收入", fund_source="other-income"),
     amount("other_funds", "其他资金", fund_source="other-funds"),
+    amount("non_fiscal_balance", "使用非财政拨款结余", fund_source="non-fiscal-balance"),
     amount("carry_over", "上年结转", fund_source="carry-over"),
+)
+# columns regions print beside the template's in the 收入总表 (西安: 部门预算 | 用事业基金弥补收支差额)
+REGIONAL_INCOME_COLUMNS = (
+    amount("business_fund", "用事业基金弥补收支差额", fund_source="business-fund"),
+    amount("non_fiscal_balance", "使用非财政拨款结余", fund_source="non-fiscal-balance"),
 )
 
 # 会议费、培训费 with the 三公 (西安 表13): their total is all three, the 三公 a part

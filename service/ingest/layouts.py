@@ -28,6 +28,7 @@ from service.ingest.layout_columns import (
 from service.ingest.layout_columns_pdf import (
     FUND_COLUMNS,
     REGIONAL_FUNCTIONAL_COLUMNS,
+    REGIONAL_INCOME_COLUMNS,
     REGIONAL_THREE_PUBLIC_COLUMNS,
 )
 from service.ingest.layout_identities import (
@@ -70,6 +71,7 @@ LAYOUTS: tuple[Layout, ...] = (
         mandatory=True,
         resources=("income",),
         identities=INCOME_IDENTITIES,
+        extra_columns=REGIONAL_INCOME_COLUMNS,
         family="by_unit",
     ),
     Layout(
