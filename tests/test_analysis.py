@@ -45,6 +45,8 @@ GOLDEN = {
         "expenditure-by-function": ("expenditure", "94837200.00"),
         "expenditure-by-economic-class": ("general_budget_basic_expenditure", "84016700.00"),
         "revenue-by-source": ("summary_income", "94837200.00"),
+        # 表8 prints the 三公 as a list (items down, funds across): 19.86 万元
+        "three-public-expenses": ("three_public_expenses", "198600.00"),
     },
     "zhejiang-hangzhou-qixiangju-2026-dept-budget": {  # its 支出 tables name no codes
         "revenue-by-source": ("summary_income", "58766700.00"),
@@ -52,6 +54,8 @@ GOLDEN = {
     },
     "beijing-beijing-shenjiju-2026-dept-budget": {
         "revenue-by-source": ("summary_income", "328520538.320000"),
+        # 预算09表: a blank first column before the 三公 columns, 244.848 万元
+        "three-public-expenses": ("three_public_expenses", "2448480.000000"),
     },
 }
 # where the printed total is not the sum of the printed items (the audit says so)
