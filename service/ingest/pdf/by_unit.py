@@ -1,10 +1,10 @@
 """收入总表 and the 三公 table as regions print them: amounts by fund or by expense across,
 one row per department and unit (or a single row), 合计 on top.
 
-The columns are known by their header words (columns.py rules); the leading columns name the
+The columns are known by the header grammar (pdf/header.py); the leading columns name the
 unit (单位名称, 单位代码 / 部门代码). A 3-digit code is the department, a longer one its unit.
-Anything else (income by function code, another year's columns, a vertical 三公 list) stays
-as printed.
+Rows by function code are the functional reading's, a 三公 printed as a list the vertical
+one's (the reading says so and the next is tried).
 """
 
 from __future__ import annotations

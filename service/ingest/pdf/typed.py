@@ -1,8 +1,8 @@
-"""Printed tables of known kinds read into the typed resources the audit and the cube use.
+"""功能分类 and 经济分类 tables read into the typed resources the audit and the cube use.
 
-A table is typed only when every column is understood (columns.py) and every figure it
-prints lands in a typed cell; otherwise it stays as printed (generic.py) and a warning says
-why. Codes are read in every printed form: split 类/款/项 columns (201 08 01), one joined
+The leading columns (codes, names) are found by their words and cells, the amount columns by
+the header grammar (pdf/header.py); a table is typed only when every figure it prints lands in
+a typed cell, else it stays as printed (generic.py) with every reason why (reasons.py). Codes are read in every printed form: split 类/款/项 columns (201 08 01), one joined
 column (2010801), joined to the name ([2010801]行政运行, 2010801-行政运行, 2010801 行政运行), and a
 款/项 segment that lost its leading zero (301 2 under 301 is 30102, with a warning).
 """
