@@ -12,6 +12,8 @@ from service.ingest.layout_columns import (
     EXPENDITURE_COLUMNS,
     INCOME_COLUMNS,
     OTHER_INCOME,
+    SUMMARY_EXPENDITURE_COLUMNS,
+    SUMMARY_INCOME_COLUMNS,
     THREE_PUBLIC_COLUMNS,
     amount,
 )
@@ -222,6 +224,19 @@ MEETING_TRAINING = Layout(
     also=("vertical",),
     read_for=("three_public",),
 )
+# 政府性基金收支表 (西安 表9): the fund's income left, its spending right, as a 收支总表 prints them
+GOVERNMENT_FUND_SUMMARY = Layout(
+    "government_fund_summary",
+    "政府性基金收支表",
+    "Government fund income and expenditure",
+    "pdf",
+    tuple(SUMMARY_INCOME_COLUMNS),
+    tuple(SUMMARY_EXPENDITURE_COLUMNS),
+    fund_source="government-fund",
+    resources=("summary_government_fund_income", "summary_government_fund_expenditure"),
+    catalogue="government_fund_expenditure",
+    family="two_sided",
+)
 # tables of records (service.ingest.pdf.records): a row per purchase, service or project
 _RECORD_AMOUNTS = (amount("total", "合计", fund_source="all"), *FUND_COLUMNS)
 GOVERNMENT_PROCUREMENT = Layout(
@@ -306,6 +321,7 @@ PDF_LAYOUTS: tuple[Layout, ...] = (
     OPERATING_COSTS,
     MEETING_TRAINING,
     GENERAL_BUDGET_BASIC_BY_FUNCTION,
+    GOVERNMENT_FUND_SUMMARY,
     GOVERNMENT_PROCUREMENT,
     PURCHASED_SERVICES,
     CARRY_OVER_EXPENDITURE,
