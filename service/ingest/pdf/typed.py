@@ -20,6 +20,7 @@ from service.ingest.model import ReaderWarning, Row, Table
 from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, INCOME, Rule, field_for, header_parts
 from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.segment import Printed
+from service.ingest.row_codes import with_codes
 from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
 
 _CODE_NAME = re.compile(
@@ -99,6 +100,8 @@ def typed_table(
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
     titles, raw = raw_rows(printed)
+    where = (shape.resource, printed.name, printed.pages)
+    titles, raw = with_codes(titles, raw, shape.family, where, warnings)
     columns = _columns(titles, raw, shape, year)
     layout = layout_by_kind(shape.layout)
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]

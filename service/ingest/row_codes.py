@@ -1,0 +1,74 @@
+"""Row identities a typed reading cannot see in the printed columns, made visible as a code
+column before it reads them.
+
+A 功能分类 or 经济分类 table that prints subject names with no code anywhere (no 编码 / 代码 /
+类·款·项 column, no code in a name cell) gets a code column in front: each row's code looked
+up by its name in the code list, within the hierarchy the row order shows (code_names.py).
+The typed reading then reads it as it reads a printed code column, and a warning says the
+codes come from the names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from service.ingest.cells import is_blank, normalise
+from service.ingest.code_names import code_names
+from service.ingest.model import ReaderWarning
+
+LOOKED_UP = "科目编码(按名称查得)"  # the header of the code column a lookup adds
+_CODE_HEADER = re.compile(r"编码|代码|编号|^类$|^款$|^项$")
+_NAME_HEADER = re.compile(r"名称|科目")
+_CODE_CELL = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}(?:[\]】)）]|$|[-—－、:：\s]*[^\d.,])")
+_NUMBER = re.compile(r"^[-+]?[\d,]+(\.\d+)?$")
+
+Raw = list[tuple[Any, int, list[str]]]  # (piece, row index, cells), as generic.raw_rows gives
+
+
+def names_only_column(titles: list[str], raw: Raw) -> int | None:
+    """The name column of a table that prints no code at all, else None."""
+    paths = [[normalise(part) for part in title.split("·")] for title in titles]
+    if any(_CODE_HEADER.search(part) for path in paths for part in path):
+        return None
+    for index, path in enumerate(paths):
+        values = [cells[index] for _, _, cells in raw if not is_blank(cells[index])]
+        if any(_CODE_CELL.match(normalise(value)) for value in values):
+            return None  # a code printed before the names, or in the name cell
+        if any(_NAME_HEADER.search(part) for part in path) and values:
+            return None if all(_NUMBER.match(v) for v in values) else index
+    return None
+
+
+def with_codes(
+    titles: list[str],
+    raw: Raw,
+    family: str,
+    where: tuple[str, str, list[int]],
+    warnings: list[ReaderWarning],
+) -> tuple[list[str], Raw]:
+    """`titles` and `raw` as printed, or with a code column in front when the table prints
+    names only (`family`: functional | economic; `where`: resource, title, pages)."""
+    column = names_only_column(titles, raw)
+    if column is None:
+        return titles, raw
+    coded = code_names([cells[column] for _, _, cells in raw], family)
+    if not coded.found:
+        return titles, raw
+    resource, title, pages = where
+    missed = f"; not coded: {'; '.join(coded.notes[:3])}" if coded.notes else ""
+    warnings.append(
+        ReaderWarning(
+            "codes-from-names",
+            f"{title!r} on pages {pages} prints names without codes: {coded.found} rows coded "
+            f"by their name in the {coded.scheme} code list, within the hierarchy the row "
+            f"order shows{missed}",
+            pages,
+            resource,
+        )
+    )
+    rows = [
+        (piece, index, [code or "", *cells])
+        for (piece, index, cells), code in zip(raw, coded.codes, strict=True)
+    ]
+    return [LOOKED_UP, *titles], rows

@@ -1,0 +1,112 @@
+"""Row identities from every printed form (issue 26, item 2): names without codes get their
+codes from the code lists, within the hierarchy the row order shows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from service.ingest.code_names import code_names, name_key
+from service.ingest.pdf.typed import typed_table
+from tests.grids import printed
+
+
+def test_names_coded_within_the_hierarchy_the_rows_show() -> None:
+    """办公设备购置 is 30902 under 资本性支出（基本建设） and 31002 under 资本性支出."""
+    coded = code_names(
+        ["合计", "资本性支出（基本建设）", "办公设备购置", "资本性支出", "办公设备购置"], "economic"
+    )
+    assert coded.codes == [None, "309", "30902", "310", "31002"]
+    assert coded.scheme == "economic-departmental"
+    assert not coded.notes
+
+
+def test_a_name_the_hierarchy_cannot_tell_apart_is_left_uncoded_and_said() -> None:
+    coded = code_names(["办公设备购置"], "economic")
+    assert coded.codes == [None]
+    assert "30902" in coded.notes[0] and "31002" in coded.notes[0]
+
+
+def test_the_classification_that_knows_the_names_is_chosen() -> None:
+    """Government economic names (机关工资福利支出…) are coded in that list, not the
+    departmental one."""
+    coded = code_names(["机关工资福利支出", "工资奖金津补贴", "社会保障缴费"], "economic")
+    assert coded.scheme == "economic-government"
+    assert coded.codes == ["501", "50101", "50102"]
+
+
+def test_names_compare_without_width_spaces_or_quotes() -> None:
+    assert name_key("维修 (护) 费") == name_key("维修（护）费")
+
+
+def test_a_child_of_an_unknown_name_is_not_guessed_under_the_row_above() -> None:
+    """A 款 the list does not know: the 项 under it are coded only when their name is unique."""
+    coded = code_names(["一般公共服务支出", "某某事务", "办公设备购置"], "functional")
+    assert coded.codes[0] == "201"
+    assert coded.codes[1] is None and coded.codes[2] is None
+
+
+def test_a_names_only_functional_table_is_read_typed_with_codes() -> None:
+    """杭州 prints 功能分类科目名称 and the amounts, with no code column at all."""
+    table = printed(
+        "表5 2026年一般公共预算支出表",
+        [
+            ["功能分类科目名称", "合计", "基本支出", "项目支出"],
+            ["合计", "30.00", "20.00", "10.00"],
+            ["一般公共服务支出", "30.00", "20.00", "10.00"],
+            ["政府办公厅（室）及相关机构事务", "30.00", "20.00", "10.00"],
+            ["行政运行", "20.00", "20.00", ""],
+            ["一般行政管理事务", "10.00", "", "10.00"],
+        ],
+    )
+    warnings: list = []
+    read = typed_table(table, "万元", 2026, warnings)
+    assert [row["functional_code"] for row in read.rows] == [
+        None,
+        "201",
+        "20103",
+        "2010301",
+        "2010302",
+    ]
+    assert [row["row_type"] for row in read.rows] == [
+        "total",
+        "subtotal",
+        "subtotal",
+        "item",
+        "item",
+    ]
+    assert read.rows[3]["name"] == "行政运行"
+    assert read.rows[3]["total"] == Decimal("200000.00")
+    assert [w.type for w in warnings] == ["codes-from-names"]
+
+
+def test_a_names_only_economic_table_is_read_typed_with_codes() -> None:
+    table = printed(
+        "表6 2026年一般公共预算基本支出表",
+        [
+            ["经济分类科目名称", "合计", "人员经费", "日常公用支出"],
+            ["**", "1", "2", "3"],
+            ["合计", "3.00", "1.00", "2.00"],
+            ["工资福利支出", "1.00", "1.00", ""],
+            ["基本工资", "1.00", "1.00", ""],
+            ["商品和服务支出", "2.00", "", "2.00"],
+            ["维修(护)费", "2.00", "", "2.00"],
+        ],
+    )
+    read = typed_table(table, "万元", 2026, [])
+    codes = [row["economic_departmental_code"] for row in read.rows]
+    assert codes == [None, "301", "30101", "302", "30213"]
+
+
+def test_a_table_that_prints_codes_is_left_as_it_is() -> None:
+    table = printed(
+        "表5 2026年一般公共预算支出表",
+        [
+            ["科目编码", "科目名称", "合计"],
+            ["合计", "", "20.00"],
+            ["2010301", "行政运行", "20.00"],
+        ],
+    )
+    warnings: list = []
+    read = typed_table(table, "万元", 2026, warnings)
+    assert [row["functional_code"] for row in read.rows] == [None, "2010301"]
+    assert not warnings
