@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from service.ingest.code_names import code_names, name_key
-from service.ingest.pdf.typed import typed_table
+from service.ingest.pdf.typed import NotTyped, typed_table
 from tests.grids import printed
 
 
@@ -110,3 +112,41 @@ def test_a_table_that_prints_codes_is_left_as_it_is() -> None:
     read = typed_table(table, "万元", 2026, warnings)
     assert [row["functional_code"] for row in read.rows] == [None, "2010301"]
     assert not warnings
+
+
+def test_a_lone_unit_row_above_the_codes_is_the_total() -> None:
+    """深圳 prints the department's row (预算单位 filled, no code) where others print 合计."""
+    table = printed(
+        "表7 一般公共预算支出表(按功能分类)",
+        [
+            ["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"],
+            ["深圳市某局", "", "", "30.00", "20.00", "10.00"],
+            ["", "201", "一般公共服务支出", "30.00", "20.00", "10.00"],
+            ["", "20103", "政府办公厅（室）及相关机构事务", "30.00", "20.00", "10.00"],
+            ["", "2010301", "行政运行", "20.00", "20.00", "0.00"],
+            ["", "2010302", "一般行政管理事务", "10.00", "0.00", "10.00"],
+        ],
+    )
+    read = typed_table(table, "万元", 2026, [])
+    assert [row["row_type"] for row in read.rows] == [
+        "total",
+        "subtotal",
+        "subtotal",
+        "item",
+        "item",
+    ]
+    assert read.rows[0]["total"] == Decimal("300000.00")
+
+
+def test_several_unit_rows_are_not_taken_for_a_total() -> None:
+    table = printed(
+        "表7 一般公共预算支出表(按功能分类)",
+        [
+            ["预算单位", "科目编码", "科目名称", "支出总计"],
+            ["某局", "", "", "30.00"],
+            ["某局（本级）", "", "", "30.00"],
+            ["", "2010301", "行政运行", "30.00"],
+        ],
+    )
+    with pytest.raises(NotTyped):
+        typed_table(table, "万元", 2026, [])

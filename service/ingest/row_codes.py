@@ -20,6 +20,8 @@ from service.ingest.model import ReaderWarning
 LOOKED_UP = "科目编码(按名称查得)"  # the header of the code column a lookup adds
 _CODE_HEADER = re.compile(r"编码|代码|编号|^类$|^款$|^项$")
 _NAME_HEADER = re.compile(r"名称|科目")
+_UNIT_HEADER = re.compile(r"^(?:预算单位|单位名称|部门名称|单位)$")
+_TOTALS = ("合计", "总计")
 _CODE_CELL = re.compile(r"^[\[【(（]?\d{3}(?:\d{2}){0,2}(?:[\]】)）]|$|[-—－、:：\s]*[^\d.,])")
 _NUMBER = re.compile(r"^[-+]?[\d,]+(\.\d+)?$")
 
@@ -40,6 +42,23 @@ def names_only_column(titles: list[str], raw: Raw) -> int | None:
     return None
 
 
+def lone_unit_total(titles: list[str], raw: Raw) -> Raw:
+    """A table by unit that names one unit: its row, above the coded rows and with no code of
+    its own, carries the table's total (深圳 prints no 合计 row): read as the 合计."""
+    leaves = [normalise(title.split("·")[-1]) for title in titles]
+    units = [i for i, leaf in enumerate(leaves) if _UNIT_HEADER.search(leaf)]
+    names = [i for i, leaf in enumerate(leaves) if _NAME_HEADER.search(leaf) and i not in units]
+    if len(units) != 1 or not names or not raw:
+        return raw
+    unit, name = units[0], names[0]
+    filled = [k for k, (_, _, cells) in enumerate(raw) if not is_blank(cells[unit])]
+    labels = [normalise(cells[name]) for _, _, cells in raw]
+    if filled != [0] or labels[0] or any(w in label for label in labels for w in _TOTALS):
+        return raw
+    piece, index, cells = raw[0]
+    return [(piece, index, [*cells[:name], "合计", *cells[name + 1 :]]), *raw[1:]]
+
+
 def with_codes(
     titles: list[str],
     raw: Raw,
@@ -49,6 +68,7 @@ def with_codes(
 ) -> tuple[list[str], Raw]:
     """`titles` and `raw` as printed, or with a code column in front when the table prints
     names only (`family`: functional | economic; `where`: resource, title, pages)."""
+    raw = lone_unit_total(titles, raw)
     column = names_only_column(titles, raw)
     if column is None:
         return titles, raw
