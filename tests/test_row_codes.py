@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from service.audit.tables import check_table
 from service.ingest.code_names import code_names, name_key
 from service.ingest.pdf.typed import NotTyped, typed_table
 from tests.grids import printed
@@ -150,3 +151,60 @@ def test_several_unit_rows_are_not_taken_for_a_total() -> None:
     )
     with pytest.raises(NotTyped):
         typed_table(table, "万元", 2026, [])
+
+
+def test_a_second_classification_on_the_row_is_kept_as_its_own_fields() -> None:
+    """烟台 prints 类/款 twice per row: 部门预算经济分类, then 政府预算经济分类; a departmental
+    class printed once under each government class is two rows, told apart by the pair."""
+    table = printed(
+        "公开表6 一般公共预算基本支出情况表",
+        [
+            [
+                "科目编码",
+                "",
+                "部门预算支出经济分类科目名称",
+                "科目编码",
+                "",
+                "政府预算支出经济分类科目名称",
+                "基本支出",
+            ],
+            ["类", "款", "", "类", "款", "", "小计"],
+            ["", "", "合计", "", "", "", "6.00"],
+            ["301", "", "工资福利支出", "501", "", "机关工资福利支出", "4.00"],
+            ["301", "01", "基本工资", "501", "01", "工资奖金津补贴", "4.00"],
+            ["301", "", "工资福利支出", "505", "", "对事业单位经常性补助", "2.00"],
+            ["301", "01", "基本工资", "505", "01", "工资福利支出", "2.00"],
+        ],
+    )
+    read = typed_table(table, "万元", 2026, [])
+    pairs = [(r["economic_departmental_code"], r["economic_government_code"]) for r in read.rows]
+    assert pairs == [
+        (None, None),
+        ("301", "501"),
+        ("30101", "50101"),
+        ("301", "505"),
+        ("30101", "50501"),
+    ]
+    assert read.rows[2]["economic_government_name"] == "工资奖金津补贴"
+    assert (
+        read.fields.index("economic_government_code")
+        == read.fields.index("economic_departmental_name") + 1
+    )
+    checks = [c for c in check_table(read) if c is not None]
+    assert checks and all(c.status == "pass" for c in checks)
+
+
+def test_joined_code_name_cells_of_two_classifications() -> None:
+    """北京 prints 政府支出经济分类科目 and 部门支出经济分类科目 as code-name cells."""
+    table = printed(
+        "预算06表 一般公共预算基本支出表",
+        [
+            ["政府支出经济分类科目", "部门支出经济分类科目", "合计"],
+            ["50101-工资奖金津补贴", "30101-基本工资", "3.000000"],
+            ["50101-工资奖金津补贴", "30102-津贴补贴", "1.000000"],
+            ["", "合 计", "4.000000"],
+        ],
+    )
+    read = typed_table(table, "万元", 2026, [])
+    assert [r["economic_departmental_code"] for r in read.rows] == ["30101", "30102", None]
+    assert [r["economic_government_code"] for r in read.rows] == ["50101", "50101", None]

@@ -11,11 +11,13 @@ codes come from the names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from service.ingest.cells import is_blank, normalise
+from service.ingest.classifications import SECOND_CODES, reading
 from service.ingest.code_names import code_names
-from service.ingest.model import ReaderWarning
+from service.ingest.model import ReaderWarning, Table
 
 LOOKED_UP = "科目编码(按名称查得)"  # the header of the code column a lookup adds
 _CODE_HEADER = re.compile(r"编码|代码|编号|^类$|^款$|^项$")
@@ -65,16 +67,19 @@ def with_codes(
     family: str,
     where: tuple[str, str, list[int]],
     warnings: list[ReaderWarning],
-) -> tuple[list[str], Raw]:
-    """`titles` and `raw` as printed, or with a code column in front when the table prints
-    names only (`family`: functional | economic; `where`: resource, title, pages)."""
+) -> tuple[list[str], Raw, Callable[[Table], None]]:
+    """`titles` and `raw` as the typed reading should see them (`family`: functional |
+    economic; `where`: resource, title, pages), and what completes its table: a second
+    classification's columns taken out (classifications.py), a lone unit row read as the
+    total, and a code column in front when the table prints names only."""
+    titles, raw, finish = reading(titles, raw, family)
     raw = lone_unit_total(titles, raw)
     column = names_only_column(titles, raw)
     if column is None:
-        return titles, raw
+        return titles, raw, finish
     coded = code_names([cells[column] for _, _, cells in raw], family)
     if not coded.found:
-        return titles, raw
+        return titles, raw, finish
     resource, title, pages = where
     missed = f"; not coded: {'; '.join(coded.notes[:3])}" if coded.notes else ""
     warnings.append(
@@ -91,4 +96,10 @@ def with_codes(
         (piece, index, [code or "", *cells])
         for (piece, index, cells), code in zip(raw, coded.codes, strict=True)
     ]
-    return [LOOKED_UP, *titles], rows
+    return [LOOKED_UP, *titles], rows, finish
+
+
+def identity(row: dict[str, Any], code_field: str) -> str:
+    """What tells a row apart: its code, and the second classification's code a row prints
+    beside it (烟台 prints 301 工资福利支出 once under 501 and once under 505)."""
+    return "/".join([row[code_field], *(row.get(f) or "" for f in SECOND_CODES)])

@@ -20,7 +20,7 @@ from service.ingest.model import ReaderWarning, Row, Table
 from service.ingest.pdf.columns import ECONOMIC, FUNCTIONAL, INCOME, Rule, field_for, header_parts
 from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.segment import Printed
-from service.ingest.row_codes import with_codes
+from service.ingest.row_codes import identity, with_codes
 from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
 
 _CODE_NAME = re.compile(
@@ -101,7 +101,7 @@ def typed_table(
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}")
     titles, raw = raw_rows(printed)
     where = (shape.resource, printed.name, printed.pages)
-    titles, raw = with_codes(titles, raw, shape.family, where, warnings)
+    titles, raw, finish = with_codes(titles, raw, shape.family, where, warnings)
     columns = _columns(titles, raw, shape, year)
     layout = layout_by_kind(shape.layout)
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]
@@ -129,13 +129,14 @@ def typed_table(
         rows.append(row)
     _row_types(rows, _code_field(shape))
     table.decimals = decimals([cells[i] for _, _, cells in raw for i in columns.amounts])
-    codes = Counter(row[_code_field(shape)] for row in rows if row[_code_field(shape)])
+    table.rows = rows
+    finish(table)
+    codes = Counter(identity(row, _code_field(shape)) for row in rows if row[_code_field(shape)])
     twice = [code for code, count in codes.items() if count > 1]
     if twice:
         raise NotTyped(f"code {twice[0]} on {codes[twice[0]]} rows (rows by unit or project)")
     if len({row["source_line"] for row in rows}) != len(rows):
         raise NotTyped("two rows on one text line")
-    table.rows = rows
     _check_every_figure(raw, columns, rows, unit)
     return table
 
