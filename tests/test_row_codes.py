@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from service.audit import cross
 from service.audit.tables import check_table
 from service.ingest.code_names import code_names, name_key
+from service.ingest.model import Document
 from service.ingest.pdf.typed import NotTyped, typed_table
 from tests.grids import printed
 
@@ -208,3 +210,32 @@ def test_joined_code_name_cells_of_two_classifications() -> None:
     read = typed_table(table, "万元", 2026, [])
     assert [r["economic_departmental_code"] for r in read.rows] == ["30101", "30102", None]
     assert [r["economic_government_code"] for r in read.rows] == ["50101", "50101", None]
+
+
+def test_a_column_the_table_does_not_print_is_no_cross_check() -> None:
+    """江苏 2017 prints its 一般公共预算支出表 with one 金额 column: no 基本支出 to compare."""
+    spending = typed_table(
+        printed(
+            "八、一般公共预算支出预算表",
+            [
+                ["功能科目代码", "功能科目名称", "金额"],
+                ["合计", "", "5.00"],
+                ["2010301", "行政运行", "5.00"],
+            ],
+        ),
+        "万元",
+        2017,
+        [],
+    )
+    basic = typed_table(
+        printed(
+            "九、一般公共预算基本支出预算表",
+            [["科目编码", "科目名称", "金额"], ["合计", "", "3.00"], ["30101", "基本工资", "3.00"]],
+        ),
+        "万元",
+        2017,
+        [],
+    )
+    document = Document("x.pdf", "0", "", "x", "某局", 2017, "万元")
+    document.tables = {spending.resource: spending, basic.resource: basic}
+    assert not [c for c in cross.cross_tables(document) if c and c.id == "cross:basic-total"]

@@ -267,6 +267,10 @@ def _summary_value(
     if field in ("grand", "current"):
         row = _by_code(table, "grand-total") if field == "grand" else _current_total(table)
         return _get(row, "amount"), _line(row)
+    if field not in table.fields:
+        return (
+            None  # the table does not print that column (江苏 2017's 一般公共预算支出表: 金额 only)
+        )
     row = table.first("total")
     return (_get(row, field), _line(row)) if row else None
 
