@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import failing_checks
 from bench.__main__ import ROOT
 
 DEFAULT_CORPORA = (
@@ -51,6 +52,7 @@ class Measured:
     captured: int = 0
     figures: int = 0
     audit: dict[str, int] = field(default_factory=dict)
+    failing: list[str] = field(default_factory=list)
 
 
 def documents(corpus: Path) -> list[Path]:
@@ -110,6 +112,7 @@ def measure(document: Path, out: Path, validate: bool | str) -> Measured:
     recognised = {t.recognised for t in read.tables.values()}
     result.core = [kind for kind in CORE if kind in recognised]
     result.audit = summary(checks)
+    result.failing = failing_checks.failing(checks)
     pdfs = pdf_files(document)
     if pdfs:
         result.captured, result.figures = figures_captured(pdfs, package)
@@ -216,6 +219,7 @@ def report(corpus: Path) -> list[str]:
     )
     lines += ["", *summary_lines(results, worst, CORE)]
     lines.append(f"- load average at the end of the corpus run: {load()}")
+    lines += failing_checks.section([(r.name, r.failing) for r in written])
     lines += [
         "",
         f"One core: `read_document` on every PDF of at least {LONG_PDF} pages (else the longest), "
