@@ -5,7 +5,7 @@ second's title. Minimal pages built in memory (tests/grids.py)."""
 from __future__ import annotations
 
 from service.ingest.pdf.pages import Page
-from service.ingest.pdf.segment import segment
+from service.ingest.pdf.segment import repair_ordinal, segment
 from tests.grids import grid, number_lines, text
 
 SPENDING = [
@@ -86,3 +86,11 @@ def test_a_contents_grid_of_titles_is_not_cut() -> None:
         40,
     )
     assert len(segment(number_lines([page])).tables) <= 1
+
+
+def test_an_ordinal_whose_punctuation_was_placed_apart_is_put_back() -> None:
+    """重庆 经信委's PDF places 、 and （ ） apart from the ordinal they belong to."""
+    assert repair_ordinal("一 本年收入、") == "一、本年收入"
+    assert repair_ordinal("二 政府性基金预算资金( )") == "（二）政府性基金预算资金"
+    assert repair_ordinal("一、本年收入") == "一、本年收入"
+    assert repair_ordinal("行政运行") == "行政运行"

@@ -214,6 +214,27 @@ def _caption_row(cells: list[str]) -> bool:
     )
 
 
+_ORDINAL_COMMA = re.compile(r"^([一二三四五六七八九十]+)\s+(\S.*?)\s*、$", re.S)
+_ORDINAL_BRACKETS = re.compile(r"^([一二三四五六七八九十]+)\s+(\S.*?)\s*[(（]\s*[)）]$", re.S)
+
+
+def repair_ordinal(text: str | None) -> str | None:
+    """A row label whose ordinal's punctuation the PDF placed apart (一 本年收入、 for 一、本年收入;
+    一 一般公共预算资金( ) for （一）一般公共预算资金) put back together."""
+    if not text:
+        return text
+    if found := _ORDINAL_COMMA.match(text.strip()):
+        return f"{found[1]}、{found[2]}"
+    if found := _ORDINAL_BRACKETS.match(text.strip()):
+        return f"（{found[1]}）{found[2]}"
+    return text
+
+
+def _repaired(grid: Grid) -> Grid:
+    grid.texts = [[repair_ordinal(cell) for cell in row] for row in grid.texts]
+    return grid
+
+
 def _title_row(cells: list[str | None]) -> bool:
     """A grid row that prints another table's title (a label or a catalogued title alone)."""
     filled = [normalise(c) for c in cells if c and c.strip()]
@@ -366,7 +387,7 @@ class Segmenter:
             part
             for g in page.grids()
             if any(any(c for c in row) for row in g.texts)
-            for part in split_at_titles(g)
+            for part in split_at_titles(_repaired(g))
         ]
         role = PageRole(page.number, *self._role(page, bool(raw)))
         self.roles.append(role)
