@@ -11,6 +11,7 @@ from service.audit import cross
 from service.audit.tables import check_table
 from service.ingest.code_names import code_names, name_key
 from service.ingest.model import Document
+from service.ingest.pdf.two_sided import two_sided_tables
 from service.ingest.pdf.typed import NotTyped, typed_table
 from tests.grids import printed
 
@@ -239,3 +240,34 @@ def test_a_column_the_table_does_not_print_is_no_cross_check() -> None:
     document = Document("x.pdf", "0", "", "x", "某局", 2017, "万元")
     document.tables = {spending.resource: spending, basic.resource: basic}
     assert not [c for c in cross.cross_tables(document) if c and c.id == "cross:basic-total"]
+
+
+def test_lines_below_the_current_year_total_are_items_of_the_grand_total() -> None:
+    """烟台 prints 上级补助收入 and 使用非财政拨款结余 between 本年收入合计 and 收入总计:
+    items the 总计 adds, not a breakdown of 一、财政拨款收入; the lines under 上年结转 are its
+    own breakdown."""
+    table = printed(
+        "公开表1 收支总体情况表",
+        [
+            ["收入", "收入", "支出", "支出"],
+            ["项目", "预算数", "项目", "预算数"],
+            ["一、财政拨款收入", "100.00", "一、一般公共服务支出", "160.00"],
+            ["一般公共预算收入", "100.00", "", ""],
+            ["五、其他收入", "", "", ""],
+            ["本年收入合计", "100.00", "本年支出合计", "160.00"],
+            ["上级补助收入", "60.00", "", ""],
+            ["使用非财政拨款结余", "", "", ""],
+            ["上年结转", "", "结转下年", ""],
+            ["一般公共预算", "", "", ""],
+            ["收入总计", "160.00", "支出总计", "160.00"],
+        ],
+    )
+    income, spending = two_sided_tables(table, "万元", 2026)
+    kinds = {row["item"]: (row["row_type"], row["item_code"]) for row in income.rows}
+    assert kinds["上级补助收入"] == ("item", "superior-subsidy")
+    assert kinds["使用非财政拨款结余"] == ("item", "business-fund")
+    assert kinds["一般公共预算"][0] == "of-which"
+    document = Document("x.pdf", "0", "", "x", "某局", 2026, "万元")
+    document.tables = {income.resource: income, spending.resource: spending}
+    checks = {c.id: c.status for c in cross.two_sided(document) if c is not None}
+    assert checks["summary_income:grand-total"] == "pass"

@@ -90,7 +90,7 @@ def _side(table: Table, field: str, carry_code: str) -> Iterator[Check | None]:
         values = [r.get(field) for r in table.rows if r["row_type"] == "item"]
         what = f"{table.title} 总计 = Σ items"
     else:
-        values = [_get(current, field), _get(carry, field)]
+        values = [_get(current, field), *_beyond_current(table, current, grand, carry, field)]
         what = (
             "支出合计 = 本年支出 + 年终结转结余"
             if grouped and carry_code == "year-end-carry-over"
@@ -105,6 +105,21 @@ def _side(table: Table, field: str, carry_code: str) -> Iterator[Check | None]:
         what,
         tolerance=rounding_tolerance(table, count(values)),
     )
+
+
+def _beyond_current(
+    table: Table, current: Row | None, grand: Row | None, carry: Row | None, field: str
+) -> list[Decimal | None]:
+    """What 总计 adds to 本年合计: the carry-over, or, where the items add up above 本年合计,
+    every line printed between it and 总计 (上级补助收入, 使用非财政拨款结余, 上年结转…)."""
+    rows = table.rows
+    if current is None or current not in rows or current["row_type"] == "subtotal":
+        return [_get(carry, field)]
+    at = rows.index(current)
+    end = rows.index(grand) if grand in rows else len(rows)
+    if not any(r["row_type"] == "item" for r in rows[:at]):
+        return [_get(carry, field)]
+    return [r.get(field) for r in rows[at + 1 : end] if r["row_type"] == "item"]
 
 
 def _current_items(table: Table, current: Row, carry: Row | None) -> list[Row]:
