@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from service import vocab
 from service.ingest.cells import normalise
 
 TOTAL_WORDS = ("合计", "总计")
+_LISTED = 1000  # the weight of a code list's own label
+_SURER = 3
 # the classifications a names-only row may be coded in, by the family of its table
 SCHEMES = {
     "functional": ("functional",),
@@ -35,6 +37,9 @@ class CodeList:
 
     scheme: str
     names: dict[str, tuple[str, ...]]
+    # how sure each (name, code) is: the code list's own label most, else how many documents
+    # print the pair; of two codes that bear one name under the same parent, a far surer one wins
+    weights: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def name_key(text: str) -> str:
@@ -46,22 +51,31 @@ def name_key(text: str) -> str:
 def code_list(scheme: str) -> CodeList:
     """The names of `scheme`'s codes, from its Turtle labels and the printed names beside it."""
     found: dict[str, set[str]] = {}
+    weights: dict[tuple[str, str], int] = {}
     for code, texts in vocab.labels(scheme).items():
         if code.isdigit() and texts.get("zh"):
             found.setdefault(name_key(texts["zh"]), set()).add(code)
-    for row_scheme, code, name in printed_names():
+            weights[(name_key(texts["zh"]), code)] = _LISTED
+    for row_scheme, code, name, documents in printed_names():
         if row_scheme == scheme:
             found.setdefault(name_key(name), set()).add(code)
-    return CodeList(scheme, {name: tuple(sorted(codes)) for name, codes in found.items()})
+            key = (name_key(name), code)
+            weights[key] = max(weights.get(key, 0), documents)
+    names = {name: tuple(sorted(codes)) for name, codes in found.items()}
+    return CodeList(scheme, names, weights)
 
 
 @cache
-def printed_names() -> tuple[tuple[str, str, str], ...]:
-    """(scheme, code, name) rows of vocab/codelists/names.tsv."""
+def printed_names() -> tuple[tuple[str, str, str, int], ...]:
+    """(scheme, code, name, documents) rows of vocab/codelists/names.tsv."""
     path = vocab.VOCAB_DIR / "codelists" / "names.tsv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return tuple((r[0], r[1], r[2]) for r in rows if len(r) >= 3 and r[1].isdigit())
+        return tuple(
+            (r[0], r[1], r[2], int(r[3]) if len(r) > 3 and r[3].isdigit() else 1)
+            for r in rows
+            if len(r) >= 3 and r[1].isdigit()
+        )
 
 
 @dataclass
@@ -102,7 +116,7 @@ def code_in(names: list[str | None], codes: CodeList) -> Coded:
             result.codes.append(None)
             continue
         candidates = codes.names.get(key, ())
-        code, why = _choose(candidates, "" if lost else last)
+        code, why = _choose(candidates, "" if lost else last, key, codes.weights)
         if code is not None and lost and len(code) > 3 and len(candidates) > 1:
             code, why = None, "its parent row's name is not in the code list"
         if code is None:
@@ -114,8 +128,11 @@ def code_in(names: list[str | None], codes: CodeList) -> Coded:
     return result
 
 
-def _choose(candidates: tuple[str, ...], last: str) -> tuple[str | None, str]:
-    """The candidate nearest under the last code's ancestors (itself first), shallowest first."""
+def _choose(
+    candidates: tuple[str, ...], last: str, key: str, weights: dict[tuple[str, str], int]
+) -> tuple[str | None, str]:
+    """The candidate nearest under the last code's ancestors (itself first), shallowest first;
+    of several at one level, one far surer than the rest (_SURER times)."""
     if not candidates:
         return None, "not a name of the code list"
     for depth in range(len(last), -1, -1):
@@ -129,6 +146,10 @@ def _choose(candidates: tuple[str, ...], last: str) -> tuple[str | None, str]:
         level = [c for c in under if len(c) == shallowest]
         if len(level) == 1:
             return level[0], ""
+        ranked = sorted(level, key=lambda c: -weights.get((key, c), 1))
+        first, second = (weights.get((key, c), 1) for c in ranked[:2])
+        if first >= _SURER * second:
+            return ranked[0], ""
         where = f"under {context}" if context else "with no class above it"
         return None, f"{len(level)} codes bear this name {where} ({', '.join(level[:4])})"
     return None, "no code of this name under the rows above it"
