@@ -271,3 +271,24 @@ def test_lines_below_the_current_year_total_are_items_of_the_grand_total() -> No
     document.tables = {income.resource: income, spending.resource: spending}
     checks = {c.id: c.status for c in cross.two_sided(document) if c is not None}
     assert checks["summary_income:grand-total"] == "pass"
+
+
+def test_the_breakdown_under_the_carry_over_is_not_added_twice() -> None:
+    """北京 prints 上年结转结余 and then its own 一、一般公共预算拨款 … lines above 收入总计."""
+    table = printed(
+        "预算04表 财政拨款收支总表",
+        [
+            ["收入", "收入", "支出", "支出"],
+            ["项目", "预算数", "项目", "预算数"],
+            ["一、一般公共预算资金", "10.00", "一、一般公共服务支出", "40.00"],
+            ["本年收入合计", "10.00", "本年支出合计", "40.00"],
+            ["上年结转结余", "30.00", "年终结转结余", ""],
+            ["一、一般公共预算拨款", "30.00", "", ""],
+            ["收入总计", "40.00", "支出总计", "40.00"],
+        ],
+    )
+    income, spending = two_sided_tables(table, "万元", 2026)
+    document = Document("x.pdf", "0", "", "x", "某局", 2026, "万元")
+    document.tables = {income.resource: income, spending.resource: spending}
+    checks = {c.id: c.status for c in cross.two_sided(document) if c is not None}
+    assert checks["fiscal_summary_income:grand-total"] == "pass"

@@ -119,7 +119,13 @@ def _beyond_current(
     end = rows.index(grand) if grand in rows else len(rows)
     if not any(r["row_type"] == "item" for r in rows[:at]):
         return [_get(carry, field)]
-    return [r.get(field) for r in rows[at + 1 : end] if r["row_type"] == "item"]
+    found = []
+    for row in rows[at + 1 : end]:
+        if row["row_type"] == "item":
+            found.append(row.get(field))
+        if row is carry:
+            break  # the lines under 上年结转结余 are its breakdown (北京: 一、一般公共预算拨款 …)
+    return found
 
 
 def _current_items(table: Table, current: Row, carry: Row | None) -> list[Row]:
