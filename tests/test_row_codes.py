@@ -292,3 +292,37 @@ def test_the_breakdown_under_the_carry_over_is_not_added_twice() -> None:
     document.tables = {income.resource: income, spending.resource: spending}
     checks = {c.id: c.status for c in cross.two_sided(document) if c is not None}
     assert checks["fiscal_summary_income:grand-total"] == "pass"
+
+
+def test_two_totals_one_unit_apart_are_rounding_not_failure() -> None:
+    """烟台 统计局: 公开表5 基本支出 合计 1,704.11 beside 公开表6 合计 1,704.12."""
+    spending = typed_table(
+        printed(
+            "公开表5 一般公共预算支出情况表",
+            [
+                ["科目编码", "科目名称", "合计", "基本支出"],
+                ["合计", "", "1,704.11", "1,704.11"],
+                ["2010301", "行政运行", "1,704.11", "1,704.11"],
+            ],
+        ),
+        "万元",
+        2026,
+        [],
+    )
+    basic = typed_table(
+        printed(
+            "公开表6 一般公共预算基本支出情况表",
+            [
+                ["科目编码", "科目名称", "合计"],
+                ["合计", "", "1,704.12"],
+                ["30101", "基本工资", "1,704.12"],
+            ],
+        ),
+        "万元",
+        2026,
+        [],
+    )
+    document = Document("x.pdf", "0", "", "x", "某局", 2026, "万元")
+    document.tables = {spending.resource: spending, basic.resource: basic}
+    found = [c for c in cross.cross_tables(document) if c and c.id == "cross:basic-total"]
+    assert [c.status for c in found] == ["rounding"]

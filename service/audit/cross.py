@@ -260,6 +260,8 @@ def cross_tables(document: Document) -> Iterator[Check | None]:
             right_line,
             f"{left_table}.{left_field} = {right[0]}.{right[1]}",
             status_if_wrong=status,
+            # two totals, each rounded on its own table (烟台 1,704.11 beside 1,704.12)
+            tolerance=rounding_tolerance(document.tables.get(right[0]), 1),
         )
     gbe_total = _table_total(document, "general_budget_expenditure", "basic_personnel_wages")
     basic_personnel = _table_total(document, "general_budget_basic_expenditure", "personnel")
