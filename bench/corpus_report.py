@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import failing_checks
 from bench.__main__ import ROOT
 
 DEFAULT_CORPORA = (
@@ -118,11 +119,7 @@ def measure(document: Path, out: Path, validate: bool | str) -> Measured:
     result.core = [kind for kind in CORE if kind in recognised]
     result.audit = summary(checks)
     count_kinds(result, read)
-    result.failing = [
-        f"{c.id}: {c.message} (expected {c.expected}, found {c.found})"
-        for c in checks
-        if c.status == "fail"
-    ]
+    result.failing = failing_checks.failing(checks)
     pdfs = pdf_files(document)
     if pdfs:
         result.captured, result.figures = figures_captured(pdfs, package)
@@ -249,6 +246,7 @@ def report(corpus: Path) -> list[str]:
     lines += ["", *summary_lines(results, worst, CORE)]
     lines += ["", *kind_lines(written, CORE)]
     lines.append(f"- load average at the end of the corpus run: {load()}")
+    lines += failing_checks.section([(r.name, r.failing) for r in written])
     lines += [
         "",
         f"One core: `read_document` on every PDF of at least {LONG_PDF} pages (else the longest), "
@@ -330,8 +328,7 @@ def summary_lines(
 
 def kind_lines(written: list[Measured], core: tuple[str, ...]) -> list[str]:
     """Per catalogue kind, the documents that print it and read it typed; the catalogued tables
-    typed; every reason a table stayed as printed, by code (a new region's to-do list); every
-    failing check as the audit states it."""
+    typed; every reason a table stayed as printed, by code (a new region's to-do list)."""
     from service.ingest.catalogue import KINDS
 
     tables = sum(r.catalogued for r in written)
@@ -354,9 +351,6 @@ def kind_lines(written: list[Measured], core: tuple[str, ...]) -> list[str]:
     reasons = sum((r.reasons for r in written), Counter())
     lines += ["", "| reason (code) | tables |", "| --- | ---: |"]
     lines += [f"| {code} | {count} |" for code, count in reasons.most_common()]
-    failing = [(r.name, f) for r in written for f in r.failing]
-    lines += ["", f"Failing checks ({len(failing)}):", ""]
-    lines += [f"- {name}: {check}" for name, check in failing]
     return lines
 
 

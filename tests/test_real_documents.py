@@ -607,24 +607,34 @@ def test_wuxi_as_printed_tables(real: Callable[[str], Document]) -> None:
 # Hangzhou (Zhejiang): names with no codes, so every table is kept as printed, and said
 
 
-def test_hangzhou_names_only_tables_are_kept_as_printed(real: Callable[[str], Document]) -> None:
+def test_hangzhou_names_only_tables_read_typed_with_codes_from_the_code_list(
+    real: Callable[[str], Document],
+) -> None:
+    """杭州 prints 功能分类 and 经济分类 rows as names only: each row's code is looked up by its
+    name in the code list, within the hierarchy the row order shows, and said."""
     document = real(HANGZHOU)
-    kept = {t.recognised for t in document.tables.values() if t.kind == "generic"}
-    assert {"expenditure", "general_budget_expenditure", "general_budget_basic"} <= kept
-    said = {w.table: w.message for w in document.warnings if w.type == "generic-table"}
-    for kind in ("expenditure", "general_budget_expenditure", "general_budget_basic"):
-        table = table_of(document, kind)
-        assert "no classification code column" in said[table.resource]
-    spending = table_of(document, "expenditure")
-    assert [c["title"] for c in spending.columns if c["name"] == "c03"] == [
-        "基本支出·人员支出·2（万元）"
-    ]
-    assert printed(spending)[0] == ["合计", "5876.67", "2906.80", "838.27", "2131.61", "", "", ""]
-    assert printed_row(spending, "行政运行")[:4] == ["行政运行", "2617.19", "1907.01", "710.18"]
-    assert printed_row(spending, "气象服务")[:5] == ["气象服务", "2103.61", "", "", "2103.61"]
-    basic = table_of(document, "general_budget_basic")
-    assert printed_row(basic, "合计") == ["合计", "3745.07", "2906.80", "838.27"]
-    assert printed_row(basic, "基本工资") == ["基本工资", "98.00", "98.00", ""]
+    spending = document.tables["expenditure"]
+    codes = {row["name"]: row["functional_code"] for row in spending.rows if row["name"]}
+    assert codes["自然资源海洋气象等支出"] == "220"
+    assert codes["气象事务"] == "22005"
+    assert codes["行政运行"] == "2200501"
+    assert codes["科技成果转化与扩散"] == "2060404"
+    row = next(r for r in spending.rows if r["functional_code"] == "2200501")
+    assert amounts(row, "total", "basic_personnel", "basic_public") == (
+        Decimal("26171900"),
+        Decimal("19070100"),
+        Decimal("7101800"),
+    )
+    assert spending.first("total")["total"] == Decimal("58766700")
+    basic = document.tables["general_budget_basic_expenditure"]
+    wages = next(r for r in basic.rows if r["economic_departmental_name"] == "基本工资")
+    assert (wages["economic_departmental_code"], wages["total"]) == ("30101", Decimal("980000"))
+    said = [w for w in document.warnings if w.type == "codes-from-names"]
+    assert {w.table for w in said} >= {
+        "expenditure",
+        "general_budget_expenditure",
+        "general_budget_basic_expenditure",
+    }
     income = document.tables["income"]  # typed: units named without codes
     centre = next(
         r for r in income.rows if r["name"] == "杭州市气象服务中心（杭州市预警信息发布中心）"

@@ -57,7 +57,7 @@ def test_the_wheel_carries_what_the_code_reads(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     vocabulary = [
         "service/vocabulary/" + path.relative_to(ROOT / "vocab").as_posix()
-        for pattern in ("*.ttl", "*.jsonld")
+        for pattern in ("*.ttl", "*.jsonld", "*.tsv")
         for path in (ROOT / "vocab").rglob(pattern)
     ]
     assert len(vocabulary) >= 10

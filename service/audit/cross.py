@@ -90,7 +90,7 @@ def _side(table: Table, field: str, carry_code: str) -> Iterator[Check | None]:
         values = [r.get(field) for r in table.rows if r["row_type"] == "item"]
         what = f"{table.title} 总计 = Σ items"
     else:
-        values = [_get(current, field), _get(carry, field)]
+        values = [_get(current, field), *_beyond_current(table, current, grand, carry, field)]
         what = (
             "支出合计 = 本年支出 + 年终结转结余"
             if grouped and carry_code == "year-end-carry-over"
@@ -105,6 +105,27 @@ def _side(table: Table, field: str, carry_code: str) -> Iterator[Check | None]:
         what,
         tolerance=rounding_tolerance(table, count(values)),
     )
+
+
+def _beyond_current(
+    table: Table, current: Row | None, grand: Row | None, carry: Row | None, field: str
+) -> list[Decimal | None]:
+    """What 总计 adds to 本年合计: the carry-over, or, where the items add up above 本年合计,
+    every line printed between it and 总计 (上级补助收入, 使用非财政拨款结余, 上年结转…)."""
+    rows = table.rows
+    if current is None or current not in rows or current["row_type"] == "subtotal":
+        return [_get(carry, field)]
+    at = rows.index(current)
+    end = rows.index(grand) if grand in rows else len(rows)
+    if not any(r["row_type"] == "item" for r in rows[:at]):
+        return [_get(carry, field)]
+    found = []
+    for row in rows[at + 1 : end]:
+        if row["row_type"] == "item":
+            found.append(row.get(field))
+        if row is carry:
+            break  # the lines under 上年结转结余 are its breakdown (北京: 一、一般公共预算拨款 …)
+    return found
 
 
 def _current_items(table: Table, current: Row, carry: Row | None) -> list[Row]:
@@ -239,6 +260,8 @@ def cross_tables(document: Document) -> Iterator[Check | None]:
             right_line,
             f"{left_table}.{left_field} = {right[0]}.{right[1]}",
             status_if_wrong=status,
+            # two totals, each rounded on its own table (烟台 1,704.11 beside 1,704.12)
+            tolerance=rounding_tolerance(document.tables.get(right[0]), 1),
         )
     gbe_total = _table_total(document, "general_budget_expenditure", "basic_personnel_wages")
     basic_personnel = _table_total(document, "general_budget_basic_expenditure", "personnel")
@@ -267,6 +290,10 @@ def _summary_value(
     if field in ("grand", "current"):
         row = _by_code(table, "grand-total") if field == "grand" else _current_total(table)
         return _get(row, "amount"), _line(row)
+    if field not in table.fields:
+        return (
+            None  # the table does not print that column (江苏 2017's 一般公共预算支出表: 金额 only)
+        )
     row = table.first("total")
     return (_get(row, field), _line(row)) if row else None
 

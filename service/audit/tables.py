@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from service.audit.checks import Check, compare, count, rounding_tolerance, total
+from service.ingest.classifications import SECOND_CODES
 from service.ingest.layout_identities import BASIC_PARTS, Identity
 from service.ingest.layouts import LAYOUTS
 from service.ingest.model import Row, Table
@@ -91,6 +92,9 @@ def _subtotals(table: Table) -> Iterator[Check | None]:
             continue
         code = row[key]
         children = [item for item in items if item[key] and item[key].startswith(code)]
+        for second in SECOND_CODES:  # a subtotal under a second code (301 under 505) adds its own
+            if row.get(second):
+                children = [c for c in children if (c.get(second) or "").startswith(row[second])]
         for name in _amount_columns(table):
             check_id = f"subtotal:{table.resource}:{code}:{name}"
             values = [child.get(name) for child in children]

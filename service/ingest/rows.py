@@ -23,6 +23,7 @@ FUND_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("财政专户", "fiscal-special-account"),
     ("事业单位经营", "business-operating-income"),
     ("用事业基金弥补", "business-fund"),
+    ("非财政拨款结余", "business-fund"),  # 使用非财政拨款结余: the same line's newer name
     ("事业收入", "business-income"),
     ("上级补助", "superior-subsidy"),
     ("附属单位上缴", "subordinate-remittance"),

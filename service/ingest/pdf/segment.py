@@ -214,6 +214,61 @@ def _caption_row(cells: list[str]) -> bool:
     )
 
 
+_ORDINAL_COMMA = re.compile(r"^([一二三四五六七八九十]+)\s+(\S.*?)\s*、$", re.S)
+_ORDINAL_BRACKETS = re.compile(r"^([一二三四五六七八九十]+)\s+(\S.*?)\s*[(（]\s*[)）]$", re.S)
+
+
+def repair_ordinal(text: str | None) -> str | None:
+    """A row label whose ordinal's punctuation the PDF placed apart (一 本年收入、 for 一、本年收入;
+    一 一般公共预算资金( ) for （一）一般公共预算资金) put back together."""
+    if not text:
+        return text
+    if found := _ORDINAL_COMMA.match(text.strip()):
+        return f"{found[1]}、{found[2]}"
+    if found := _ORDINAL_BRACKETS.match(text.strip()):
+        return f"（{found[1]}）{found[2]}"
+    return text
+
+
+def _repaired(grid: Grid) -> Grid:
+    grid.texts = [[repair_ordinal(cell) for cell in row] for row in grid.texts]
+    return grid
+
+
+def _title_row(cells: list[str | None]) -> bool:
+    """A grid row that prints another table's title (a label or a catalogued title alone)."""
+    filled = [normalise(c) for c in cells if c and c.strip()]
+    if not filled or len(filled) > 2 or not _caption_row([c or "" for c in cells]):
+        return False
+    return any(is_label(c) or read_title(c).kind is not None for c in filled)
+
+
+def split_at_titles(grid: Grid) -> list[Grid]:
+    """A grid ruled over two tables (the second's title printed in a row of its own, mid-grid)
+    cut at each such row; the title row starts the lower part, whose caption it becomes."""
+    cuts = [
+        i
+        for i in range(2, len(grid.texts))
+        if _title_row(grid.texts[i])
+        and any(looks_like_amount(c or "") for c in grid.texts[i - 1])  # figures above it
+    ]
+    if len(cuts) > 2:
+        return [grid]  # a list of titles (a 目录 ruled as a grid), not tables
+    parts = []
+    for start, end in zip([0, *cuts], [*cuts, len(grid.texts)], strict=True):
+        top, bottom = grid.row_boxes[start][1], grid.row_boxes[end - 1][3]
+        parts.append(
+            Grid(
+                grid.page,
+                grid.texts[start:end],
+                grid.boxes[start:end],
+                grid.row_boxes[start:end],
+                (grid.bbox[0], top, grid.bbox[2], bottom),
+            )
+        )
+    return parts
+
+
 def _strip_grid(page: Page, grid: Grid) -> tuple[Grid, list[TextLine]]:
     """Move leading title rows out of a grid into caption lines."""
     count = 0
@@ -255,6 +310,8 @@ def _caption(lines: list[TextLine]) -> tuple[Title | None, str | None, str | Non
     best = read_title(title_lines[found[-1]]) if found else None
     if found and found[-1] > 0 and re.match(r"^[)）、,，\]]|^.{0,6}$", title_lines[found[-1]]):
         best = read_title("".join(title_lines[found[-1] - 1 : found[-1] + 1]))  # wrapped title
+    elif found and found[-1] + 1 < len(title_lines):
+        best = _wrapped_on(best, title_lines[found[-1]], title_lines[found[-1] + 1])
     joined = read_title("".join(title_lines[-3:]))
     label = next((read_title(t).label for t in title_lines if read_title(t).label), None)
     title = best or joined
@@ -263,6 +320,29 @@ def _caption(lines: list[TextLine]) -> tuple[Title | None, str | None, str | Non
     if label and not title.label:
         title = Title(f"{label} {title.text}", label, title.year, title.key, title.kind)
     return title, dept, unit
+
+
+def _wrapped_on(best: Title | None, line: str, after: str) -> Title | None:
+    """A title wrapped onto the next line (一般公共预算支出表 / （按经济分类科目）) is one title:
+    the two lines read together when the second is no title or label of its own."""
+    alone = read_title(after)
+    if (
+        alone.label
+        or (alone.kind is not None and len(after) > 6)
+        or not after.startswith(("(", "（", "[", "【"))
+    ):
+        return best
+    joined = read_title(line + after)
+    return joined if joined.kind is not None else best
+
+
+def _titled(caption: list[TextLine]) -> bool:
+    """Whether caption lines print a title of some table: a line that is not the frame (单位：),
+    a note or a part heading."""
+    return any(
+        not is_frame(line.text) and not _NOTE.match(line.key) and not _PART.match(line.key)
+        for line in caption
+    )
 
 
 def _above(page: Page, grids: list[Grid], top: float, floor: float, repeated: set[str]):
@@ -303,7 +383,12 @@ class Segmenter:
         """One page segmented: its role, and each of its grids placed with its caption in a printed
         table (a new one or the one it continues).
         """
-        raw = [g for g in page.grids() if any(any(c for c in row) for row in g.texts)]
+        raw = [
+            part
+            for g in page.grids()
+            if any(any(c for c in row) for row in g.texts)
+            for part in split_at_titles(_repaired(g))
+        ]
         role = PageRole(page.number, *self._role(page, bool(raw)))
         self.roles.append(role)
         floor = 0.0
@@ -348,7 +433,13 @@ class Segmenter:
         )
         width = max(len(row) for row in grid.texts)
         same_page = open_ is not None and open_.pieces[-1].page.number == page.number
-        if follows and open_ is not None and self._continues(open_, title, width, same_page):
+        untitled_below = same_page and title is None and _titled(caption)
+        if (
+            follows
+            and open_ is not None
+            and not untitled_below  # a title under the table above: another table
+            and self._continues(open_, title, width, same_page)
+        ):
             table = open_
             if unit and not table.unit:
                 table.unit = unit

@@ -169,7 +169,7 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
         total = side_total(label)
         if total:
             found.append(total)
-            in_class = None
+            in_class, under_top = None, False  # lines below 本年收入合计 are items of the 总计
             continue
         if grouped and _GROUP.match(label):
             if "结转" in label and classify is _expenditure:
@@ -182,9 +182,9 @@ def classify_side(labels: list[str], classify) -> list[tuple[str, str | None]]:
         if grouped and row_type == "of-which" and not label.startswith("其中"):
             row_type = "item"  # 1、2、… members of 一、本年收入 are its items
         if numbered and classify is _income:
-            if _GROUP.match(label):
-                under_top = True
-            elif under_top and row_type == "item" and code != "carry-over":
+            if _GROUP.match(label) or code == "carry-over":
+                under_top = True  # lines under 一、 or under 上年结转 are its breakdown
+            elif under_top and row_type == "item":
                 row_type = "of-which"
         if classify is _income and group == "carry-over" and code and code != "carry-over":
             code = f"carry-over-{code}"

@@ -17,13 +17,14 @@ from decimal import Decimal
 from service.ingest.cells import is_blank, normalise, to_yuan
 from service.ingest.fields import variant_identities
 from service.ingest.layout_columns import Column
-from service.ingest.layouts import Layout
+from service.ingest.layouts import Layout, readings
 from service.ingest.model import ReaderWarning, Row, Table
 from service.ingest.pdf.columns import header_parts
 from service.ingest.pdf.generic import raw_rows
 from service.ingest.pdf.header import ColumnRead, header_paths, names_amount, read_amounts
 from service.ingest.pdf.segment import Printed
 from service.ingest.reasons import NotTyped, Reason, check
+from service.ingest.row_codes import identity, with_codes
 from service.ingest.rows import FUNCTIONAL_LEADING, functional_row
 
 _CODE_NAME = re.compile(
@@ -47,13 +48,20 @@ class Columns:
 
 
 def typed_table(
-    printed: Printed, unit: str, year: int, warnings: list[ReaderWarning], layout: Layout
+    printed: Printed,
+    unit: str,
+    year: int,
+    warnings: list[ReaderWarning],
+    layout: Layout | None = None,
 ) -> Table:
-    """The typed table of `layout` (functional or economic rows) for a printed table, or
-    NotTyped saying every reason why not."""
+    """The typed table of `layout` (functional or economic rows; by default its kind's first
+    reading of either) for a printed table, or NotTyped saying every reason why not."""
+    layout = layout or reading_of(printed.kind or "", ("functional", "economic"))
     if unit not in ("万元", "元"):
         raise NotTyped(f"amounts in {unit or 'an unknown unit'}", code="unit")
     titles, raw = raw_rows(printed)
+    where = (layout.resources[0], printed.name, printed.pages)
+    titles, raw, finish = with_codes(titles, raw, layout.family, where, warnings)
     columns = _columns(header_paths(titles), raw, layout, year)
     order = [c.name for c in (*layout.columns, *layout.right_columns, *layout.extra_columns)]
     own = {c.name: c for c in columns.fields.values() if c.name not in order}
@@ -84,7 +92,9 @@ def typed_table(
         rows.append(row)
     _row_types(rows, _code_field(layout))
     table.decimals = decimals([cells[i] for _, _, cells in raw for i in columns.amounts])
-    codes = Counter(row[_code_field(layout)] for row in rows if row[_code_field(layout)])
+    table.rows = rows
+    finish(table)
+    codes = Counter(identity(row, _code_field(layout)) for row in rows if row[_code_field(layout)])
     twice = [code for code, count in codes.items() if count > 1]
     if twice:
         raise NotTyped(
@@ -93,9 +103,18 @@ def typed_table(
         )
     if len({row["source_line"] for row in rows}) != len(rows):
         raise NotTyped("two rows on one text line", code="two-rows-one-line")
-    table.rows = rows
     _check_every_figure(raw, columns, rows, unit)
     return table
+
+
+def reading_of(kind: str, families: tuple[str, ...]) -> Layout:
+    """A catalogue kind's first layout read by one of `families`, or NotTyped."""
+    found = next((layout for layout, family in readings(kind) if family in families), None)
+    if found is None:
+        raise NotTyped(
+            f"no {'/'.join(families)} reading for {kind or 'this table'}", code="no-reading"
+        )
+    return found
 
 
 def _leading(layout: Layout) -> list[str]:
