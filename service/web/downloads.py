@@ -18,6 +18,7 @@ from werkzeug.security import safe_join
 
 from service.errors import Refusal
 from service.web import sheets
+from service.web.attachments import xlsx_response
 from service.web.http import conditional, etag_for
 from service.web.site import site
 
@@ -109,23 +110,17 @@ def xlsx(slug: str, name: str) -> Response:
     folder, descriptor = _package(slug)
     resource = _resource(descriptor, name)
     path = folder / resource["path"]
-    target = sheets.temporary_xlsx()
-    try:
-        sheets.write_xlsx(
-            target, sheets.resource_columns(resource), _records(path), about(descriptor, resource)
-        )
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
-    response.headers["Content-Length"] = str(target.stat().st_size)
+    stat = path.stat()
+    tag = f"xlsx2:{path}:{stat.st_mtime_ns}"
+    current = conditional(Response(mimetype=sheets.XLSX), tag_source=tag, modified=stat.st_mtime)
+    if current.status_code == 304:  # the client's copy is current: nothing to write
+        return current
+    columns, info = sheets.resource_columns(resource), about(descriptor, resource)
+    response = xlsx_response(lambda t: sheets.write_xlsx(t, columns, _records(path), info))
     response.headers["Content-Disposition"] = sheets.attachment(
         table_filename(descriptor, resource, "xlsx"), f"{slug}_{name}.xlsx"
     )
-    stat = path.stat()
-    return conditional(
-        response, tag_source=f"xlsx2:{path}:{stat.st_mtime_ns}", modified=stat.st_mtime
-    )
+    return conditional(response, tag_source=tag, modified=stat.st_mtime)
 
 
 def _records(path: Path) -> Iterator[list[str]]:
