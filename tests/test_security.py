@@ -369,6 +369,9 @@ def test_no_disguise_reaches_the_network_through_a_remote_oxigraph(
         assert listener.close() == []
         assert {k: v for k, v in statuses.items() if not 400 <= v < 500} == {}
         assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        # a query rdflib reads and the store refuses is the client's 400, not a 502
+        wrong = client.post("/sparql", data={"query": "SELECT ?o WHERE { ?s ?p ?o } GROUP BY ?s"})
+        assert wrong.status_code == 400 and "unbound" in wrong.get_json()["detail"]
     finally:
         if "budgetpub-runner" in app.extensions:
             app.extensions["budgetpub-runner"].stop()
