@@ -7,8 +7,7 @@ absolute paths and drive letters), so nothing outside the published folders is r
 from __future__ import annotations
 
 import csv
-import io
-import zipfile
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, request, send_file, stream_with_context
 from werkzeug.security import safe_join
 
+from service import archives
 from service.errors import Refusal
 from service.web import sheets
 from service.web.attachments import xlsx_response
@@ -193,15 +193,15 @@ def about(descriptor: dict[str, Any], resource: dict[str, Any]) -> list[tuple[st
 
 @bp.get("/datapackages/<slug>.zip")
 def package_zip(slug: str) -> Response:
-    """GET /datapackages/<slug>.zip: a whole data package as a zip archive."""
+    """GET /datapackages/<slug>.zip: a whole data package as a zip archive, the file the
+    build wrote (service/archives.py), streamed; written here once if the package changed."""
     folder, descriptor = _package(slug)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-            archive.write(file, f"{slug}/{file.relative_to(folder).as_posix()}")
-    response = Response(buffer.getvalue(), mimetype="application/zip")
+    try:
+        path, newest = archives.current(folder, site().data_dir)
+    except OSError:  # a data folder the service may not write to
+        path, newest = archives.current(folder, Path(tempfile.gettempdir()) / "budgetpub")
+    response = send_file(path, mimetype="application/zip", etag=False, conditional=False)
     response.headers["Content-Disposition"] = sheets.attachment(
         f"{descriptor['title']}.zip", f"{slug}.zip"
     )
-    newest = max(p.stat().st_mtime for p in folder.rglob("*") if p.is_file())
     return conditional(response, tag_source=f"zip:{slug}:{newest}", modified=newest)
