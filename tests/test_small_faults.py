@@ -32,3 +32,17 @@ def test_a_negative_row_limit_keeps_the_store_process_cap(built_var: Path) -> No
             assert headers["Budgetpub-Truncated"]
     finally:
         stop(store)
+
+
+def test_a_department_name_holds_no_display_spoofing(mutate, seed_lines: list[str]) -> None:
+    """An RTL override or a zero-width space in the printed name is not part of it."""
+    from service.ingest import read_document
+
+    name = "洛阳市城乡一体化示范区政务服务中心"
+    spoofed = "洛阳市\u202e城乡\u200b一体化示范区政务服务中心"
+    changes = {
+        n: line.replace(name, spoofed) for n, line in enumerate(seed_lines, 1) if name in line
+    }
+    document = read_document(mutate(changes))
+    assert document.department == name
+    assert "\u202e" not in document.title and "\u200b" not in document.title
