@@ -62,3 +62,16 @@ def test_no_workbook_outlives_its_request(client, temporary: Path) -> None:
     again = client.get(table, headers={"If-None-Match": tag})
     assert again.status_code == 304
     assert list(temporary.iterdir()) == []
+
+
+def test_an_xlsx_past_the_row_cap_is_a_413_naming_the_csv(
+    client, temporary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook is written whole in the web worker: past the cap the CSV is the file."""
+    monkeypatch.setattr(sheets, "MAX_XLSX_ROWS", 3)
+    response = client.get(f"/datapackages/{SEED_SLUG}/data/expenditure.xlsx")
+    assert response.status_code == 413
+    assert response.get_json()["type"].endswith("/export-too-large")
+    assert "CSV" in response.get_json()["detail"]
+    assert list(temporary.iterdir()) == []
+    assert client.get(f"/datapackages/{SEED_SLUG}/data/expenditure.csv").status_code == 200

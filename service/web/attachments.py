@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request, stream_with_context
 
+from service.errors import Refusal
 from service.web import sheets
 from service.web.facets import filter_words
 
@@ -54,6 +55,13 @@ def xlsx_response(write: Callable[[Path], object]) -> Response:
     try:
         write(target)
         handle, size = sheets.opened_and_removed(target)
+    except sheets.TooManyRows as error:
+        raise Refusal(
+            413,
+            "export-too-large",
+            f"an xlsx holds at most {error.args[0]} rows here: download the CSV (or the CSV "
+            "for Excel), which streams every row",
+        ) from None
     finally:
         target.unlink(missing_ok=True)
     response = Response(iter(lambda: handle.read(65536), b""), mimetype=sheets.XLSX)

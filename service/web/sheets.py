@@ -10,6 +10,7 @@ numbers. Column titles say the unit, since the CSV holds yuan where the document
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -152,6 +153,13 @@ def _width(title: str, samples: Iterable[str]) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
+MAX_XLSX_ROWS = 100_000  # a workbook is written whole in the web worker: more is the CSV's
+
+
+class TooManyRows(ValueError):
+    """A workbook past MAX_XLSX_ROWS: the CSV, streamed as written, is the file for it."""
+
+
 def write_xlsx(
     target: Path,
     columns: Sequence[SheetColumn],
@@ -204,6 +212,9 @@ def write_xlsx(
     sheet.append(header)
     count = 0
     for row in _chain(first, buffered):
+        if count == MAX_XLSX_ROWS:
+            _discard(book)
+            raise TooManyRows(MAX_XLSX_ROWS)
         cells = []
         for value, column in zip(row, columns, strict=True):
             if column.numeric:
@@ -220,6 +231,18 @@ def write_xlsx(
     book.active = 1
     book.save(target)
     return count
+
+
+def _discard(book: Any) -> None:
+    """A write-only workbook given up before saving: openpyxl's own temporary files, one a
+    sheet, are removed here (saving would have removed them)."""
+    for sheet in book.worksheets:
+        with contextlib.suppress(Exception):  # the sheet's XML finished, as saving would
+            sheet.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                writer.cleanup()
 
 
 def _text_cell(sheet: Any, value: str) -> Any:
