@@ -1,9 +1,14 @@
-"""The review's low findings (issue 24): a facet value nobody ranks is no 500, and a client's
-limit sent to the store process cannot switch its row cap off."""
+"""The review's low findings (issue 24): a facet value nobody ranks is no 500; a client's
+limit sent to the store process cannot switch its row cap off; display-spoofing characters
+leave department names; a killed query process is a 503 to retry, not a 500."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 from tests.test_security_store import _post
@@ -46,3 +51,50 @@ def test_a_department_name_holds_no_display_spoofing(mutate, seed_lines: list[st
     document = read_document(mutate(changes))
     assert document.department == name
     assert "\u202e" not in document.title and "\u200b" not in document.title
+
+
+def _query_children() -> list[int]:
+    """This process's query processes (service/query/child.py)."""
+    me = os.getpid()
+    found = []
+    for task in Path(f"/proc/{me}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                if b"service.query.child" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_killed_query_process_is_a_503_to_retry_and_is_replaced(built_var: Path) -> None:
+    """The kernel or an operator kills a query process mid-query: the client gets 503 with
+    Retry-After (it was a 500), and the next query runs in a fresh process."""
+    from service.errors import Refusal
+    from service.query.runner import Backend, QueryRunner, every_form
+    from tests.test_security_store import RUNAWAY
+
+    runner = QueryRunner(Backend(data_dir=str(built_var)), timeout=60, max_rows=10)
+    caught: list[Refusal] = []
+
+    def ask() -> None:
+        try:
+            runner.run(RUNAWAY, every_form("json", "nt"), 10_000)
+        except Refusal as refusal:
+            caught.append(refusal)
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not _query_children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2)  # the query is running
+        for pid in _query_children():
+            os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=30)
+        assert caught and (caught[0].status, caught[0].kind) == (503, "query-crashed")
+        assert caught[0].retry_after
+        assert runner.run("ASK { ?s ?p ?o }", every_form("json", "nt"), 1000).body
+    finally:
+        runner.stop()
