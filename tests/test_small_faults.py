@@ -98,3 +98,29 @@ def test_a_killed_query_process_is_a_503_to_retry_and_is_replaced(built_var: Pat
         assert runner.run("ASK { ?s ?p ?o }", every_form("json", "nt"), 1000).body
     finally:
         runner.stop()
+
+
+def test_serve_opens_no_shared_control_socket(built_var: Path, tmp_path: Path) -> None:
+    """gunicorn's control socket lives at ~/.gunicorn/gunicorn.ctl, shared by every
+    instance of one user: `budgetpub serve` opens none."""
+    import subprocess
+    import sys
+
+    from service.net import free_port, stop, wait_until_answers
+    from tests.conftest import PACKAGES, ROOT
+
+    port = free_port()
+    home = tmp_path / "home"
+    home.mkdir()
+    command = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
+    command += ["--workers", "1", "--data", str(built_var), "--packages", str(PACKAGES)]
+    env = {**os.environ, "HOME": str(home), "BUDGETPUB_CATALOG_WARM": "0"}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/healthz", 60, process)
+        time.sleep(1)
+        assert not (home / ".gunicorn").exists()
+    finally:
+        stop(process)
