@@ -124,3 +124,28 @@ def test_serve_opens_no_shared_control_socket(built_var: Path, tmp_path: Path) -
         assert not (home / ".gunicorn").exists()
     finally:
         stop(process)
+
+
+def test_the_query_page_renders_a_page_of_rows(client) -> None:
+    """format=html is rendered in the web worker: 500 rows at most, each cell cut at 2,000
+    characters (it rendered up to 10,000 rows of any size); JSON still gives every row."""
+    import re
+
+    page = client.get(
+        "/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "html"}
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert len(re.findall(r"<tbody>.*?</tbody>", html, re.S)[0].split("<tr>")) - 1 == 500
+    assert "已截断 truncated" in html
+    long = "a" * 5000
+    query = f'SELECT ?x WHERE {{ VALUES ?x {{ "{long}" }} }}'
+    html = client.get("/sparql", query_string={"query": query, "format": "html"}).get_data(
+        as_text=True
+    )
+    cell = re.search(r"<td>(a+)( …)?</td>", html)
+    assert cell and (len(cell.group(1)), cell.group(2)) == (2000, " …")
+    json_rows = client.get(
+        "/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 600", "format": "json"}
+    ).get_json()["results"]["bindings"]
+    assert len(json_rows) == 600
