@@ -49,8 +49,8 @@ def xlsx_response(write: Callable[[Path], object]) -> Response:
     removed from the folder as soon as it is open (the open handle keeps its bytes until
     the response is closed), so no file outlives its request whether or not the body is
     ever read. A HEAD request writes nothing: it has no body."""
-    if request.method == "HEAD":
-        return Response(mimetype=sheets.XLSX)
+    if request.method == "HEAD":  # no length either: it is known only once written
+        return Response(iter(()), mimetype=sheets.XLSX)
     target = sheets.temporary_xlsx()
     try:
         write(target)
