@@ -43,7 +43,9 @@ FORMS = {
 }
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPE_LIKE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # what rdflib would still expand
-_GAP = r"(?:\s|#[^\n]*)*"  # whitespace and comments between two tokens (any CR is LF by now)
+# whitespace (of any script, and the invisible format characters a store might skip too) and
+# comments between two tokens (any CR is LF by now)
+_GAP = r"(?:[\s\u180e\u200b-\u200f\u2060-\u2064\ufeff]|#[^\n]*)*"
 _PREFIX = r"[^\s<>{}()\[\]\"'#;,]*:"  # a prefixed name's prefix, in any script, or none
 _SERVICE = re.compile(rf"(?:{_GAP}SILENT)?{_GAP}(?:[<?$]|{_PREFIX})", re.IGNORECASE)
 _FROM = re.compile(rf"(?:{_GAP}NAMED)?{_GAP}(?:<|{_PREFIX})", re.IGNORECASE)
