@@ -25,6 +25,14 @@ from service.pipeline import Outcome
 DOCUMENT_SECONDS = 300.0  # a 10,000-page PDF reads in about 50 s
 
 
+def preload() -> None:
+    """The PDF libraries imported once here, before any process is forked, so each document's
+    process has them already (a pool's workers imported them once for many documents)."""
+    import pdfminer.pdfparser  # noqa: F401
+    import pdfplumber  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
 def document_seconds() -> float:
     """The time one document may take: BUDGETPUB_INGEST_SECONDS, else DOCUMENT_SECONDS."""
     try:
@@ -65,6 +73,8 @@ def run_each(
     """work(path) for each (index, path) in a forked process of its own, `jobs` at once;
     done(index, result) as each ends, a crash or a timeout being that document's Outcome."""
     limit = document_seconds() if seconds is None else seconds
+    if todo:
+        preload()
     context = multiprocessing.get_context("fork")
     pending = list(todo)
     running: dict[Any, tuple[int, Path, Any, Connection, float]] = {}
