@@ -149,3 +149,31 @@ def test_the_query_page_renders_a_page_of_rows(client) -> None:
         "/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 600", "format": "json"}
     ).get_json()["results"]["bindings"]
     assert len(json_rows) == 600
+
+
+def test_a_worker_booting_while_the_store_is_gone_boots_and_answers_503(tmp_path: Path) -> None:
+    """gunicorn halts the whole server when a worker fails to boot: a worker (re)started
+    while the store is deleted must boot, answer 503 store-unavailable naming no path, and
+    serve again once a build is back (seen as a flaky `connection refused` under load, when
+    the second worker booted after the test deleted the store)."""
+    import shutil
+
+    from service import create_app
+    from service.build import build
+    from tests.conftest import PACKAGES, SEED_SLUG
+
+    packages = tmp_path / "packages"
+    shutil.copytree(PACKAGES / SEED_SLUG, packages / SEED_SLUG)
+    var = tmp_path / "var"
+    assert build(packages, var, "http://127.0.0.1:8000/").ok
+    moved = tmp_path / "stores-aside"
+    (var / "stores").rename(moved)
+    app = create_app({"DATA_DIR": str(var), "PACKAGES_DIR": str(packages), "TESTING": True})
+    client = app.test_client()
+    answer = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert answer.status_code == 503, answer.data[:300]
+    assert answer.get_json()["type"].endswith("store-unavailable")
+    assert str(tmp_path) not in answer.get_data(as_text=True)
+    moved.rename(var / "stores")
+    answer = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert answer.status_code == 200
