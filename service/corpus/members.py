@@ -21,7 +21,7 @@ import orjson
 from service.dumps import write_atomic
 
 CACHE = ".combine-members.json"
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
     "facts",
     "functional_classification",
@@ -59,6 +59,32 @@ def member_info(meta: dict[str, Any]) -> dict[str, Any]:
         "title": meta.get("title"),
         "audit": meta.get("audit", {}),
         "kinds": kinds,
+        "standing": standing_info(meta),
+    }
+
+
+def standing_info(meta: dict[str, Any]) -> dict[str, Any]:
+    """What the combined year's coverage needs of a member (service.corpus.coverage): the
+    descriptor's tables, contents and analyses, without its resources."""
+    facts = next((r for r in meta["resources"] if r.get("name") == "facts"), {})
+    return {
+        "name": meta["name"],
+        "department": meta.get("department", ""),
+        "fiscalYear": meta["fiscalYear"],
+        "tables": meta.get("tables", []),
+        "contents": meta.get("contents", []),
+        "resources": [
+            {
+                "name": "facts",
+                "analyses": [{"name": a["name"]} for a in facts.get("analyses", [])],
+                "analysesNotMade": facts.get("analysesNotMade", []),
+            },
+            *(
+                {"name": r["name"], "format": "csv"}
+                for r in meta["resources"]
+                if r.get("format") == "csv" and r["name"] != "facts"
+            ),
+        ],
     }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from service import vocab
 from service.audit.tables import ROW_IDENTITIES
+from service.package import coverage
 
 Row = dict[str, Any]
 
@@ -217,3 +218,41 @@ def describe(selections: Sequence[Selection]) -> list[dict[str, Any]]:
         }
         for s in selections
     ]
+
+
+def not_made(
+    selected: Sequence[Selection],
+    made: Sequence[Selection],
+    tables: Sequence[dict[str, Any]],
+    contents: Sequence[dict[str, Any]] = (),
+) -> list[dict[str, Any]]:
+    """Each analysis the document does not have, with why (service.package.coverage):
+    `selected` are the selections before leaves without codes ruled some out, `made` those
+    kept, `tables` and `contents` the descriptor's."""
+    kept = {s.analysis.name for s in made}
+    chosen = {s.analysis.name: s for s in selected}
+    found = []
+    for analysis in ANALYSES:
+        if analysis.name in kept:
+            continue
+        resources = [source.resource for source in analysis.sources]
+        typed = [t for t in tables if t["resource"] in resources and t.get("read") == "typed"]
+        if analysis.name in chosen:
+            source = chosen[analysis.name].source.resource
+            codes = ", ".join(analysis.codes)
+            gap = coverage.entry(
+                analysis.name,
+                "uncoded-leaves",
+                f"{source}: a leaf row has no {codes}",
+                [t for t in typed if t["resource"] == source],
+            )
+        else:
+            gap = coverage.gap(analysis.name, resources, tables, contents) or coverage.entry(
+                analysis.name,
+                "no-leaf-amounts",
+                f"no leaf row of {', '.join(t['resource'] for t in typed)} has an amount",
+                typed,
+            )
+        gap["title"] = vocab.label("analysis", analysis.name) or analysis.name
+        found.append(gap)
+    return found

@@ -109,17 +109,20 @@ def typed_tables(document: Document) -> list[Table]:
     return [table for table in document.tables.values() if table.kind != "generic"]
 
 
-def analysed_facts(document: Document) -> tuple[list[Row], list[analysis.Selection]]:
-    """Every fact, each leaf naming its analysis data set, and those data sets."""
+def analysed_facts(
+    document: Document,
+) -> tuple[list[Row], list[analysis.Selection], list[analysis.Selection]]:
+    """Every fact, each leaf naming its analysis data set, those data sets, and the ones
+    selected before leaves without codes ruled some out (to say why they are missing)."""
     facts: list[Row] = []
     for table in typed_tables(document):
         facts.extend(table_facts(document, table))
-    chosen = analysis.select({t.resource: (t.fields, t.rows) for t in typed_tables(document)})
-    chosen = analysis.coded(chosen, facts)
+    selected = analysis.select({t.resource: (t.fields, t.rows) for t in typed_tables(document)})
+    chosen = analysis.coded(selected, facts)
     leaves = analysis.membership(chosen)
     for fact in facts:
         fact["analysis"] = leaves.get((fact["table"], int(fact["source_line"]), fact["column"]))
-    return facts, chosen
+    return facts, chosen, selected
 
 
 def facts_schema() -> dict[str, Any]:

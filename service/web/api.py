@@ -20,6 +20,7 @@ from service import vocab
 from service.errors import Refusal
 from service.query import cube_sparql, cubes, facts_index
 from service.query.runner import every_form
+from service.web import coverage
 from service.web.api_index import index, index_failed, opened
 from service.web.api_paging import csv_text, links, paging, with_links
 from service.web.negotiation import plain_accept
@@ -131,7 +132,13 @@ def _cube_list() -> list[dict[str, Any]]:
             }
             for r in select(cube_sparql.cubes_query())
         ]
-    return [{**cube, **_question(cube["name"])} for cube in found]
+    return [{**cube, **_question(cube["name"]), **_covers(cube["name"])} for cube in found]
+
+
+def _covers(name: str) -> dict[str, Any]:
+    """How many served documents a cube covers, of how many (its model lists them)."""
+    found = coverage.of_view(name)
+    return {"coverage": {k: found[k] for k in ("covered", "documents")}}
 
 
 def _question(name: str) -> dict[str, str]:
@@ -248,6 +255,7 @@ def model(name: str) -> Response:
                     f"{k}:{';'.join(v)}" for k, v in cube["default_cut"].items()
                 ),
             },
+            "coverage": coverage.of_view(name),
         }
     )
 
@@ -294,6 +302,9 @@ def aggregate(name: str) -> Response:
             "order": [f"{n}:{d}" for n, d in order],
             "aggregates": list(cubes.AGGREGATES),
             "links": found,
+            "coverage": coverage.of_view(
+                name, cuts.get("year"), cuts.get("department"), cuts.get("dataset")
+            ),
         },
         cells,
         [*fields, "amount.sum", "_count"],
