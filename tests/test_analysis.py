@@ -82,8 +82,8 @@ def _sums(package: Path) -> dict[str, tuple[Decimal, Decimal | None, dict]]:
         assert leaves and {f["table"] for f in leaves} == {entry["table"]}, entry
         total = entry["total"]
         cell = cells.get((total["table"], str(total["line"]), total["column"])) if total else None
-        printed = Decimal(cell["amount"]) if cell else None
-        found[entry["name"]] = (sum(Decimal(f["amount"]) for f in leaves), printed, entry)
+        printed = Decimal(cell["printed_amount"]) if cell else None
+        found[entry["name"]] = (sum(Decimal(f["printed_amount"]) for f in leaves), printed, entry)
     return found
 
 

@@ -24,6 +24,7 @@ CACHE = ".combine-members.json"
 CACHE_FORMAT = "4"
 NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
     "facts",
+    "analysis",
     "functional_classification",
     "economic_classification_departmental",
     "economic_classification_government",

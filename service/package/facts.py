@@ -37,7 +37,7 @@ FIELDS = [
     "expenditure_type",
     "fund_source",
     "project_code",
-    "amount",
+    "printed_amount",
     "analysis",
 ]
 
@@ -78,7 +78,7 @@ def table_facts(document: Document, table: Table) -> list[Row]:
                 "expenditure_type": column.expenditure_type if column else None,
                 "fund_source": _fund_for(column, layout.fund_source),
                 "project_code": row.get("project_code"),
-                "amount": value,
+                "printed_amount": value,
             }
             _refine(table, row, fact)
             facts.append(fact)
@@ -217,7 +217,15 @@ def facts_schema() -> dict[str, Any]:
                 {"required": True},
             ),
             ("project_code", "项目编码", "string", "Project.", {"pattern": PROJECT_CODE}),
-            ("amount", "金额（元）", "number", "Amount in CNY yuan, exact.", {"required": True}),
+            (
+                "printed_amount",
+                "公布金额（元）",
+                "number",
+                "The printed cell's amount in CNY yuan, exact. Not summable: totals, "
+                "subtotals, 其中 lines and overlapping columns are cells too; sum one "
+                "analysis data set (analysis.csv) instead.",
+                {"required": True},
+            ),
             (
                 "analysis",
                 "分析数据集",
@@ -229,7 +237,7 @@ def facts_schema() -> dict[str, Any]:
         ],
         ["table", "source_line", "column"],
     )
-    next(f for f in schema["fields"] if f["name"] == "amount")["unit"] = "CNY"
+    next(f for f in schema["fields"] if f["name"] == "printed_amount")["unit"] = "CNY"
     schema["foreignKeys"] = [
         fk("functional_code", "functional_classification"),
         fk("economic_departmental_code", "economic_classification_departmental"),

@@ -159,7 +159,7 @@ def _dataset(
             unit = _unit(minter, department, row, fact)
             units.setdefault(unit, row.get("name") or fact.get("unit_code") or department)
             yield (obs, BP.unit, unit)
-        yield (obs, OBEU_MEASURE.amount, decimal(fact["amount"]))
+        yield (obs, OBEU_MEASURE.amount, decimal(fact["printed_amount"]))
         yield (obs, PROV.wasDerivedFrom, minter.observation(slug, table, key, fact["column"]))
     org = minter.organization(department)
     for unit, label in units.items():

@@ -42,6 +42,7 @@ KEY_FIELDS = (
 )
 NON_TABLES = {
     "facts",
+    "analysis",
     "functional_classification",
     "economic_classification_departmental",
     "economic_classification_government",
@@ -176,7 +177,7 @@ def observations(data: PackageData, minter: Minter) -> Iterator[Statement]:
         yield (node, QB.dataSet, minter.table(slug, table))
         yield (node, BP.sourceLine, integer(fact["source_line"]))
         yield (node, BP.sourceColumn, text(fact["column"]))
-        yield (node, BP.amount, decimal(fact["amount"]))
+        yield (node, BP.amount, decimal(fact["printed_amount"]))
         yield (node, BP.rowType, concept("row-type", fact["row_type"]))
         if fact.get("unit_code") and fact["row_type"] == "unit":  # a unit's own row
             yield (node, BP.unit, minter.unit(department, fact["unit_code"]))
