@@ -28,7 +28,7 @@ from service.query import facts_index
 from service.rdf import catalog_triples
 from service.rdf.released import release_dates
 from service.rdf.series import Yearly, combined_dataset, series
-from service.rdf.terms import Minter, base_url
+from service.rdf.terms import Minter, base_url, organization_collisions
 from service.vocab import VOCAB_DIR
 
 
@@ -137,6 +137,11 @@ def _build(
         ready=preload.ready if preload is not None else None,
     )
     common = [done.common for done in converted]  # what packages may share, and the rest
+    for key, names in organization_collisions(c.department for c in converted).items():
+        # two governments under one IRI would merge their publishers and series: stop
+        result.problems[f"organization/{key}"] = Problem.of(
+            PackageError(f"organisation key {key!r} would name {' and '.join(names)}"), key
+        )
     for done in converted:
         result.built.append(done.slug)
         (result.reused if done.reused else result.converted).append(done.slug)
