@@ -300,7 +300,10 @@ def test_organisation_iris_are_readable(memory: Store) -> None:
         SELECT DISTINCT ?o WHERE { { ?o a foaf:Organization } UNION { ?o a org:Organization }
           UNION { ?o a org:OrganizationalUnit } FILTER(STRSTARTS(STR(?o), PREFIX)) }"""
     iris = {row["o"].value for row in memory.query(query.replace("PREFIX)", f'"{prefix}")'))}
-    assert f"{prefix}310107-shang-hai-shi-pu-tuo-qu-ren-min-zheng-fu-wan-li-jie-dao-ban-shi-chu" in iris
+    assert (
+        f"{prefix}310107-shang-hai-shi-pu-tuo-qu-ren-min-zheng-fu-wan-li-jie-dao-ban-shi-chu"
+        in iris
+    )
     unreadable = [
         i for i in iris if not re.fullmatch(rf"{BASE}organization/[a-z0-9-]+(/unit/[a-z0-9-]+)?", i)
     ]
