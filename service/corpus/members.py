@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from service.corpus.copies import copies
 from service.dumps import write_atomic
 
 CACHE = ".combine-members.json"
@@ -99,9 +100,10 @@ def members_by_year(root: Path) -> dict[int, list[Member]]:
     known = _read_cache(root)
     seen: dict[str, dict[str, Any]] = {}
     years: dict[int, list[Member]] = {}
+    copied = copies([d.parent for d in root.glob("*/datapackage.json")])
     for descriptor in sorted(root.glob("*/datapackage.json")):
         name = descriptor.parent.name
-        if name.startswith((".", "_")):
+        if name.startswith((".", "_")) or name in copied:  # a second copy: not twice
             continue
         data = descriptor.read_bytes()
         sha256 = hashlib.sha256(data).hexdigest()
