@@ -42,4 +42,3 @@ def copies(packages: list[Path]) -> dict[str, str]:
         else:
             first[digest] = package.name
     return found
-
