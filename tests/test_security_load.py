@@ -124,9 +124,11 @@ def _sixteen_at_once(base: str, start: int) -> dict[int, tuple[int, bytes]]:
 
 def test_sixteen_concurrent_queries_on_a_fresh_server_are_all_answered(built_var: Path) -> None:
     """The guard's parser is not thread-safe; it now runs in the query processes, one query
-    at a time each. Two fresh starts, 16 different valid queries at once: all 200, right."""
+    at a time each. Two fresh starts, 16 different valid queries at once: all 200, right.
+    Correctness, not speed: the time limit is wide (60 s), so a loaded machine's queue of 16
+    queries on 2 cores is not taken for a failure (the speed targets are in `make bench`)."""
     for start in range(2):
-        with serving(built_var) as base:
+        with serving(built_var, sparql_timeout="60") as base:
             results = _sixteen_at_once(base, start)
             assert sorted(status for status, _ in results.values()) == [200] * 16
             counts = {
