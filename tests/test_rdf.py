@@ -244,6 +244,7 @@ def test_bad_package_keeps_previous_store(tmp_path: Path) -> None:
     meta = json.loads(descriptor.read_text("utf-8"))
     for resource in meta["resources"]:
         resource.pop("hash", None)
+    meta["documentSha256"] = "0" * 64  # another document's package, not a copy of the seed
     descriptor.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
     result = build(packages, out, BASE)
     assert result.built == [SEED_SLUG]
