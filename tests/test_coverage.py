@@ -134,3 +134,19 @@ def test_code_page_and_search_export_state_coverage(real_app) -> None:
     assert DEPARTMENT in about and "表8" in about
     search = client.get("/search?table=three_public_expenses").get_data(as_text=True)
     assert DEPARTMENT in search and "表8" in search
+
+
+def test_cube_titles_are_no_one_documents(real_app) -> None:
+    """A cube of every year and department is titled for its kind, not by one document's
+    wording ("2025年部门支出总体情况表"; issue 27, 12)."""
+    import re
+
+    from service import vocab
+
+    cubes = real_app.test_client().get("/api/3/cubes").get_json()["data"]
+    titles = {c["name"]: c["title"] for c in cubes}
+    assert not [
+        t for t in titles.values() if re.search(r"20[0-9]{2}\s*年|表[0-9一二三四五六七八九十]", t)
+    ]
+    assert titles["expenditure"] == "部门支出总表"
+    assert titles["three-public-expenses"] == vocab.label("analysis", "three-public-expenses")

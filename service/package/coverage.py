@@ -41,12 +41,23 @@ _WHY = re.compile(r"\(([^()]*)\)\s*$")  # the reader's reason closes its generic
 
 @lru_cache(maxsize=1)
 def _kinds() -> dict[str, frozenset[str]]:
-    """resource → the table kinds (catalogue and layout) whose typed reading writes it."""
+    """resource → the catalogue kinds whose typed reading writes it."""
     found: dict[str, set[str]] = {}
     for layout in LAYOUTS:
         for resource in layout.resources:
-            found.setdefault(resource, set()).update({layout.kind, layout.title_kind})
+            found.setdefault(resource, set()).add(layout.title_kind)
     return {resource: frozenset(kinds) for resource, kinds in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, str]:
+    """A typed table's layout kind → its catalogue kind (三公 with 机关运行经费 is 三公)."""
+    return {layout.kind: layout.title_kind for layout in LAYOUTS}
+
+
+def catalogue_kind(kind: str | None) -> str | None:
+    """The catalogue kind a descriptor's table entry is of (typed entries name a layout)."""
+    return _catalogue().get(kind or "", kind)
 
 
 def printed_kinds(resources: Iterable[str]) -> frozenset[str]:
@@ -84,7 +95,7 @@ def gap(
     if any(t["resource"] in resources and t.get("read") == "typed" for t in tables):
         return None
     kinds = printed_kinds(resources)
-    printed = [t for t in tables if t.get("kind") in kinds]
+    printed = [t for t in tables if catalogue_kind(t.get("kind")) in kinds]
     kept = [t for t in printed if t.get("read") == "as-printed"]
     if kept:
         why = "; ".join(f"{t.get('label') or t['title']}: {t.get('reason', '')}" for t in kept)
@@ -137,3 +148,21 @@ def contents(document: Document) -> list[dict[str, Any]]:
         {"kind": item.kind, "title": item.title, "page": item.page, "empty": item.empty}
         for item in document.listed
     ]
+
+
+def kind_title(resource: str) -> str | None:
+    """A table kind's own title (部门支出总表), not one document's wording of it ("2025年部门
+    支出总体情况表"): the catalogue's, for every document of the kind."""
+    from service.ingest.catalogue import BY_KIND
+
+    kinds = sorted(_kinds().get(resource, ()))
+    titles = [BY_KIND[k].title_zh for k in kinds if k in BY_KIND]
+    if len(titles) != 1:
+        return None
+    twins = [r for r, k in _kinds().items() if k == frozenset(kinds) and r != resource]
+    side = "收入" if resource.endswith("_income") else "支出"  # a two-sided table's sides
+    return (
+        f"{titles[0]}（{side}）"
+        if twins and resource.endswith(("_income", "_expenditure"))
+        else titles[0]
+    )
