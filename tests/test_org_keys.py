@@ -63,6 +63,7 @@ def test_build_refuses_two_names_with_one_key(tmp_path: Path) -> None:
         shutil.copytree(PACKAGES / SEED_SLUG, folder)
         descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
         descriptor.update(name=slug, department=department)
+        descriptor["documentSha256"] = slug[0] * 64  # two documents, not two copies of one
         (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
     assert organization_key("测试一局") == organization_key("测试壹局")
     result = build(packages, tmp_path / "var", "http://127.0.0.1:8000/", load=False)
