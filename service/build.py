@@ -20,6 +20,7 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 
 from service import store as stores
+from service.archives import write_archives
 from service.build_overlap import Indexes, Preload, converted_dirs, write_indexes
 from service.corpus.convert import Converted, convert_packages
 from service.corpus.copies import copies
@@ -121,6 +122,8 @@ def build(
         raise
     if indexes is not None:
         indexes.discard()  # when not placed in the new build (a failure, or nothing changed)
+    if result.ok:  # each package's zip, served as a file (service/archives.py)
+        write_archives(package_dirs(packages), out)
     return result
 
 

@@ -118,6 +118,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_control_socket() -> list[str]:
+    """gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl, one path for every
+    instance a user runs (issue 24): two services would share it. None is opened here."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    known = {name for setting in KNOWN_SETTINGS for name in setting.cli or ()}
+    return ["--no-control-socket"] if "--no-control-socket" in known else []
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Check the store, then hand the process to gunicorn (no crash loop on a missing store)."""
     import os
@@ -175,6 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "-",
         "--timeout",
         str(args.timeout),
+        *_no_control_socket(),
         f"service:create_app({config!r})",
     ]
     if args.store_process:  # one store process for every worker (service/store_process.py)

@@ -264,11 +264,22 @@ def parse_list(text: str | None) -> list[str]:
     return [part for part in (text or "").split("|") if part]
 
 
+# cut values in one request: each is a parameter of the index's SQL (SQLite refuses a
+# statement past its variable limit) and a term of the store's query
+MAX_CUT_VALUES = 1000
+
+
 def parse_cuts(text: str | None) -> dict[str, list[str]]:
     """The cut= parameter (`dimension:value;value|…`) as {dimension: values}, each value validated;
     BadRequest for an unknown dimension or a bad value.
     """
     cuts: dict[str, list[str]] = {}
+    counted = (text or "").count(";") + (text or "").count("|") + 1
+    if counted > MAX_CUT_VALUES:  # said before anything is split: a 255 KB cut is cheap to send
+        raise BadRequest(
+            f"cut: {counted} values; at most {MAX_CUT_VALUES} in one request (ask in parts, "
+            "or leave the cut out and filter the rows)"
+        )
     for part in parse_list(text):
         name, sep, values = part.partition(":")
         if not sep or name not in DIMENSIONS:
