@@ -90,6 +90,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"ok {slug}")
     for slug, problem in result.problems.items():
         print(f"FAILED {slug}\n  {problem}")
+    for slug, original in result.copies.items():
+        print(f"copy {slug}: the same document as {original}, published once (as {original})")
     print(
         f"{len(result.built)} packages ({len(result.converted)} converted, "
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "

@@ -138,6 +138,11 @@ class Dimension:
         return f"{CODE}{self.scheme}/{key}"
 
 
+# the departmental economic code of a fact: of a table's cell or an economic data set's
+# leaf, or the item of the 三公 data set (bp:threePublicItem, no OBEU economic class)
+ECONOMIC = "economicClassificationDepartmental|bp:threePublicItem"
+
+
 def _coded(name: str, title: str, prop: str, scheme: str, length: int | None = None) -> Dimension:
     return Dimension(name, title, prop=prop, scheme=scheme, length=length)
 
@@ -190,13 +195,13 @@ DIMENSIONS: dict[str, Dimension] = {
         _coded(
             "economic",
             "部门经济分类 Departmental economic classification",
-            "economicClassificationDepartmental",
+            ECONOMIC,
             "economic-departmental",
         ),
         _coded(
             "economic_class",
             "部门经济分类·类 Economic class",
-            "economicClassificationDepartmental",
+            ECONOMIC,
             "economic-departmental",
             3,
         ),

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, current_app
 from pyoxigraph import Store
 
+from service.corpus.copies import copies
 from service.errors import Refusal
 from service.query import search_index
 from service.query.backend import RemoteStore
@@ -68,6 +69,7 @@ class Site:
         self._target: str | None = None
         self._checked = 0.0
         self._packages: dict[str, PackageSummary] = {}
+        self.copies: dict[str, str] = {}  # a copy's slug → the original's (not served)
         self._summaries: dict[str, tuple[tuple[int, int, int], PackageSummary]] = {}
         self.refresh()
 
@@ -157,9 +159,10 @@ class Site:
         seconds of JSON."""
         found: dict[str, PackageSummary] = {}
         seen: dict[str, tuple[tuple[int, int, int], PackageSummary]] = {}
+        self.copies = copies([d.parent for d in self.packages_dir.glob("*/datapackage.json")])
         for descriptor in sorted(self.packages_dir.glob("*/datapackage.json")):
-            if descriptor.parent.name.startswith("."):
-                continue
+            if descriptor.parent.name.startswith(".") or descriptor.parent.name in self.copies:
+                continue  # a second copy of a document is published once, as the first
             stat = descriptor.stat()
             stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
             before = self._summaries.get(str(descriptor))

@@ -95,19 +95,21 @@ SELECT ?code ?project ?indicator ?target ?operator ?value ?unit WHERE {
 ORDER BY ?code ?indicator""",
     ),
     (
-        "成本上限高于预算的项目 Projects whose cost cap exceeds the budget",
+        "项目成本上限与预算 Each project's cost cap beside its budget (exceeds: the cap is above it)",
         """PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?code ?project ?budget ?cap WHERE {
+SELECT ?code ?project ?budget ?cap ?exceeds WHERE {
   ?p a bp:Project ; bp:projectCode ?code ; rdfs:label ?project ; bp:performanceIndicator ?i .
-  ?i bp:indicatorLevel1 "成本指标" ; bp:operator ?op ; bp:targetValue ?value ; bp:targetUnit ?unit .
+  ?i bp:indicatorLevel1 "成本指标"@zh ; bp:operator ?op ; bp:targetValue ?value ; bp:targetUnit ?unit .
   FILTER(?op IN ("≤", "<", "="))
   BIND(IF(?unit = "万元", ?value * 10000, ?value) AS ?cap)
-  ?table bp:tableKind "project_expenditure" .
-  ?obs qb:dataSet ?table ; bp:project ?p ; bp:sourceColumn "total" ; bp:amount ?budget .
-  FILTER(?cap > ?budget)
-}""",
+  OPTIONAL {  # the project's budget, where the 项目支出表 prints the project
+    ?table bp:tableKind "project_expenditure" .
+    ?obs qb:dataSet ?table ; bp:project ?p ; bp:sourceColumn "total" ; bp:amount ?budget . }
+  BIND(IF(BOUND(?budget), ?cap > ?budget, "no budget row") AS ?exceeds)
+}
+ORDER BY DESC(?exceeds) ?code""",
     ),
     (
         "各部门一般公共服务支出 Departments' general public services spending",
