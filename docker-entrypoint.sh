@@ -9,10 +9,19 @@ set -eu
 sources="${BUDGETPUB_SOURCES:-sources}"
 packages="${BUDGETPUB_PACKAGES:-datapackages}"
 data="${BUDGETPUB_DATA:-var}"
+# One document that cannot be read (a scanned PDF) must not keep the others off the web:
+# ingest lists each failure (FAILED, the file, why) and the documents read are published.
 if [ -d "$sources" ] && [ -n "$(ls -A "$sources")" ]; then
-  budgetpub ingest "$sources" --out "$packages" --quiet
+  if ! budgetpub ingest "$sources" --out "$packages" --quiet; then
+    echo "docker-entrypoint: the documents listed FAILED above were not read;" \
+      "publishing the others" >&2
+  fi
 fi
-budgetpub build --out "$data" --packages "$packages"
+# a build that fails keeps the previous store, which is served; without one there is nothing
+if ! budgetpub build --out "$data" --packages "$packages"; then
+  [ -e "$data/store" ] || exit 1
+  echo "docker-entrypoint: the build failed (above); serving the previous build" >&2
+fi
 if [ "$#" -eq 0 ]; then
   set -- --host 0.0.0.0 --port "${PORT:-8000}" --workers "${WORKERS:-2}"
 fi

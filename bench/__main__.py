@@ -105,6 +105,12 @@ def _security() -> None:
     bench_security()  # ~2 minutes; writes its section of BENCHMARKS.md
 
 
+def _probes() -> None:
+    from bench.probes import bench_probes
+
+    bench_probes()  # issue 24's review probes in three store modes; writes BENCHMARKS.md
+
+
 def _corpus() -> None:
     from bench.corpus import bench_corpus
 
@@ -134,6 +140,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "query": _query,
     "http": _http,
     "security": _security,
+    "probes": _probes,
     "rdf": _rdf,
     "pdf": bench_pdf,
     "fuzz": _fuzz,

@@ -20,15 +20,17 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
 
 from service import store as stores
+from service.archives import write_archives
 from service.build_overlap import Indexes, Preload, converted_dirs, write_indexes
 from service.corpus.convert import Converted, convert_packages
+from service.corpus.copies import copies
 from service.dumps import dump
 from service.errors import PackageError, Problem
 from service.query import facts_index
 from service.rdf import catalog_triples
 from service.rdf.released import release_dates
 from service.rdf.series import Yearly, combined_dataset, series
-from service.rdf.terms import Minter, base_url
+from service.rdf.terms import Minter, base_url, organization_collisions
 from service.vocab import VOCAB_DIR
 
 
@@ -49,6 +51,7 @@ class BuildResult:
         None  # packages replaced in a copy of the previous store; None: full load
     )
     kept: bool = False  # nothing changed: the previous store is still the store
+    copies: dict[str, str] = field(default_factory=dict)  # a copy's slug → the original's
 
     @property
     def ok(self) -> bool:
@@ -102,10 +105,16 @@ def build(
     rdf_dir.mkdir(parents=True, exist_ok=True)
     local = load and not store_url
     previous = stores.current(out) if local else None
-    indexes = Indexes(out, package_dirs(packages), minter.base, previous) if local else None
+    every = package_dirs(packages)
+    copied = copies(every)  # one dataset per document: a second copy is named, not published
+    published = [p for p in every if p.name not in copied]
+    indexes = Indexes(out, published, minter.base, previous) if local else None
     preload = Preload.if_cold(out, previous) if local else None
     try:
-        result = _build(packages, out, minter, rdf_dir, preload, indexes, load, store_url, jobs)
+        result = _build(
+            packages, published, out, minter, rdf_dir, preload, indexes, load, store_url, jobs
+        )
+        result.copies = copied
     except BaseException:
         for started in (preload, indexes):
             if started is not None:
@@ -113,11 +122,14 @@ def build(
         raise
     if indexes is not None:
         indexes.discard()  # when not placed in the new build (a failure, or nothing changed)
+    if result.ok:  # each package's zip, served as a file (service/archives.py)
+        write_archives(package_dirs(packages), out)
     return result
 
 
 def _build(
     packages: Path,
+    published: list[Path],
     out: Path,
     minter: Minter,
     rdf_dir: Path,
@@ -130,13 +142,18 @@ def _build(
     result = BuildResult()
     started, cpu, this_thread = time.perf_counter(), cpu_seconds(), time.thread_time()
     converted, result.problems = convert_packages(
-        package_dirs(packages),
+        published,
         rdf_dir,
         minter.base,
         jobs=jobs,
         ready=preload.ready if preload is not None else None,
     )
     common = [done.common for done in converted]  # what packages may share, and the rest
+    for key, names in organization_collisions(c.department for c in converted).items():
+        # two governments under one IRI would merge their publishers and series: stop
+        result.problems[f"organization/{key}"] = Problem.of(
+            PackageError(f"organisation key {key!r} would name {' and '.join(names)}"), key
+        )
     for done in converted:
         result.built.append(done.slug)
         (result.reused if done.reused else result.converted).append(done.slug)

@@ -90,6 +90,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"ok {slug}")
     for slug, problem in result.problems.items():
         print(f"FAILED {slug}\n  {problem}")
+    for slug, original in result.copies.items():
+        print(f"copy {slug}: the same document as {original}, published once (as {original})")
     print(
         f"{len(result.built)} packages ({len(result.converted)} converted, "
         f"{len(result.reused)} unchanged), {result.triples} triples, RDF in "
@@ -114,6 +116,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         else f"store: {Path(args.out) / 'store'} -> {result.store}"
     )
     return 0
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl, one path for every
+    instance a user runs (issue 24): two services would share it. None is opened here."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    known = {name for setting in KNOWN_SETTINGS for name in setting.cli or ()}
+    return ["--no-control-socket"] if "--no-control-socket" in known else []
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -173,6 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "-",
         "--timeout",
         str(args.timeout),
+        *_no_control_socket(),
         f"service:create_app({config!r})",
     ]
     if args.store_process:  # one store process for every worker (service/store_process.py)

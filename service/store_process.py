@@ -43,11 +43,13 @@ FORMATS = every_form("json", "nt")  # what RemoteStore asks for
 
 
 def _number(text: str | None, ceiling: float) -> float:
-    """A client's limit, never above ours."""
+    """A client's limit, never above ours: one that is not a positive number (-1, 0, nan,
+    which would switch the row cap off) is ours."""
     try:
-        return min(ceiling, float(text)) if text else ceiling
+        value = float(text) if text else ceiling
     except ValueError:
         return ceiling
+    return min(ceiling, value) if value > 0 else ceiling
 
 
 def handler_for(runner: QueryRunner) -> type[BaseHTTPRequestHandler]:

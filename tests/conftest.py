@@ -190,3 +190,55 @@ def started(
         message = process.stderr.read().decode() if process.stderr else ""
         raise RuntimeError(f"{command[2]} did not start: {error}\n{message}") from None
     return process
+
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_packages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The eight real documents of tests/fixtures/real, read, audited and packaged (once a
+    session: the analysis, coverage and linked-data tests share them)."""
+    from service.audit import run_audit
+    from service.package.writer import write_package
+
+    out = tmp_path_factory.mktemp("real")
+    written = []
+    for source in sorted(REAL.iterdir()):
+        if source.suffix == ".pdf" or source.is_dir():
+            document = read_document(source)
+            written.append(write_package(document, run_audit(document), out, validate="schema"))
+    assert len(written) == 8
+    return written
+
+
+@pytest.fixture(scope="session")
+def real_site(real_packages: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed department packages and the real ones in one folder, their combined
+    years written and the whole built (store, facts and search index): what `make run`
+    serves for that corpus. Returns the folder holding `packages` and `var`."""
+    from service.build import build, package_dirs
+    from service.corpus.combine import combine
+
+    root = tmp_path_factory.mktemp("real-site")
+    packages = root / "packages"
+    packages.mkdir()
+    for package in [*package_dirs(PACKAGES), *real_packages]:
+        (packages / package.name).symlink_to(package, target_is_directory=True)
+    combine(packages, validate="schema")
+    assert build(packages, root / "var", "http://127.0.0.1:8000/").ok
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_app(real_site: Path):
+    from service import create_app
+
+    return create_app(
+        {
+            "DATA_DIR": str(real_site / "var"),
+            "PACKAGES_DIR": str(real_site / "packages"),
+            "BASE_URL": "http://127.0.0.1:8000/",
+            "TESTING": True,
+        }
+    )

@@ -163,4 +163,4 @@ def test_facts_are_the_analysis_observations(index_app, indexed_var: Path) -> No
     assert all(next(store.quads_for_pattern(NamedNode(i), kind, None), None) for i in ids)
     model = _get(index_app, "/api/3/cubes/revenue-by-source/model")["model"]
     assert model["kind"] == "analysis"
-    assert model["question"].startswith("Where does the money come from")
+    assert model["question"].startswith("Where does this year's money come from")

@@ -93,8 +93,9 @@ def test_a_failure_points_at_the_printed_cell_with_its_figures_in_yuan(store: St
     row = rows[0]
     assert row["cell"].value.startswith(f"{BASE}dataset/{WANLI}/table/income/obs/")
     assert row["cell"].value.endswith("/total")
-    assert Decimal(row["amount"].value) == Decimal(row["expected"].value) == Decimal("94995790")
-    assert Decimal(row["found"].value) == Decimal("94995789")
+    # found: the printed cell; expected: what its items add up to (issue 27, 3)
+    assert Decimal(row["amount"].value) == Decimal(row["found"].value) == Decimal("94995790")
+    assert Decimal(row["expected"].value) == Decimal("94995789")
     assert row["unit"].value == "http://publications.europa.eu/resource/authority/currency/CNY"
     assert "9499.5789万元" in row["message"].value
 

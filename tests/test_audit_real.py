@@ -56,7 +56,7 @@ def test_one_unit_off_in_a_two_part_total_is_rounding(
     _, checks = audited[CHONGQING]
     grand = checks["fiscal_summary_income:grand-total"]
     assert grand.status == "rounding"
-    assert Decimal(grand.found) - Decimal(grand.expected) == Decimal(100)  # 0.01 万元
+    assert Decimal(grand.expected) - Decimal(grand.found) == Decimal(100)  # 0.01 万元
 
 
 def test_rounding_tolerance_grows_with_the_parts_printed() -> None:

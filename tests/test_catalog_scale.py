@@ -93,7 +93,7 @@ def test_compacted_jsonld_expands_to_exactly_its_triples() -> None:
     assert json.loads(document)["@context"] == f"{BASE}context.jsonld"
     assert ground(expanded(document)) == ground(set(triples))
     text = document.decode()
-    assert '"amount": "1485300.00"' in text  # the context's terms are used where they fit
+    assert '"printedAmount": "1485300.00"' in text  # the context's terms are used where they fit
     assert '"title": {"zh": "预算", "en": ["Budget", "Budget, again"]}' in text
     assert '"dct:title": "no language"' in text
     assert '"type": ["Dataset", "http://example.org/NoTermClass"]' in text

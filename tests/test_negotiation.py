@@ -18,7 +18,7 @@ TABLE = f"{DATASET}/table/expenditure"
 BASE = "http://127.0.0.1:8000/"
 # a department by its readable key (its name in pinyin), never its percent-encoded name
 ORGANIZATION = (
-    "/organization/luo-yang-shi-cheng-xiang-yi-ti-hua-shi-fan-qu-zheng-wu-fu-wu-zhong-xin"
+    "/organization/410300-luo-yang-shi-cheng-xiang-yi-ti-hua-shi-fan-qu-zheng-wu-fu-wu-zhong-xin"
 )
 OLD_ORGANIZATION = (  # the IRI it had before: answered 301 with the new one
     "/organization/%E6%B4%9B%E9%98%B3%E5%B8%82%E5%9F%8E%E4%B9%A1%E4%B8%80%E4%BD%93%E5%8C%96"
@@ -205,6 +205,10 @@ def test_an_old_organisation_iri_moves_to_its_readable_key(app) -> None:
         assert response.headers["Location"].endswith(ORGANIZATION + suffix)
     assert client.get(ORGANIZATION, headers={"Accept": "text/html"}).status_code == 200
     assert client.get("/organization/no-such-department.ttl").status_code == 404
+    # the pinyin-only key of before the division's code led it (issue 27, 4) moves too
+    pinyin = "/organization/" + ORGANIZATION.split("/organization/")[1].split("-", 1)[1]
+    response = client.get(pinyin)
+    assert response.status_code == 301 and response.headers["Location"].endswith(ORGANIZATION)
 
 
 def test_an_old_check_iri_moves_to_its_readable_one(app) -> None:

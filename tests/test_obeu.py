@@ -151,16 +151,19 @@ def test_no_reasoner_makes_a_published_cell_an_obeu_amount(store: Store) -> None
     assert [(r["p"].value, r["q"].value) for r in mixed] == []
 
 
-def test_fiscal_data_package_model_says_phase_and_no_false_direction() -> None:
-    """The facts hold revenue and expenditure of the approved budget: `phase: approved`,
-    and no `direction` (it would call revenue expenditure); each row's is operation_character,
-    in the model and in every committed package."""
+def test_fiscal_data_package_model_says_phase_and_direction() -> None:
+    """The model's measures are the analysis data sets of the approved budget: each says
+    `phase: approved` and its own `direction` (revenue-by-source is revenue), over the
+    analysis resource, in the model and in every committed package (issue 27, 1)."""
     models = [fiscal_model()] + [
         json.loads((package / "datapackage.json").read_text("utf-8"))["model"]
         for package in package_dirs(PACKAGES)
     ]
     assert len(models) == 5
     for model in models:
-        amount = model["measures"]["amount"]
-        assert amount["phase"] == "approved" and "direction" not in amount
-        assert "operation_character" in model["dimensions"]
+        directions = {n: m["direction"] for n, m in model["measures"].items()}
+        assert directions["revenue_by_source"] == "revenue"
+        assert directions["expenditure_by_function"] == "expenditure"
+        for measure in model["measures"].values():
+            assert measure["phase"] == "approved" and measure["resource"] == "analysis"
+        assert "direction" in model["dimensions"]

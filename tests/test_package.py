@@ -64,7 +64,7 @@ def test_descriptor(built: Path) -> None:
         "warn": 1,
         "fail": 0,
     }
-    assert meta["model"]["measures"]["amount"]["currency"] == "CNY"
+    assert meta["model"]["measures"]["expenditure_by_function"]["currency"] == "CNY"
     assert "functional_classification" in meta["model"]["dimensions"]
     resources = {r["name"]: r for r in meta["resources"]}
     source = resources["source_document"]
@@ -129,12 +129,12 @@ def test_facts_reproduce_table_totals(built: Path) -> None:
         ("economic_classification_summary", "total"),
     ]:
         items = [
-            Decimal(f["amount"])
+            Decimal(f["printed_amount"])
             for f in facts
             if f["table"] == table and f["column"] == column and f["row_type"] == "item"
         ]
         total = [
-            Decimal(f["amount"])
+            Decimal(f["printed_amount"])
             for f in facts
             if f["table"] == table and f["column"] == column and f["row_type"] == "total"
         ]

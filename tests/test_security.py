@@ -94,6 +94,20 @@ DISGUISES = [
     "SELECT * WHERE { FILTER EXISTS { SERVICE <{t}/x> { ?s ?p ?o } } }",
     "SELECT * WHERE { { } UNION { SERVICE <{t}/x> { ?s ?p ?o } } }",
     "DESCRIBE ?s WHERE { SERVICE <{t}/x> { ?s ?p ?o } }",
+    # issue 24: a comment ended by a bare CR (Oxigraph) and not (rdflib), bare or escaped,
+    # then SERVICE glued to a prefix of any characters, after a number; and FROM alike
+    "PREFIX ab: <{t}/> SELECT * WHERE { #\rSERVICEab:x { ?s ?p ?o }\n}",
+    "PREFIX ab: <{t}/> SELECT * WHERE { #\\u000DSERVICEab:x { ?s ?p ?o }\n}",
+    "PREFIX ab: <{t}/> SELECT * WHERE { #\\U0000000dSERVICEab:x { ?s ?p ?o }\n}",
+    "PREFIX ab: <{t}/> SELECT * WHERE { ?s ?p ?o SERVICEab:x { ?s ?p ?o } }",
+    "PREFIX €: <{t}/> SELECT * WHERE { #\rSERVICE€:x { ?s ?p ?o }\n}",
+    "PREFIX a·b: <{t}/> SELECT * WHERE { #\rSERVICEa·b:x { ?s ?p ?o }\n}",
+    "PREFIX 、: <{t}/> SELECT * WHERE { #\rSERVICE、:x { ?s ?p ?o }\n}",
+    "PREFIX \u200c: <{t}/> SELECT * WHERE { #\rSERVICE\u200c:x { ?s ?p ?o }\n}",
+    "PREFIX : <{t}/> SELECT * WHERE { #\rSERVICE:x { ?s ?p ?o }\n}",
+    "PREFIX ab: <{t}/> SELECT * WHERE { ?s ?p 1 #\rSERVICEab:x { ?s ?p ?o }\n}",
+    "PREFIX ab: <{t}/> SELECT * WHERE { ?s ?p true #\r\nSERVICE SILENTab:x { ?s ?p ?o }\n}",
+    "PREFIX ab: <{t}/> SELECT * #\rFROMab:g WHERE { ?s ?p ?o }",
     # FROM, plain and through the same differential
     "SELECT * FROM <{t}/g> WHERE { ?s ?p ?o }",
     "SELECT * FROM NAMED <{t}/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
@@ -104,8 +118,13 @@ DISGUISES = [
 ]
 
 
-def _disguises(target: str) -> list[str]:
-    return [query.replace("{t}", target) for query in DISGUISES]
+FIRST_OF_ISSUE_24 = DISGUISES.index(
+    "PREFIX ab: <{t}/> SELECT * WHERE { #\rSERVICEab:x { ?s ?p ?o }\n}"
+)
+
+
+def _disguises(target: str, start: int = 0) -> list[str]:
+    return [query.replace("{t}", target) for query in DISGUISES[start:]]
 
 
 def _ask(base: str, query: str, how: str, accept: str = "application/json") -> int:
@@ -142,12 +161,24 @@ def test_the_guard_judges_the_text_that_runs() -> None:
         with pytest.raises(Refusal) as refused:
             check(query, 1000)
         assert refused.value.kind == kind, query
+    # issue 24: each line break and prefix disguise is a 403 of the guard's own
+    for query in _disguises("http://127.0.0.1:9", FIRST_OF_ISSUE_24)[:12]:
+        with pytest.raises(Refusal) as refused:
+            check(query, 1000)
+        assert refused.value.status == 403, query
+    with pytest.raises(Refusal) as refused:  # Virtuoso's function IRI spelt through a prefix
+        check('PREFIX b: <bi> SELECT * WHERE { BIND(b:f:http_get("http://x/") AS ?x) }', 1000)
+    assert refused.value.kind == "service-forbidden"
     # names that only contain the words are no keywords
     for query in (
-        "PREFIX service: <http://x/> SELECT ?from ?service WHERE { ?from service:p ?service }",
-        "PREFIX from: <http://x/> SELECT * WHERE { ?s from:p ?o ; <http://x/service> ?x }",
+        "PREFIX ex: <http://x/> SELECT ?from ?service WHERE { ?from ex:service ?myservice }",
+        "PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:from ?o ; <http://x/service> ?x }",
+        'SELECT * WHERE { ?s ?p "public services, from 2024" }',
     ):
         assert check(query, 1000).form == "select"
+    # but `service:` is SERVICE and the default prefix to Oxigraph, wherever it stands
+    with pytest.raises(Refusal):
+        check("PREFIX service: <http://x/> SELECT * WHERE { ?s service:p ?o }", 1000)
 
 
 def test_no_disguise_reaches_the_network_through_the_service(
@@ -305,6 +336,42 @@ def test_aggregate_api_cuts_cannot_inject(
             query_string={"cut": f"dataset:{SEED_SLUG}|functional_class:201|row_type:item"},
         ).get_json()
         assert coded["summary"] == {"amount.sum": "1295700.00", "_count": 2}
+    finally:
+        if "budgetpub-runner" in app.extensions:
+            app.extensions["budgetpub-runner"].stop()
+
+
+def test_no_disguise_reaches_the_network_through_a_remote_oxigraph(
+    built_var: Path, oxigraph_server: str, listener: Listener
+) -> None:
+    """The review's setting: the store is a real `oxigraph serve`, which has no sandbox of
+    ours and calls whatever SERVICE it reads. Every disguise is refused before it gets
+    there, issue 24's with the guard's own 403, and the listener catches nobody."""
+    from service import create_app
+    from tests.conftest import PACKAGES
+
+    app = create_app(
+        {
+            "DATA_DIR": str(built_var),
+            "PACKAGES_DIR": str(PACKAGES),
+            "STORE_URL": oxigraph_server,
+            "TESTING": True,
+        }
+    )
+    client = app.test_client()
+    try:
+        statuses = {}
+        for number, query in enumerate(_disguises(listener.url)):
+            response = client.post("/sparql", data={"query": query})
+            statuses[query] = response.status_code
+            if number >= FIRST_OF_ISSUE_24 and query.startswith("PREFIX"):
+                assert response.status_code == 403, (query, response.get_data(as_text=True))
+        assert listener.close() == []
+        assert {k: v for k, v in statuses.items() if not 400 <= v < 500} == {}
+        assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        # a query rdflib reads and the store refuses is the client's 400, not a 502
+        wrong = client.post("/sparql", data={"query": "SELECT ?o WHERE { ?s ?p ?o } GROUP BY ?s"})
+        assert wrong.status_code == 400 and "unbound" in wrong.get_json()["detail"]
     finally:
         if "budgetpub-runner" in app.extensions:
             app.extensions["budgetpub-runner"].stop()

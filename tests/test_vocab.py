@@ -768,7 +768,9 @@ def test_context_is_jsonld_11(context):
     assert ctx["@version"] == 1.1
     assert ctx["bp"] == str(BP)
     assert ctx["id"] == "@id" and ctx["type"] == "@type"
-    assert ctx["amount"] == {"@id": "bp:amount", "@type": "xsd:decimal"}
+    # the summable measure has the obvious name; a printed cell's is named for what it is
+    assert ctx["amount"] == {"@id": "obeu-measure:amount", "@type": "xsd:decimal"}
+    assert ctx["printedAmount"] == {"@id": "bp:amount", "@type": "xsd:decimal"}
 
 
 def test_context_terms_point_at_defined_bp_terms(g, context):
@@ -792,7 +794,7 @@ def test_context_expands_a_document(context):
                 "id": "https://example.org/obs/1",
                 "type": "Observation",
                 "dataSet": "https://example.org/table/1",
-                "amount": "1234.50",
+                "printedAmount": "1234.50",
                 "fiscalYear": "2024",
                 "department": "https://example.org/org/1",
                 "functionalClassification": "code:functional/2010301",

@@ -55,8 +55,8 @@ def wan(value: Decimal | None) -> str:
 
 def compare(
     check_id: str,
-    expected: Decimal | None,
-    found: Decimal | None,
+    printed: Decimal | None,
+    should: Decimal | None,
     table: str | None,
     line: int | None,
     what: str,
@@ -64,8 +64,12 @@ def compare(
     status_if_wrong: str = "fail",
     tolerance: Decimal = ZERO,
 ) -> Check | None:
-    """Equal (blank = 0) passes; within the published rounding is `rounding`; both blank is
-    no check at all."""
+    """The figure checked as printed (a total row, a summary line: the check's `found`)
+    against what the other figures give for it (the sum of its parts, the table it must
+    agree with: its `expected`), one meaning in every check, checks.json, the RDF
+    (bp:expected, bp:found) and the pages; the difference is found − expected. Equal (blank
+    = 0) passes; within the published rounding is `rounding`; both blank is no check."""
+    expected, found = should, printed
     if expected is None and found is None:
         return None
     want, got = expected or ZERO, found or ZERO

@@ -93,8 +93,8 @@ def narrative(document: Document) -> Iterator[Check | None]:
                 yield Check(
                     f"{where}:count",
                     "pass" if ok else "fail",
+                    f"{count}",  # expected: what the table lists; found: what the text states
                     f"{figure.value}",
-                    f"{count}",
                     "project_expenditure",
                     figure.line,
                     f"项目个数: the text states {figure.value}, the table lists {count}",

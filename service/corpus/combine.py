@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.corpus.coverage import standing, view_coverage
 from service.corpus.members import Member, members_by_year
 from service.errors import PackageError
 from service.package.writer import LICENSE, pretty_json, swap_into_place, validation_errors
@@ -69,6 +70,7 @@ def code_fingerprint() -> str:
     """This module's code and the members' (what a combined package is made with)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(Path(__file__).with_name("members.py").read_bytes())
+    digest.update(Path(__file__).with_name("coverage.py").read_bytes())
     return digest.hexdigest()
 
 
@@ -198,6 +200,7 @@ def write_combined(
     recorded, earlier = _earlier(root / slug)
     staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=root))
     fresh: dict[str, list[list[str]]] = {}  # kind → the rows read from the members again
+    standings = [standing(m.info["standing"]) for m in members]
     try:
         (staging / "data").mkdir()
         resources = []
@@ -219,7 +222,9 @@ def write_combined(
                 table.extend(rows)
             data = _csv_bytes(schema, table)
             (staging / "data" / f"{name}.csv").write_bytes(data)
-            resources.append(_resource(name, year, found, schema, data))
+            resource = _resource(name, year, found, schema, data)
+            resource["coverage"] = view_coverage(name, standings)
+            resources.append(resource)
         meta = _descriptor(slug, year, members, digest, resources)
         (staging / "datapackage.json").write_bytes(pretty_json(meta))
         if validate:
@@ -254,7 +259,8 @@ def _resource(
         "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
         "title": f"{year}年全部部门·{_plain_title(found[0][1]['title'])}",
         "description": f"Every department's rows of this table, {year}: "
-        f"{len(found)} departments. Sum `item` rows only (see row_type).",
+        f"{len(found)} departments. Sum `item` rows only (see row_type). `coverage` lists "
+        "the departments whose table of this kind is missing, and why.",
         "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\r\n"}},
         "schema": schema,
     }

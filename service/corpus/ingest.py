@@ -2,7 +2,9 @@
 
 A document whose package already exists with the same source sha256 is not read again
 (unless forced), so re-running after one document changed redoes that document only.
-Results come back in input order whatever order the workers finish in.
+Results come back in input order whatever order the workers finish in. Each document is
+read in a process of its own (service/corpus/workers.py): one that crashes it or runs past
+its time limit fails alone, named with the reason.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from service.corpus.workers import run_each
 from service.errors import Problem
 from service.package.writer import slugify
 from service.pipeline import Outcome, ingest_file
@@ -89,7 +92,7 @@ def archives_the_same_bytes(path: Path, out: Path) -> bool:
         return False
 
 
-def _one(path: Path, out: Path, validate: bool | str, force: bool) -> Result:
+def _one(path: Path, *, out: Path, validate: bool | str, force: bool) -> Result:
     if not force and is_current(path, out):
         return Skipped(str(path), out / package_slug(path))
     return ingest_file(path, out, validate=validate)
@@ -140,14 +143,12 @@ def ingest_many(
     tick = advance or (lambda: None)
     for _ in range(len(files) - len(todo)):
         tick()
-    if jobs == 1 or len(todo) <= 1:
-        for index, path in todo:
-            results[index] = _one(path, out, validate, force)
-            tick()
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures = {pool.submit(_one, path, out, validate, force): index for index, path in todo}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                tick()
+
+    def finished(index: int, result: Result) -> None:
+        results[index] = result
+        tick()
+
+    # each document in a process of its own, even one: a reader that crashes its process
+    # or runs too long costs that document, named, and the others are written
+    run_each(todo, partial(_one, out=out, validate=validate, force=force), jobs, finished)
     return [results[index] for index in range(len(files))]

@@ -18,12 +18,14 @@ from typing import Any
 
 import orjson
 
+from service.corpus.copies import copies
 from service.dumps import write_atomic
 
 CACHE = ".combine-members.json"
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 NOT_COMBINED = {  # code lists (per-package, linked by foreign keys) and the cube itself
     "facts",
+    "analysis",
     "functional_classification",
     "economic_classification_departmental",
     "economic_classification_government",
@@ -59,6 +61,32 @@ def member_info(meta: dict[str, Any]) -> dict[str, Any]:
         "title": meta.get("title"),
         "audit": meta.get("audit", {}),
         "kinds": kinds,
+        "standing": standing_info(meta),
+    }
+
+
+def standing_info(meta: dict[str, Any]) -> dict[str, Any]:
+    """What the combined year's coverage needs of a member (service.corpus.coverage): the
+    descriptor's tables, contents and analyses, without its resources."""
+    facts = next((r for r in meta["resources"] if r.get("name") == "facts"), {})
+    return {
+        "name": meta["name"],
+        "department": meta.get("department", ""),
+        "fiscalYear": meta["fiscalYear"],
+        "tables": meta.get("tables", []),
+        "contents": meta.get("contents", []),
+        "resources": [
+            {
+                "name": "facts",
+                "analyses": [{"name": a["name"]} for a in facts.get("analyses", [])],
+                "analysesNotMade": facts.get("analysesNotMade", []),
+            },
+            *(
+                {"name": r["name"], "format": "csv"}
+                for r in meta["resources"]
+                if r.get("format") == "csv" and r["name"] != "facts"
+            ),
+        ],
     }
 
 
@@ -72,9 +100,10 @@ def members_by_year(root: Path) -> dict[int, list[Member]]:
     known = _read_cache(root)
     seen: dict[str, dict[str, Any]] = {}
     years: dict[int, list[Member]] = {}
+    copied = copies([d.parent for d in root.glob("*/datapackage.json")])
     for descriptor in sorted(root.glob("*/datapackage.json")):
         name = descriptor.parent.name
-        if name.startswith((".", "_")):
+        if name.startswith((".", "_")) or name in copied:  # a second copy: not twice
             continue
         data = descriptor.read_bytes()
         sha256 = hashlib.sha256(data).hexdigest()

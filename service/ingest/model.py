@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -112,6 +113,21 @@ class Document:
     warnings: list[ReaderWarning] = field(default_factory=list)
     pages: list[PageSummary] = field(default_factory=list)  # what each PDF page was read as
     listed: list[Listed] = field(default_factory=list)  # the tables the document's 目录 names
+
+    def __post_init__(self) -> None:
+        """The names shown everywhere hold no display-spoofing characters (issue 24): an
+        RTL override or a zero-width character would make one department look like another."""
+        self.department = without_spoofing(self.department)
+        self.title = without_spoofing(self.title)
+
+
+# bidirectional overrides and isolates, marks, zero-width characters, the BOM
+_SPOOFING = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def without_spoofing(text: str) -> str:
+    """`text` without the characters that change how it displays but not what it says."""
+    return _SPOOFING.sub("", text)
 
 
 @dataclass

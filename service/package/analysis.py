@@ -21,6 +21,7 @@ from typing import Any
 
 from service import vocab
 from service.audit.tables import ROW_IDENTITIES
+from service.package import coverage
 
 Row = dict[str, Any]
 
@@ -33,6 +34,8 @@ class Source:
     column: str = "total"
     split: str = "parts"  # parts: the main column's own parts; leaves: every printed leaf;
     # none: the main column alone
+    excluded: tuple[str, ...] = ()  # item codes (or their prefixes, ending "-") left out
+    total: str | None = None  # the item code of the total they add up to, where printed
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Analysis:
     codes: tuple[str, ...]  # the facts.csv codes every leaf has: the data set's dimensions
 
 
+CARRY_OVER = ("carry-over", "carry-over-", "year-end-carry-over")
 ANALYSES: tuple[Analysis, ...] = (
     Analysis(
         "expenditure-by-function",
@@ -65,7 +69,16 @@ ANALYSES: tuple[Analysis, ...] = (
         "revenue-by-source",
         "revenue",
         (
-            Source("summary_income", "amount", "none"),
+            # 上年结转结余 is money the department holds, not revenue of the year (OBEU's
+            # operation-character/revenue): the data set is this year's revenue, adding up
+            # to 本年收入合计 where the table prints it
+            Source(
+                "summary_income",
+                "amount",
+                "none",
+                excluded=CARRY_OVER,
+                total="current-year-total",
+            ),
             Source("income", split="leaves"),
         ),
         ("fund_source",),
@@ -124,18 +137,34 @@ def split_columns(resource: str, fields: Sequence[str], column: str, split: str)
     return _printed_parts(resource, fields, column, fine=split == "leaves") or [column]
 
 
-def leaf_rows(rows: Sequence[Row]) -> list[Row]:
-    """Items, else units, else departments, else the table's one total row."""
+def excluded(row: Row, codes: Sequence[str]) -> bool:
+    """Whether a row's item code is one of `codes` (a code ending "-" is a prefix)."""
+    code = str(row.get("item_code") or "")
+    return any(code.startswith(c) if c.endswith("-") else code == c for c in codes)
+
+
+def leaf_rows(rows: Sequence[Row], leave_out: Sequence[str] = ()) -> list[Row]:
+    """Items, else units, else departments, else the table's one total row; without the
+    rows whose item code is left out."""
     for kind in ("item", "unit", "department"):
-        found = [row for row in rows if row.get("row_type") == kind]
+        found = [r for r in rows if r.get("row_type") == kind and not excluded(r, leave_out)]
         if found:
             return found
     totals = [row for row in rows if row.get("row_type") == "total"]
     return totals if len(totals) == 1 else []
 
 
-def total_row(rows: Sequence[Row]) -> Row | None:
-    """The row of the table's published total: its grand total where it prints several."""
+def total_row(rows: Sequence[Row], source: Source | None = None) -> Row | None:
+    """The row of the table's published total: the source's own total where printed (本年
+    收入合计), else its grand total where it prints several; None when the rows left out
+    hold an amount and no printed total leaves them out too."""
+    if source is not None and source.total:
+        own = [row for row in rows if row.get("item_code") == source.total]
+        if own:
+            return own[-1]
+        left = [r for r in rows if excluded(r, source.excluded) and r.get(source.column)]
+        if any(r[source.column] != 0 for r in left):
+            return None
     totals = [row for row in rows if row.get("row_type") == "total"]
     grand = [row for row in totals if row.get("item_code") == "grand-total"]
     if grand or totals:
@@ -154,10 +183,10 @@ def select(tables: dict[str, tuple[Sequence[str], Sequence[Row]]]) -> list[Selec
                 continue
             fields, rows = tables[source.resource]
             columns = split_columns(source.resource, fields, source.column, source.split)
-            leaves = leaf_rows(rows)
+            leaves = leaf_rows(rows, source.excluded)
             if not columns or not any(_has(row, columns) for row in leaves):
                 continue
-            total = total_row(rows)
+            total = total_row(rows, source)
             chosen.append(
                 Selection(
                     analysis,
@@ -217,3 +246,41 @@ def describe(selections: Sequence[Selection]) -> list[dict[str, Any]]:
         }
         for s in selections
     ]
+
+
+def not_made(
+    selected: Sequence[Selection],
+    made: Sequence[Selection],
+    tables: Sequence[dict[str, Any]],
+    contents: Sequence[dict[str, Any]] = (),
+) -> list[dict[str, Any]]:
+    """Each analysis the document does not have, with why (service.package.coverage):
+    `selected` are the selections before leaves without codes ruled some out, `made` those
+    kept, `tables` and `contents` the descriptor's."""
+    kept = {s.analysis.name for s in made}
+    chosen = {s.analysis.name: s for s in selected}
+    found = []
+    for analysis in ANALYSES:
+        if analysis.name in kept:
+            continue
+        resources = [source.resource for source in analysis.sources]
+        typed = [t for t in tables if t["resource"] in resources and t.get("read") == "typed"]
+        if analysis.name in chosen:
+            source = chosen[analysis.name].source.resource
+            codes = ", ".join(analysis.codes)
+            gap = coverage.entry(
+                analysis.name,
+                "uncoded-leaves",
+                f"{source}: a leaf row has no {codes}",
+                [t for t in typed if t["resource"] == source],
+            )
+        else:
+            gap = coverage.gap(analysis.name, resources, tables, contents) or coverage.entry(
+                analysis.name,
+                "no-leaf-amounts",
+                f"no leaf row of {', '.join(t['resource'] for t in typed)} has an amount",
+                typed,
+            )
+        gap["title"] = vocab.label("analysis", analysis.name) or analysis.name
+        found.append(gap)
+    return found

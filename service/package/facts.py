@@ -37,7 +37,7 @@ FIELDS = [
     "expenditure_type",
     "fund_source",
     "project_code",
-    "amount",
+    "printed_amount",
     "analysis",
 ]
 
@@ -78,7 +78,7 @@ def table_facts(document: Document, table: Table) -> list[Row]:
                 "expenditure_type": column.expenditure_type if column else None,
                 "fund_source": _fund_for(column, layout.fund_source),
                 "project_code": row.get("project_code"),
-                "amount": value,
+                "printed_amount": value,
             }
             _refine(table, row, fact)
             facts.append(fact)
@@ -109,17 +109,20 @@ def typed_tables(document: Document) -> list[Table]:
     return [table for table in document.tables.values() if table.kind != "generic"]
 
 
-def analysed_facts(document: Document) -> tuple[list[Row], list[analysis.Selection]]:
-    """Every fact, each leaf naming its analysis data set, and those data sets."""
+def analysed_facts(
+    document: Document,
+) -> tuple[list[Row], list[analysis.Selection], list[analysis.Selection]]:
+    """Every fact, each leaf naming its analysis data set, those data sets, and the ones
+    selected before leaves without codes ruled some out (to say why they are missing)."""
     facts: list[Row] = []
     for table in typed_tables(document):
         facts.extend(table_facts(document, table))
-    chosen = analysis.select({t.resource: (t.fields, t.rows) for t in typed_tables(document)})
-    chosen = analysis.coded(chosen, facts)
+    selected = analysis.select({t.resource: (t.fields, t.rows) for t in typed_tables(document)})
+    chosen = analysis.coded(selected, facts)
     leaves = analysis.membership(chosen)
     for fact in facts:
         fact["analysis"] = leaves.get((fact["table"], int(fact["source_line"]), fact["column"]))
-    return facts, chosen
+    return facts, chosen, selected
 
 
 def facts_schema() -> dict[str, Any]:
@@ -214,7 +217,15 @@ def facts_schema() -> dict[str, Any]:
                 {"required": True},
             ),
             ("project_code", "项目编码", "string", "Project.", {"pattern": PROJECT_CODE}),
-            ("amount", "金额（元）", "number", "Amount in CNY yuan, exact.", {"required": True}),
+            (
+                "printed_amount",
+                "公布金额（元）",
+                "number",
+                "The printed cell's amount in CNY yuan, exact. Not summable: totals, "
+                "subtotals, 其中 lines and overlapping columns are cells too; sum one "
+                "analysis data set (analysis.csv) instead.",
+                {"required": True},
+            ),
             (
                 "analysis",
                 "分析数据集",
@@ -226,7 +237,7 @@ def facts_schema() -> dict[str, Any]:
         ],
         ["table", "source_line", "column"],
     )
-    next(f for f in schema["fields"] if f["name"] == "amount")["unit"] = "CNY"
+    next(f for f in schema["fields"] if f["name"] == "printed_amount")["unit"] = "CNY"
     schema["foreignKeys"] = [
         fk("functional_code", "functional_classification"),
         fk("economic_departmental_code", "economic_classification_departmental"),

@@ -1,21 +1,29 @@
-"""The Fiscal Data Package model, so OpenSpending-style tools read the facts resource.
+"""The Fiscal Data Package model, so OpenSpending-style tools read the analysis resource.
 
-The facts hold revenue and expenditure of the approved budget (预算, not 决算): the measure
-says `phase: approved`; its direction differs by row, so it is the operation_character
-dimension, never a `direction` that would call revenue expenditure."""
+The model describes data/analysis.csv (service.package.analysis_table), not facts.csv: one
+measure per analysis data set, each a column whose plain sum is that data set's published
+total, with its `direction` (expenditure or revenue) and `phase: approved` (预算, not 决算).
+facts.csv's printed cells (totals and overlapping columns among them) are no measure, so a
+tool that sums the model's measures gets the published totals, never 8–57 times them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from service import vocab
+from service.package.analysis import ANALYSES
+from service.package.analysis_table import measure
+
+RESOURCE = "analysis"
+
 
 def _attribute(source: str) -> dict[str, str]:
-    return {"source": source, "resource": "facts"}
+    return {"source": source, "resource": RESOURCE}
 
 
 def fiscal_model() -> dict[str, Any]:
-    """The Fiscal Data Package `model` (one measure, the classification dimensions) over the
-    facts resource, for OpenSpending-style tools."""
+    """The Fiscal Data Package `model` (a measure per analysis data set, the classification
+    dimensions) over the analysis resource, for OpenSpending-style tools."""
 
     def classification(title: str, source: str, kind: str | None = None) -> dict[str, Any]:
         dimension: dict[str, Any] = {
@@ -30,16 +38,17 @@ def fiscal_model() -> dict[str, Any]:
 
     return {
         "measures": {
-            # one measure over revenue and expenditure: no `direction` is true of all of
-            # it, so none is claimed; each fact's is its operation_character
-            "amount": {
-                "title": "金额",
-                "source": "amount",
-                "resource": "facts",
+            measure(kind.name): {
+                "title": vocab.label("analysis", kind.name) or kind.name,
+                "source": measure(kind.name),
+                "resource": RESOURCE,
                 "currency": "CNY",
                 "factor": 1,
+                "direction": kind.operation,
                 "phase": "approved",  # 年初预算: the budget as approved, before revisions
-            },
+                "description": vocab.definitions("analysis")[kind.name]["en"],
+            }
+            for kind in ANALYSES
         },
         "dimensions": {
             "date": {
@@ -68,9 +77,13 @@ def fiscal_model() -> dict[str, Any]:
             ),
             "expenditure_type": classification("支出类型", "expenditure_type"),
             "fund_source": classification("资金来源", "fund_source"),
-            "operation_character": {
-                **classification("收支", "operation_character"),
-                "description": "The direction of each amount: expenditure or revenue.",
+            "direction": {
+                **classification("收支", "direction"),
+                "description": "expenditure or revenue: the direction of the row's measure.",
+            },
+            "analysis": {
+                **classification("分析数据集", "analysis"),
+                "description": "The analysis data set the row is a leaf of.",
             },
             "project": {
                 "title": "项目",
@@ -78,15 +91,10 @@ def fiscal_model() -> dict[str, Any]:
                 "attributes": {"code": _attribute("project_code")},
                 "primaryKey": ["code"],
             },
-            "row_type": {
-                "title": "行类型",
-                "dimensionType": "other",
-                "attributes": {"row_type": _attribute("row_type")},
-                "primaryKey": ["row_type"],
-            },
             "table": {
-                "title": "表",
+                "title": "表（公布单元格）",
                 "dimensionType": "other",
+                "description": "The printed cell (facts.csv) the amount repeats.",
                 "attributes": {
                     "table": _attribute("table"),
                     "line": _attribute("source_line"),

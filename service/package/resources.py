@@ -8,7 +8,8 @@ from typing import Any
 from service.ingest.cells import to_yuan
 from service.ingest.layouts import layout_by_kind
 from service.ingest.model import Document, Row, Table
-from service.package import analysis, codelists
+from service.package import analysis, codelists, coverage
+from service.package.analysis_table import analysis_rows, analysis_schema
 from service.package.facts import analysed_facts, facts_schema
 from service.package.schemas import PROJECT_CODE, plain_schema, table_schema
 
@@ -365,7 +366,9 @@ def narrative_resources(document: Document) -> list[dict[str, Any]]:
 def all_resources(document: Document) -> list[dict[str, Any]]:
     """Every resource of a document's package, in order: tables, indicators, performance budget,
     narrative, code lists and the facts long table with its analyses."""
-    facts, analyses = analysed_facts(document)
+    facts, analyses, selected = analysed_facts(document)
+    printed = coverage.printed_tables(document)
+    missing = analysis.not_made(selected, analyses, printed, coverage.contents(document))
     resources = [
         data_table(table)
         for table in document.tables.values()
@@ -385,6 +388,18 @@ def all_resources(document: Document) -> list[dict[str, Any]]:
             "rows": facts,
             "schema": facts_schema(),
             "analyses": analysis.describe(analyses),
+            "analysesNotMade": missing,
+        }
+    )
+    resources.append(
+        {
+            "name": "analysis",
+            "title": "分析数据集（可加总）",
+            "description": "Every leaf of every analysis data set, its amount in the column "
+            "of its data set: the plain sum of one column is that data set's published "
+            "total. The Fiscal Data Package model describes this table.",
+            "rows": analysis_rows(facts),
+            "schema": analysis_schema(),
         }
     )
     return resources

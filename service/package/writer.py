@@ -23,6 +23,7 @@ import orjson
 from service.audit import Check, summary
 from service.errors import PackageClash, PackageError
 from service.ingest.model import Document
+from service.package import coverage
 from service.package.fiscal import fiscal_model
 from service.package.resources import all_resources
 from service.package.schemacheck import schema_errors
@@ -33,32 +34,6 @@ LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
 KIND_TITLES = {"department": "部门预算", "unit": "单位预算", "consolidated": "部门预算（汇总）"}
-
-
-def table_summary(document: Document) -> list[dict[str, Any]]:
-    """Which printed tables the reader recognised and typed, and which it kept as printed."""
-    return [
-        {
-            "resource": table.resource,
-            "title": table.title,
-            "label": table.label,
-            "kind": table.recognised if table.kind == "generic" else table.kind,
-            "read": "as-printed" if table.kind == "generic" else "typed",
-            "pages": table.pages,
-            "unit": table.unit or None,
-            **(
-                {
-                    "reasons": [
-                        {k: v for k, v in vars(reason).items() if v is not None}
-                        for reason in table.reasons
-                    ]
-                }
-                if table.reasons
-                else {}
-            ),
-        }
-        for table in document.tables.values()
-    ]
 
 
 def slugify(name: str) -> str:
@@ -145,6 +120,8 @@ def descriptor(
         for extra in ("publishedUnit", "sourceLine", "notes", "analyses"):
             if resource.get(extra):
                 entry[extra] = resource[extra]
+        if "analysesNotMade" in resource:  # said even when empty: every analysis was made
+            entry["analysesNotMade"] = resource["analysesNotMade"]
         described.append(entry)
     described.append(
         {
@@ -231,7 +208,8 @@ def descriptor(
             if document.parts
             else {}
         ),
-        "tables": table_summary(document),
+        "tables": coverage.printed_tables(document),
+        **({"contents": coverage.contents(document)} if document.listed else {}),
         "responsibilities": document.responsibilities,
         "structure": document.structure,
         "goals": document.goals,

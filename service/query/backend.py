@@ -68,6 +68,14 @@ def _refusal(url: str, error: urllib.error.HTTPError) -> RemoteError:
         body = {}
     kind = str(body.get("type", "")).rsplit("/", 1)[-1] if isinstance(body, dict) else ""
     detail = str(body.get("detail", "")) if kind else ""
+    if not kind and error.code == 400:  # the store read the query as wrong: the client's 400
+        try:
+            said = error.read(4096).decode("utf-8", "replace").strip()
+        except OSError:
+            said = ""
+        from service.query.child import readable
+
+        kind, detail = "query-error", readable(said) if said else "the store refused the query"
     return RemoteError(f"{url}: {error}", error.code, kind, detail)
 
 

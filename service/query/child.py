@@ -195,9 +195,13 @@ def _on_big_stack(config: dict[str, Any], cache: dict[str, Any], request: dict[s
     """answer() on a thread whose stack is STACK bytes (the main thread's is fixed at 8 MB)."""
     reply: list[tuple] = []
     worker = threading.Thread(target=lambda: reply.append(answer(config, cache, request)))
-    worker.start()
+    try:
+        worker.start()
+    except RuntimeError:  # "can't start new thread": this process is spent (the runner
+        # starts another for the next query)
+        return ("refused", 503, "query-memory", "the query process is out of memory")
     worker.join()
-    return reply[0] if reply else ("refused", 500, "query-crashed", "no answer")
+    return reply[0] if reply else ("refused", 503, "query-crashed", "the query gave no answer")
 
 
 def serve(config: dict[str, Any]) -> None:

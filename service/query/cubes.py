@@ -138,6 +138,11 @@ class Dimension:
         return f"{CODE}{self.scheme}/{key}"
 
 
+# the departmental economic code of a fact: of a table's cell or an economic data set's
+# leaf, or the item of the 三公 data set (bp:threePublicItem, no OBEU economic class)
+ECONOMIC = "economicClassificationDepartmental|bp:threePublicItem"
+
+
 def _coded(name: str, title: str, prop: str, scheme: str, length: int | None = None) -> Dimension:
     return Dimension(name, title, prop=prop, scheme=scheme, length=length)
 
@@ -190,13 +195,13 @@ DIMENSIONS: dict[str, Dimension] = {
         _coded(
             "economic",
             "部门经济分类 Departmental economic classification",
-            "economicClassificationDepartmental",
+            ECONOMIC,
             "economic-departmental",
         ),
         _coded(
             "economic_class",
             "部门经济分类·类 Economic class",
-            "economicClassificationDepartmental",
+            ECONOMIC,
             "economic-departmental",
             3,
         ),
@@ -259,11 +264,22 @@ def parse_list(text: str | None) -> list[str]:
     return [part for part in (text or "").split("|") if part]
 
 
+# cut values in one request: each is a parameter of the index's SQL (SQLite refuses a
+# statement past its variable limit) and a term of the store's query
+MAX_CUT_VALUES = 1000
+
+
 def parse_cuts(text: str | None) -> dict[str, list[str]]:
     """The cut= parameter (`dimension:value;value|…`) as {dimension: values}, each value validated;
     BadRequest for an unknown dimension or a bad value.
     """
     cuts: dict[str, list[str]] = {}
+    counted = (text or "").count(";") + (text or "").count("|") + 1
+    if counted > MAX_CUT_VALUES:  # said before anything is split: a 255 KB cut is cheap to send
+        raise BadRequest(
+            f"cut: {counted} values; at most {MAX_CUT_VALUES} in one request (ask in parts, "
+            "or leave the cut out and filter the rows)"
+        )
     for part in parse_list(text):
         name, sep, values = part.partition(":")
         if not sep or name not in DIMENSIONS:

@@ -185,7 +185,7 @@ def _segments(table: Path, name: str, into: _Segments) -> None:
     into.update(((name, line), _segment(key)) for line, key in keys.items())
 
 
-FACTS_AT = ("table", "source_line", "fiscal_year", "column", *FACT_FIELDS, "amount")
+FACTS_AT = ("table", "source_line", "fiscal_year", "column", *FACT_FIELDS, "printed_amount")
 
 
 def _facts(
@@ -261,7 +261,7 @@ def _first_error(facts_csv: Path, kinds: dict[str, Any]) -> None:
         reader = csv.reader(handle)
         header = next(reader, [])
         table, line, year, amount = (
-            header.index(n) for n in ("table", "source_line", "fiscal_year", "amount")
+            header.index(n) for n in ("table", "source_line", "fiscal_year", "printed_amount")
         )
         for values in reader:
             where = f"{facts_csv}:{reader.line_num}"

@@ -32,6 +32,9 @@ from service.query.child import receive, send
 from service.query.slots import Slots, default_directory
 
 IDLE = 2  # query processes a runner keeps waiting
+# refusals after which a query process is not used again: one that met its memory cap failed
+# to start threads and died in Rust ("PyObject pointer is null") on its next query
+SPENT = ("query-memory", "query-crashed")
 Formats = dict[str, "str | tuple[int, str, str]"]  # per form: a format, or why none
 
 
@@ -188,7 +191,10 @@ class QueryRunner:
             except BaseException:
                 self._replace(process)
                 raise
-            self._give(process)
+            if reply[0] == "refused" and reply[2] in SPENT:
+                self._replace(process)  # it met its memory cap: its next thread may not start
+            else:
+                self._give(process)
         if reply[0] == "refused":
             _, status, kind, detail = reply
             raise Refusal(status, kind, detail, retry_after=_retry(status, limit))
@@ -235,7 +241,12 @@ class QueryRunner:
                     f"the query needed more than the {memory} MiB a query may use, and was stopped",
                     retry_after=_retry(503, limit),
                 ) from None
-            raise Refusal(500, "query-crashed", "the query process ended unexpectedly") from None
+            raise Refusal(  # killed (by the kernel, an operator) or crashed: try again
+                503,
+                "query-crashed",
+                "the query process ended unexpectedly; a new one answers the next query",
+                retry_after=_retry(503, limit),
+            ) from None
 
 
 def _retry(status: int, limit: float) -> int | None:

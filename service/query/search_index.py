@@ -30,6 +30,7 @@ FILENAME = "search.sqlite"
 FORMAT = "1"
 SKIPPED = {
     "facts",
+    "analysis",
     "functional_classification",
     "economic_classification_departmental",
     "economic_classification_government",

@@ -76,6 +76,15 @@ SCOPE: dict[str, tuple[str, ...]] = {
     "three-public-expenses": ("fund_source",),
 }
 OPERATION = {"expenditure": "expenditure", "revenue": "revenue"}
+# a kind whose codes are stated with a property of its own: 三公 is a memorandum part of
+# expenditure, so its items are no OBEU economic classification (never counted twice)
+OWN = {
+    "three-public-expenses": {
+        "economic_departmental_code": Dimension(
+            BP.threePublicItem, "economic_departmental_code", "economic-departmental"
+        )
+    }
+}
 
 
 def analysis_datasets(data: PackageData, minter: Minter) -> Iterator[Statement]:
@@ -112,10 +121,12 @@ def _dataset(
     dataset = minter.dataset(slug)
     department = data.descriptor["department"]
     by_unit = any(fact["row_type"] == "unit" for fact in leaves)
-    own = [BY_FIELD[field] for field in BY_NAME[name].codes]
+    own = [OWN.get(name, {}).get(field) or BY_FIELD[field] for field in BY_NAME[name].codes]
     scope = [BY_FIELD[field] for field in SCOPE[name]]
     year = YEAR[str(data.descriptor["fiscalYear"])]
     names = vocab.labels("analysis").get(name, {})
+    covered = {d.scheme: min({f.get(d.field) or "all" for f in leaves}) for d in scope}
+    part = {s: c for s, c in covered.items() if c != "all"}
     yield (dataset, BP.analysis, node)
     yield (node, RDF.type, QB.DataSet)
     yield (node, RDF.type, BP.AnalysisDataSet)
@@ -123,6 +134,25 @@ def _dataset(
     yield (node, BP.analysisKind, CODE[f"analysis/{name}"])
     for language, label in sorted(names.items()):
         yield (node, RDFS.label, text(label, language))
+        # what OBEU tools show of a data set is its title: a part of the budget says which
+        words = [vocab.labels(s).get(c, {}).get(language, c) for s, c in sorted(part.items())]
+        shown = (
+            f"{label}（{'、'.join(words)}）"
+            if language == "zh"
+            else f"{label} ({', '.join(words)})"
+        )
+        yield (node, DCT.title, text(shown if part else label, language))
+    if part:
+        yield (
+            node,
+            DCT.description,
+            text(
+                "Covers only part of the department's expenditure ("
+                + ", ".join(f"{s} {c}" for s, c in sorted(part.items()))
+                + "): not its total expenditure.",
+                "en",
+            ),
+        )
     yield (node, DCT.isPartOf, dataset)
     yield (node, PROV.wasDerivedFrom, minter.table(slug, table))
     yield (node, OBEU_DIMENSION.organization, minter.organization(department))
@@ -159,7 +189,7 @@ def _dataset(
             unit = _unit(minter, department, row, fact)
             units.setdefault(unit, row.get("name") or fact.get("unit_code") or department)
             yield (obs, BP.unit, unit)
-        yield (obs, OBEU_MEASURE.amount, decimal(fact["amount"]))
+        yield (obs, OBEU_MEASURE.amount, decimal(fact["printed_amount"]))
         yield (obs, PROV.wasDerivedFrom, minter.observation(slug, table, key, fact["column"]))
     org = minter.organization(department)
     for unit, label in units.items():

@@ -9,6 +9,7 @@ Sums belong to the analysis data sets (analysis.py), whose observations point ba
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
@@ -42,6 +43,7 @@ KEY_FIELDS = (
 )
 NON_TABLES = {
     "facts",
+    "analysis",
     "functional_classification",
     "economic_classification_departmental",
     "economic_classification_government",
@@ -55,19 +57,40 @@ NON_TABLES = {
 }
 
 
+LABEL_FIELDS = ("unit_name", "project_name", "name", "item", "economic_departmental_name")
+
+
+@lru_cache(maxsize=65536)
+def _label_key(label: str) -> str:
+    """A printed row label as a key segment: its pinyin, at most 60 characters."""
+    from service.package.writer import slugify
+
+    return slugify(label)[:60].rstrip("-")
+
+
 def row_keys(rows: list[Row]) -> dict[str, str]:
-    """source_line → a key from the row's codes (total, unit-015, 2010301…), unique per table."""
+    """source_line → a key from what the row prints, never from where the reader met it:
+    its codes (item-2010301, unit-015, total-grand-total), else its printed label in pinyin
+    (of-which-qi-zhong-ren-yuan-jing-fei), else its row type; a key printed again in the
+    same table takes its ordinal among the rows of that key (item-2010301-2). Keys stay
+    when the reader or the PDF back end numbers the lines otherwise."""
     keys: dict[str, str] = {}
+    seen: dict[str, int] = {}
     used: set[str] = set()
     for row in rows:
+        kind = row.get("row_type", "row")
         parts = [row[f] for f in KEY_FIELDS if row.get(f)]
-        key = (
-            "-".join([row.get("row_type", "row"), *parts]) if parts else row.get("row_type", "row")
-        )
-        if key in used:
-            key = f"{key}-line{row['source_line']}"
-        used.add(key)
-        keys[row["source_line"]] = key
+        if not parts:
+            label = next((str(row[f]) for f in LABEL_FIELDS if row.get(f)), "")
+            parts = [_label_key(label)] if label and _label_key(label) else []
+        key = "-".join([kind, *parts])
+        seen[key] = seen.get(key, 0) + 1
+        found = key if seen[key] == 1 else f"{key}-{seen[key]}"
+        while found in used:  # a label that ends like an ordinal: the next one free
+            seen[key] += 1
+            found = f"{key}-{seen[key]}"
+        used.add(found)
+        keys[row["source_line"]] = found
     return keys
 
 
@@ -176,7 +199,7 @@ def observations(data: PackageData, minter: Minter) -> Iterator[Statement]:
         yield (node, QB.dataSet, minter.table(slug, table))
         yield (node, BP.sourceLine, integer(fact["source_line"]))
         yield (node, BP.sourceColumn, text(fact["column"]))
-        yield (node, BP.amount, decimal(fact["amount"]))
+        yield (node, BP.amount, decimal(fact["printed_amount"]))
         yield (node, BP.rowType, concept("row-type", fact["row_type"]))
         if fact.get("unit_code") and fact["row_type"] == "unit":  # a unit's own row
             yield (node, BP.unit, minter.unit(department, fact["unit_code"]))

@@ -105,11 +105,24 @@ PREFIXES = {
 
 @cache
 def organization_key(name: str) -> str:
-    """A department's readable, persistent key: its name in pinyin (上海市普陀区人民政府万里街道办事处
-    → shang-hai-shi-pu-tuo-qu-…-ban-shi-chu), never its percent-encoded name."""
+    """A department's readable, persistent key: the code of the administrative division its
+    name starts with, then the name in pinyin (苏州市应急管理局 → 320500-su-zhou-shi-ying-ji-
+    guan-li-ju, 宿州市应急管理局 → 341300-su-zhou-shi-…), never its percent-encoded name.
+    Pinyin alone merges homophones (苏州/宿州); the division's code keeps them apart, and
+    the build refuses two names with one key (organization_collisions)."""
     from service.package.writer import slugify
+    from service.rdf.regions import region_of
 
-    return slugify(name)
+    region = region_of(name)
+    return f"{region.code}-{slugify(name)}" if region else slugify(name)
+
+
+def organization_collisions(names: Iterable[str]) -> dict[str, list[str]]:
+    """key → the distinct names that share it (none, or the build must stop)."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        found.setdefault(organization_key(name), set()).add(name)
+    return {key: sorted(n) for key, n in found.items() if len(n) > 1}
 
 
 def base_url() -> str:

@@ -11,10 +11,21 @@
     return (d.name || params.name || "") + "\n" + (d.label || "");
   }
 
+  var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+
+  /* A tooltip formatter's string goes into the page as HTML: every name, label and figure
+     of the data (a department's, a printed row's) is text, escaped here. Labels are SVG
+     text, drawn as written. */
+  function escaped(text) {
+    return String(text === undefined || text === null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return ENTITIES[c];
+    });
+  }
+
   function tooltip(params) {
     var d = params.data || {};
-    return (d.name || params.name || params.seriesName || "") + "<br>" + (d.label || "") +
-      (d.exact ? "<br><small>" + d.exact + "</small>" : "");
+    return escaped(d.name || params.name || params.seriesName || "") + "<br>" + escaped(d.label || "") +
+      (d.exact ? "<br><small>" + escaped(d.exact) + "</small>" : "");
   }
 
   var builders = {

@@ -18,8 +18,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from service import vocab
 from service.errors import Refusal
+from service.package.coverage import kind_title
 from service.query import cube_sparql, cubes, facts_index
 from service.query.runner import every_form
+from service.web import coverage
 from service.web.api_index import index, index_failed, opened
 from service.web.api_paging import csv_text, links, paging, with_links
 from service.web.negotiation import plain_accept
@@ -131,7 +133,21 @@ def _cube_list() -> list[dict[str, Any]]:
             }
             for r in select(cube_sparql.cubes_query())
         ]
-    return [{**cube, **_question(cube["name"])} for cube in found]
+    return [
+        {
+            **cube,
+            "title": cube_title(cube["name"], cube.get("title")),
+            **_question(cube["name"]),
+            **_covers(cube["name"]),
+        }
+        for cube in found
+    ]
+
+
+def _covers(name: str) -> dict[str, Any]:
+    """How many served documents a cube covers, of how many (its model lists them)."""
+    found = coverage.of_view(name)
+    return {"coverage": {k: found[k] for k in ("covered", "documents")}}
 
 
 def _question(name: str) -> dict[str, str]:
@@ -141,10 +157,18 @@ def _question(name: str) -> dict[str, str]:
     return {"question": vocab.definitions("analysis").get(name, {}).get("en", "")}
 
 
+def cube_title(name: str, title: str | None) -> str:
+    """A cube's title for every year and document: its analysis's label, its table kind's
+    catalogue title, else the title it was stored with (issue 27, 12)."""
+    if cubes.cube_kind(name) == "analysis":
+        return vocab.label("analysis", name) or title or name
+    return kind_title(name) or title or name
+
+
 def _model(name: str, title: str | None, columns: set[str], rows: set[str]) -> dict[str, Any]:
     return {
         "name": name,
-        "title": title or name,
+        "title": cube_title(name, title),
         "kind": cubes.cube_kind(name),
         **_question(name),
         "columns": sorted(columns),
@@ -248,6 +272,7 @@ def model(name: str) -> Response:
                     f"{k}:{';'.join(v)}" for k, v in cube["default_cut"].items()
                 ),
             },
+            "coverage": coverage.of_view(name),
         }
     )
 
@@ -294,6 +319,9 @@ def aggregate(name: str) -> Response:
             "order": [f"{n}:{d}" for n, d in order],
             "aggregates": list(cubes.AGGREGATES),
             "links": found,
+            "coverage": coverage.of_view(
+                name, cuts.get("year"), cuts.get("department"), cuts.get("dataset")
+            ),
         },
         cells,
         [*fields, "amount.sum", "_count"],

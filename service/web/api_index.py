@@ -73,19 +73,52 @@ def facts_index_state() -> str | None:
     return "unreadable" if path is not None and path in _unreadable else None
 
 
+# what SQLite says of a statement too big for it: the request's fault, not the file's
+_TOO_BIG = ("too many", "too big", "too large", "too deep", "too complex")
+
+
 def index_failed(error: sqlite3.DatabaseError) -> Response:
-    """The index broke under a request: 503 now, SPARQL from the next request on."""
+    """The index failed under a request. Only a file that no longer reads (checked on a
+    connection of its own) is marked broken, 503 now and SPARQL from the next request on:
+    a request's own failure (a statement past SQLite's limits) must never take the index
+    away from every other request of this worker, nor fail /healthz."""
     found = g.get("facts_index")
-    if found is not None:
+    if found is not None and not _still_readable(found[0]):
         _broken(found[0], error)
-    response = problem(
-        503,
-        "facts-index-unreadable",
-        "Facts Index Unreadable",
-        "the build's facts index cannot be read: answers come from the store from now on",
-    )
+        response = problem(
+            503,
+            "facts-index-unreadable",
+            "Facts Index Unreadable",
+            "the build's facts index cannot be read: answers come from the store from now on",
+        )
+        response.headers["Retry-After"] = "1"
+        return response
+    log.warning("a request failed on the facts index, which still reads: %s", error)
+    if any(words in str(error).lower() for words in _TOO_BIG):
+        return problem(
+            400,
+            "request-too-large",
+            "Request Too Large",
+            f"this request is too large for the index to answer ({error}): ask for less",
+        )
+    response = problem(503, "facts-index-busy", "Facts Index Busy", "try again in a moment")
     response.headers["Retry-After"] = "1"
     return response
+
+
+def _still_readable(path: Path) -> bool:
+    """Whether the index file still reads, on a fresh connection."""
+    try:
+        db = facts_index.connect(path)
+    except sqlite3.DatabaseError:
+        return False
+    try:
+        facts_index.readable(db)
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        db.close()
 
 
 def index() -> sqlite3.Connection | None:

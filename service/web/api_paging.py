@@ -79,9 +79,14 @@ def links(paged: Paging, total: int) -> dict[str, str]:
     return found
 
 
+LINK_LIMIT = 8192  # characters: past this the links are in the JSON answer only
+
+
 def with_links(response: Response, found: dict[str, str], total: int) -> Response:
     """Link (RFC 8288) and X-Total-Count headers: what a CSV client has instead of the JSON."""
-    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in found.items())
+    link = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in found.items())
+    if len(link) <= LINK_LIMIT:  # a long cut list, five times over, makes a header proxies drop
+        response.headers["Link"] = link
     response.headers["X-Total-Count"] = str(total)
     return response
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 
+from service.errors import Refusal
 from service.web import sheets
 from service.web.facets import filter_words
 
@@ -24,14 +26,7 @@ def send(
     """One view as a file: CSV streamed as it is written; xlsx written to a temporary file
     (write-only, constant memory) and streamed from it."""
     if form == "xlsx":
-        target = sheets.temporary_xlsx()
-        try:
-            sheets.write_xlsx(target, columns, rows, info)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
-        response.headers["Content-Length"] = str(target.stat().st_size)
+        response = xlsx_response(lambda target: sheets.write_xlsx(target, columns, rows, info))
         extension = "xlsx"
     else:
         excel = form == "excel.csv"
@@ -46,6 +41,32 @@ def send(
         f"{filename}.{extension}", f"{ascii_name}.{suffix}"
     )
     response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def xlsx_response(write: Callable[[Path], object]) -> Response:
+    """An xlsx answer: the workbook written by write(path) to a temporary file, which is
+    removed from the folder as soon as it is open (the open handle keeps its bytes until
+    the response is closed), so no file outlives its request whether or not the body is
+    ever read. A HEAD request writes nothing: it has no body."""
+    if request.method == "HEAD":  # no length either: it is known only once written
+        return Response(iter(()), mimetype=sheets.XLSX)
+    target = sheets.temporary_xlsx()
+    try:
+        write(target)
+        handle, size = sheets.opened_and_removed(target)
+    except sheets.TooManyRows as error:
+        raise Refusal(
+            413,
+            "export-too-large",
+            f"an xlsx holds at most {error.args[0]} rows here: download the CSV (or the CSV "
+            "for Excel), which streams every row",
+        ) from None
+    finally:
+        target.unlink(missing_ok=True)
+    response = Response(iter(lambda: handle.read(65536), b""), mimetype=sheets.XLSX)
+    response.call_on_close(handle.close)
+    response.headers["Content-Length"] = str(size)
     return response
 
 

@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, jsonify, render_template
 
 from service.corpus.combine import PREFIX
+from service.corpus.coverage import sentence
 from service.errors import Refusal
-from service.web import sheets
+from service.web import coverage, sheets
 from service.web.attachments import send
 from service.web.http import conditional
 from service.web.site import site
@@ -86,6 +87,7 @@ def page() -> Response:
             "title": titles[kind],
             "years": sorted(year for year, _ in parts),
             "rows": sum(_count(year, resource) for year, resource in parts),
+            "coverage": coverage.of_view(kind),
         }
         for kind, parts in sorted(found.items())
     ]
@@ -124,13 +126,27 @@ def _download(kind: str, form: str) -> Response:
             "元 yuan（各部门所印单位见其数据集 · each department's printed unit is on its dataset）",
         ),
         ("说明 Note", "只加总 row_type = item 的行 · sum item rows only"),
+        ("覆盖 Coverage", sentence(coverage.of_view(kind))),
         ("来源 Source", f"{site().base_url}downloads"),
     ]
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-    return send(
+    response = send(
         columns, _rows(kind, parts, names), sheets.safe_name(f"全部部门_{span}_{title}"),
         f"all_{kind}_{span}", form, info,
     )  # fmt: skip
+    response.headers["Link"] = (
+        f'</downloads/{kind}.coverage.json>; rel="describedby"; type="application/json"'
+    )
+    return response
+
+
+@bp.get("/downloads/<name>.coverage.json")
+def kind_coverage(name: str) -> Response:
+    """GET /downloads/<name>.coverage.json: which departments and years the combined file of
+    a table kind holds, and each one it leaves out with the reason."""
+    if name not in kinds():
+        raise Refusal(404, "unknown-table-kind", f"no combined table of kind {name!r}")
+    return jsonify({"status": "ok", "coverage": coverage.of_view(name)})
 
 
 @bp.get("/downloads/<name>.csv")
@@ -170,4 +186,11 @@ def openapi_paths() -> dict[str, Any]:
             ],
             {"404": PROBLEM},
         )
+    paths["/downloads/{name}.coverage.json"] = export_operation(
+        "Which departments and years a table kind's combined file holds, and why it leaves "
+        "out each other one",
+        {"application/json": {"schema": {"type": "object"}}},
+        [path_parameter("name", "Table kind (resource name): three_public_expenses…")],
+        {"404": PROBLEM},
+    )
     return paths

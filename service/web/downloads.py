@@ -7,8 +7,7 @@ absolute paths and drive letters), so nothing outside the published folders is r
 from __future__ import annotations
 
 import csv
-import io
-import zipfile
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,10 @@ from typing import Any
 from flask import Blueprint, Response, request, send_file, stream_with_context
 from werkzeug.security import safe_join
 
+from service import archives
 from service.errors import Refusal
 from service.web import sheets
+from service.web.attachments import xlsx_response
 from service.web.http import conditional, etag_for
 from service.web.site import site
 
@@ -109,23 +110,17 @@ def xlsx(slug: str, name: str) -> Response:
     folder, descriptor = _package(slug)
     resource = _resource(descriptor, name)
     path = folder / resource["path"]
-    target = sheets.temporary_xlsx()
-    try:
-        sheets.write_xlsx(
-            target, sheets.resource_columns(resource), _records(path), about(descriptor, resource)
-        )
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    response = Response(sheets.xlsx_chunks(target), mimetype=sheets.XLSX)
-    response.headers["Content-Length"] = str(target.stat().st_size)
+    stat = path.stat()
+    tag = f"xlsx2:{path}:{stat.st_mtime_ns}"
+    current = conditional(Response(mimetype=sheets.XLSX), tag_source=tag, modified=stat.st_mtime)
+    if current.status_code == 304:  # the client's copy is current: nothing to write
+        return current
+    columns, info = sheets.resource_columns(resource), about(descriptor, resource)
+    response = xlsx_response(lambda t: sheets.write_xlsx(t, columns, _records(path), info))
     response.headers["Content-Disposition"] = sheets.attachment(
         table_filename(descriptor, resource, "xlsx"), f"{slug}_{name}.xlsx"
     )
-    stat = path.stat()
-    return conditional(
-        response, tag_source=f"xlsx2:{path}:{stat.st_mtime_ns}", modified=stat.st_mtime
-    )
+    return conditional(response, tag_source=tag, modified=stat.st_mtime)
 
 
 def _records(path: Path) -> Iterator[list[str]]:
@@ -198,15 +193,15 @@ def about(descriptor: dict[str, Any], resource: dict[str, Any]) -> list[tuple[st
 
 @bp.get("/datapackages/<slug>.zip")
 def package_zip(slug: str) -> Response:
-    """GET /datapackages/<slug>.zip: a whole data package as a zip archive."""
+    """GET /datapackages/<slug>.zip: a whole data package as a zip archive, the file the
+    build wrote (service/archives.py), streamed; written here once if the package changed."""
     folder, descriptor = _package(slug)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-            archive.write(file, f"{slug}/{file.relative_to(folder).as_posix()}")
-    response = Response(buffer.getvalue(), mimetype="application/zip")
+    try:
+        path, newest = archives.current(folder, site().data_dir)
+    except OSError:  # a data folder the service may not write to
+        path, newest = archives.current(folder, Path(tempfile.gettempdir()) / "budgetpub")
+    response = send_file(path, mimetype="application/zip", etag=False, conditional=False)
     response.headers["Content-Disposition"] = sheets.attachment(
         f"{descriptor['title']}.zip", f"{slug}.zip"
     )
-    newest = max(p.stat().st_mtime for p in folder.rglob("*") if p.is_file())
     return conditional(response, tag_source=f"zip:{slug}:{newest}", modified=newest)

@@ -5,17 +5,20 @@ selection in the file name."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from service.web import sheets
+from service.web.api_index import index_failed
 from service.web.attachments import add_export_routes, send, with_filter
 from service.web.downloads import about, table_filename
 from service.web.facets import filter_words
 
 bp = Blueprint("exports", __name__)
+bp.register_error_handler(sqlite3.DatabaseError, index_failed)  # as the API's own routes
 
 
 def _table(slug: str, name: str, form: str) -> Response:

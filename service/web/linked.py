@@ -17,6 +17,7 @@ from pyoxigraph import Triple
 
 from service.errors import Refusal
 from service.formats import FORMATS, Format
+from service.package.writer import slugify
 from service.rdf.audit import moved_checks
 from service.rdf.source import load_package
 from service.rdf.terms import organization_key
@@ -143,11 +144,14 @@ def _renamed_department(path: str) -> str | None:
     if not path.startswith("organization/"):
         return None
     name = unquote(path.removeprefix("organization/"))
-    if not name or "/" in name or organization_key(name) == name:
+    if not name or "/" in name:
         return None
-    if any(p.department == name for p in site().packages().values()):
+    departments = {p.department for p in site().packages().values()}
+    if name in departments and organization_key(name) != name:
         return f"/organization/{organization_key(name)}"
-    return None
+    # the key before it led with the division's code (pinyin alone): one department only
+    before = [d for d in departments if slugify(d) == name and organization_key(d) != name]
+    return f"/organization/{organization_key(before[0])}" if len(before) == 1 else None
 
 
 def _moved_check(path: str) -> str | None:

@@ -86,6 +86,7 @@ def audit_status(package: PackageSummary) -> str | None:
     return next((s for s in ("fail", "warn", "rounding") if package.audit.get(s)), "pass")
 
 
+STATUS_RANK = {"fail": 0, "warn": 1, "rounding": 2, "pass": 3}
 DIMENSIONS: list[Dimension[PackageSummary]] = [
     Dimension("year", "年度 Year", lambda p: str(p.fiscal_year), order="value-desc"),
     Dimension("region", "地区 Region", lambda p: p.region or None),
@@ -98,7 +99,7 @@ DIMENSIONS: list[Dimension[PackageSummary]] = [
         "审核 Audit",
         audit_status,
         lambda s: STATUS_LABELS.get(s, s),
-        rank=lambda s: ["fail", "warn", "rounding", "pass"].index(s),
+        rank=lambda s: STATUS_RANK.get(s, len(STATUS_RANK)),  # ?status=foo: last, not a 500
     ),
 ]
 FILTERS = ("year", "region", "department", "kind", "status", "q")

@@ -3,8 +3,9 @@ table's published unit with thousands separators and the exact yuan on hover, an
 meaning of the two figures in every check: 所印 (printed) is the figure being checked, as the
 document prints it (a 合计 or 小计 row, a summary's line, a sentence of the text, a target
 table's amount), 应为 (should be) is what the other figures give for it (the sum of its parts,
-the table it must agree with). checks.json's expected/found do not keep one order across
-kinds of check (a narrative check's `found` is the text), so the two are put in place here.
+the table it must agree with): checks.json's `found` and `expected`, in every kind of check,
+as bp:found and bp:expected say (vocab/budget.ttl); 相差 is found − expected, as the English
+message's difference.
 
 checks.json messages are English with field names (basic_total); the Chinese is made here
 from the message and the package's own column and table titles, so it follows the audit
@@ -121,15 +122,9 @@ def difference(should: Any, printed: Any, check_id: str, unit: str | None) -> di
     return figure(delta, check_id, unit) if delta else None
 
 
-CHECKED_IS_FOUND = ("narrative:", "performance:")  # the text, the target table: `found`
-
-
 def sides(record: dict[str, Any]) -> tuple[Any, Any]:
-    """(printed, should be) of a check."""
-    expected, found = record.get("expected"), record.get("found")
-    if str(record.get("id", "")).startswith(CHECKED_IS_FOUND):
-        return found, expected
-    return expected, found
+    """(printed, should be) of a check: its found and expected."""
+    return record.get("found"), record.get("expected")
 
 
 def audit(

@@ -16,6 +16,7 @@ from flask import render_template
 from pyoxigraph import Literal, NamedNode, Triple
 
 from service.vocab import CODE
+from service.web import coverage
 from service.web.charts import code_chart
 from service.web.pages_common import (
     ROW_TYPE_LABELS,
@@ -323,6 +324,7 @@ def concept_page(iri: str, triples: list[Triple]) -> str:
         row_types=ROW_TYPE_LABELS,
         chart=chart,
         chart_json=script_json(chart) if chart else None,
+        chart_coverage=coverage.of_view(chart["table"]) if chart else None,
         exports=exports(f"/export/code/{_rest(iri)}", {}),
     )
 

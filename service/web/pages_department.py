@@ -4,10 +4,16 @@ the years, the figures as a table beside it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template
 from pyoxigraph import Triple
 
+from service import vocab
+from service.corpus.coverage import Standing
+from service.package.analysis import ANALYSES
 from service.rdf.terms import organization_key
+from service.web import coverage
 from service.web.charts import department_series, series_chart
 from service.web.pages_common import segment_under
 from service.web.pages_dataset import script_json
@@ -46,6 +52,10 @@ def department_page(iri: str, triples: list[Triple]) -> str:
         if point
     )
     region = next((p.region for p in site().packages().values() if p.department == department), "")
+    standings = {s.dataset: s for s in coverage.of_department(department)}
+    for point in series:
+        found = standings.get(point["slug"])
+        point["gaps"] = _gaps(found) if found else {}
     return render_template(
         "department.html",
         iri=iri,
@@ -56,4 +66,27 @@ def department_page(iri: str, triples: list[Triple]) -> str:
         chart_json=script_json(chart) if chart else None,
         summary=summary,
         series_iri=f"{iri}/budget-series",
+        analyses=[(a.name, vocab.label("analysis", a.name) or a.name) for a in ANALYSES],
     )
+
+
+FIGURE_TABLES = {  # a headline figure of the years' table → the table kind it is read from
+    "total": "expenditure",
+    "basic": "expenditure",
+    "project": "expenditure",
+    "three_public": "three_public_expenses",
+}
+
+
+def _gaps(standing: Standing) -> dict[str, dict[str, Any]]:
+    """Why a year's figure or analysis is missing: figure or analysis name → its gap."""
+    found: dict[str, dict[str, Any]] = {}
+    for figure, table in FIGURE_TABLES.items():
+        gap = standing.gap(table)
+        if gap is not None:
+            found[figure] = gap
+    for analysis in ANALYSES:
+        gap = standing.gap(analysis.name)
+        if gap is not None:
+            found[analysis.name] = gap
+    return found

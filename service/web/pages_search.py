@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from service.corpus.coverage import sentence
 from service.errors import Refusal
 from service.query import search_index
-from service.web import sheets
+from service.web import coverage, sheets
 from service.web.attachments import add_export_routes, send, with_filter
 from service.web.errors import positive
 from service.web.facets import Facet, link
@@ -183,11 +184,30 @@ def search() -> Response:
         next_url=link("/search", base, page=str(number + 1)) if number < pages else None,
         exports=exports,
         clear_url=link("/search", {"q": query}),
+        coverage=table_coverage(chosen),
     )
     return conditional(
         Response(body, mimetype="text/html"),
         tag_source=body.encode(),
         modified=site().modified(),
+    )
+
+
+EVERY_TABLE = (
+    "全部文件的全部表格（按类型读取的与按原样保留的）· every table of every document, typed or "
+    "kept as printed"
+)
+
+
+def table_coverage(chosen: dict[str, str]) -> dict[str, Any] | None:
+    """With a table chosen: which documents (of the year and department chosen) have that
+    table typed, and why the others do not; None when every table is searched."""
+    if not chosen.get("table"):
+        return None
+    return coverage.of_view(
+        chosen["table"],
+        [chosen["year"]] if chosen.get("year") else None,
+        [chosen["department"]] if chosen.get("department") else None,
     )
 
 
@@ -225,9 +245,11 @@ def _export(form: str) -> Response:
             ]  # fmt: skip
 
     words = {"q": query, **chosen} if query else chosen
+    found = table_coverage(chosen)
     info = [
         ("搜索 Search", query),
         ("筛选 Filter", ", ".join(f"{k}={v}" for k, v in chosen.items())),
+        ("覆盖 Coverage", sentence(found) if found else EVERY_TABLE),
     ]
     return send(
         EXPORT_COLUMNS,

@@ -10,6 +10,7 @@ numbers. Column titles say the unit, since the CSV holds yuan where the document
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,7 +110,8 @@ def csv_chunks(
     plain CSV), then every row; chunks of ~64 KB so a large export streams."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.title if excel else c.name for c in columns])
+    # an Excel file's titles are text as its cells are (a printed header may read "=…")
+    writer.writerow([excel_text(c.title) if excel else c.name for c in columns])
     texts = [not c.numeric for c in columns]
     first = True
     for row in rows:
@@ -151,6 +153,13 @@ def _width(title: str, samples: Iterable[str]) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
+MAX_XLSX_ROWS = 100_000  # a workbook is written whole in the web worker: more is the CSV's
+
+
+class TooManyRows(ValueError):
+    """A workbook past MAX_XLSX_ROWS: the CSV, streamed as written, is the file for it."""
+
+
 def write_xlsx(
     target: Path,
     columns: Sequence[SheetColumn],
@@ -174,11 +183,11 @@ def write_xlsx(
     info.column_dimensions["C"].width = 60
     bold = Font(bold=True)
     for label, value in about:
-        head = WriteOnlyCell(info, label)
+        head = _text_cell(info, label)
         head.font = bold
         info.append([head, _text_cell(info, value)])
     info.append([])
-    info.append([WriteOnlyCell(info, "列 Columns"), None])
+    info.append([_text_cell(info, "列 Columns"), None])
     for column in columns:
         info.append(
             [
@@ -196,13 +205,16 @@ def write_xlsx(
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, column.title)
+    for column in columns:  # a kept-as-printed table's titles are the document's text
+        cell = _text_cell(sheet, column.title)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     count = 0
     for row in _chain(first, buffered):
+        if count == MAX_XLSX_ROWS:
+            _discard(book)
+            raise TooManyRows(MAX_XLSX_ROWS)
         cells = []
         for value, column in zip(row, columns, strict=True):
             if column.numeric:
@@ -221,6 +233,18 @@ def write_xlsx(
     return count
 
 
+def _discard(book: Any) -> None:
+    """A write-only workbook given up before saving: openpyxl's own temporary files, one a
+    sheet, are removed here (saving would have removed them)."""
+    for sheet in book.worksheets:
+        with contextlib.suppress(Exception):  # the sheet's XML finished, as saving would
+            sheet.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                writer.cleanup()
+
+
 def _text_cell(sheet: Any, value: str) -> Any:
     """A text cell that stays text: openpyxl would otherwise take `=…` for a formula."""
     from openpyxl.cell import WriteOnlyCell
@@ -236,12 +260,12 @@ def _chain(first: list[list[str]], rest: Iterator[Sequence[str]]) -> Iterator[Se
     yield from rest
 
 
-def xlsx_chunks(path: Path) -> Iterator[bytes]:
-    """A written workbook sent in chunks and removed once sent (or abandoned)."""
+def opened_and_removed(path: Path) -> tuple[BinaryIO, int]:
+    """A written workbook opened for reading, and its size, the file already removed from
+    its folder: the open handle alone keeps the bytes, until it is closed."""
+    handle = path.open("rb")
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(65536):
-                yield chunk
+        return handle, os.fstat(handle.fileno()).st_size
     finally:
         path.unlink(missing_ok=True)
 

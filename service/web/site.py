@@ -18,6 +18,8 @@ from typing import Any
 from flask import Flask, current_app
 from pyoxigraph import Store
 
+from service.corpus.copies import copies
+from service.errors import Refusal
 from service.query import search_index
 from service.query.backend import RemoteStore
 from service.rdf.terms import organization_key
@@ -67,6 +69,7 @@ class Site:
         self._target: str | None = None
         self._checked = 0.0
         self._packages: dict[str, PackageSummary] = {}
+        self.copies: dict[str, str] = {}  # a copy's slug → the original's (not served)
         self._summaries: dict[str, tuple[tuple[int, int, int], PackageSummary]] = {}
         self.refresh()
 
@@ -87,9 +90,16 @@ class Site:
         if target != self._target or self._store is None:
             with self._lock:
                 if target != self._target or self._store is None:
-                    self._store = (
-                        RemoteStore(self.store_url) if self.store_url else open_store(self.data_dir)
-                    )
+                    try:
+                        self._store = (
+                            RemoteStore(self.store_url)
+                            if self.store_url
+                            else open_store(self.data_dir)
+                        )
+                    except OSError:  # deleted or unreadable under us: retry, no path said
+                        raise Refusal(
+                            503, "store-unavailable", "the store cannot be opened", 10
+                        ) from None
                     self._target = target
                     self._load_packages()
                     self.version.cache_clear()
@@ -97,8 +107,14 @@ class Site:
         return self._store
 
     def refresh(self) -> None:
-        """The current build opened now rather than at the first request."""
-        self.store()
+        """The current build opened now rather than at the first request. A worker that boots
+        while the store is gone (deleted, or between a failed build and the next) still boots
+        and answers 503 until a build is swapped in: gunicorn halts the whole server when a
+        worker fails to boot. `budgetpub serve` checks the store before it starts."""
+        try:
+            self.store()
+        except Refusal:
+            self._store = None
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Site per app, cleared on every swap
     def version(self) -> str:
@@ -143,9 +159,10 @@ class Site:
         seconds of JSON."""
         found: dict[str, PackageSummary] = {}
         seen: dict[str, tuple[tuple[int, int, int], PackageSummary]] = {}
+        self.copies = copies([d.parent for d in self.packages_dir.glob("*/datapackage.json")])
         for descriptor in sorted(self.packages_dir.glob("*/datapackage.json")):
-            if descriptor.parent.name.startswith("."):
-                continue
+            if descriptor.parent.name.startswith(".") or descriptor.parent.name in self.copies:
+                continue  # a second copy of a document is published once, as the first
             stat = descriptor.stat()
             stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
             before = self._summaries.get(str(descriptor))

@@ -95,19 +95,21 @@ SELECT ?code ?project ?indicator ?target ?operator ?value ?unit WHERE {
 ORDER BY ?code ?indicator""",
     ),
     (
-        "成本上限高于预算的项目 Projects whose cost cap exceeds the budget",
+        "项目成本上限与预算 Each project's cost cap beside its budget (exceeds: the cap is above it)",
         """PREFIX bp: <https://w3id.org/budgetpub/def#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?code ?project ?budget ?cap WHERE {
+SELECT ?code ?project ?budget ?cap ?exceeds WHERE {
   ?p a bp:Project ; bp:projectCode ?code ; rdfs:label ?project ; bp:performanceIndicator ?i .
-  ?i bp:indicatorLevel1 "成本指标" ; bp:operator ?op ; bp:targetValue ?value ; bp:targetUnit ?unit .
+  ?i bp:indicatorLevel1 "成本指标"@zh ; bp:operator ?op ; bp:targetValue ?value ; bp:targetUnit ?unit .
   FILTER(?op IN ("≤", "<", "="))
   BIND(IF(?unit = "万元", ?value * 10000, ?value) AS ?cap)
-  ?table bp:tableKind "project_expenditure" .
-  ?obs qb:dataSet ?table ; bp:project ?p ; bp:sourceColumn "total" ; bp:amount ?budget .
-  FILTER(?cap > ?budget)
-}""",
+  OPTIONAL {  # the project's budget, where the 项目支出表 prints the project
+    ?table bp:tableKind "project_expenditure" .
+    ?obs qb:dataSet ?table ; bp:project ?p ; bp:sourceColumn "total" ; bp:amount ?budget . }
+  BIND(IF(BOUND(?budget), ?cap > ?budget, "no budget row") AS ?exceeds)
+}
+ORDER BY DESC(?exceeds) ?code""",
     ),
     (
         "各部门一般公共服务支出 Departments' general public services spending",
@@ -216,7 +218,13 @@ def sparql() -> Response:
                 )
             raise Refusal(400, "missing-query", "give a SPARQL query in the query parameter")
         formats = _formats()
-        answer = runner().run(query, formats, int(current_app.config["SPARQL_MAX_LENGTH"]))
+        page = "html" in formats.values()  # rendered here, in the web worker: a page's worth
+        answer = runner().run(
+            query,
+            formats,
+            int(current_app.config["SPARQL_MAX_LENGTH"]),
+            max_rows=PAGE_ROWS if page else None,
+        )
         if formats[answer.form] == "html":
             return _html(query, answer)
     except Refusal as refusal:
@@ -253,15 +261,27 @@ def _html_error(query: str, refusal: Refusal) -> Response:
     return response
 
 
+# the query page is rendered in the web worker: a page's worth of rows, each cell and the
+# graph text cut (the JSON, CSV and the other formats give everything, up to the row cap)
+PAGE_ROWS = 500
+PAGE_CELL = 2000  # characters
+PAGE_TEXT = 512 * 1024  # characters of Turtle
+
+
+def _shown(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
 def _html(query: str, answer: Answer) -> Response:
     """The query page, the query as asked and its answer (a table, a yes/no or Turtle)."""
     result: dict[str, Any]
     form = answer.form
     if form in GRAPH_FORMS:
+        text = answer.body.decode("utf-8")
         result = {
             "kind": "graph",
-            "text": answer.body.decode("utf-8"),
-            "truncated": answer.truncated,
+            "text": _shown(text, PAGE_TEXT),
+            "truncated": answer.truncated or len(text) > PAGE_TEXT,
         }
     else:
         data = json.loads(answer.body)
@@ -272,7 +292,7 @@ def _html(query: str, answer: Answer) -> Response:
                 "kind": "table",
                 "vars": data["head"]["vars"],
                 "rows": [
-                    [b.get(v, {}).get("value", "") for v in data["head"]["vars"]]
+                    [_shown(b.get(v, {}).get("value", ""), PAGE_CELL) for v in data["head"]["vars"]]
                     for b in data["results"]["bindings"]
                 ],
                 "truncated": answer.truncated,

@@ -9,10 +9,12 @@ the reader after them, run unchanged. A page whose objects PDFium cannot give as
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import threading
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from service.ingest.pdf.pdfium_objects import Unfaithful, page_objects
@@ -33,17 +35,71 @@ def backend() -> str:
 INFLATED_LIMIT = 64 * 2**20  # bytes: ten times the content of the corpus's densest PDF
 
 
-def _inflates_too_far(document: Any, limit: int = INFLATED_LIMIT) -> bool:
-    """Whether the PDF's streams (images aside: PDFium leaves them packed here) inflate past
-    `limit`. PDFium running out of memory under the ingest's cap aborts the whole process,
-    where pdfminer raises MemoryError, that one document's error; so a flate bomb goes to
-    pdfminer. Counted 1 MiB at a time, nothing kept."""
-    import zlib
+class _TooFar(Exception):
+    """A stream decoded past the budget."""
 
+
+def _capped(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    """The chunks, until more than `limit` bytes came: then _TooFar."""
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > limit:
+            raise _TooFar
+        yield chunk
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Flate decoded 1 MiB at a time; a broken stream ends where it breaks."""
+    inflate = zlib.decompressobj()
+    try:
+        for data in chunks:
+            while data and not inflate.eof:
+                yield inflate.decompress(data, 1 << 20)
+                data = inflate.unconsumed_tail
+    except zlib.error:
+        return
+
+
+def _stage(name: str, chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    """One filter of a chain applied to the chunks of the one before (each stage's input
+    is capped by that stage's budget, so joining it for the whole-buffer decoders is safe)."""
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.lzw import LZWDecoder
+    from pdfminer.runlength import rldecode
+
+    if name in ("FlateDecode", "Fl"):
+        return _inflate(chunks)
+    whole = {"ASCII85Decode": ascii85decode, "A85": ascii85decode, "RunLengthDecode": rldecode}
+    whole |= {"ASCIIHexDecode": asciihexdecode, "AHx": asciihexdecode, "RL": rldecode}
+    if name in ("LZWDecode", "LZW"):  # up to ~4 KB out of 12 bits in: decoded code by code
+        return LZWDecoder(io.BytesIO(b"".join(chunks))).run()
+    if name in whole:
+        try:
+            return iter([whole[name](b"".join(chunks))])
+        except Exception:  # a broken stream: PDFium's to report, if a page uses it
+            return iter(())
+    return chunks  # images' own codecs (DCT, JPX, CCITT, JBIG2): PDFium leaves them packed
+
+
+def _decoded(data: bytes, filters: list[tuple[Any, Any]], limit: int) -> int:
+    """The bytes a stream decodes to through its whole filter chain (`/Filter [/FlateDecode
+    /FlateDecode]` too), each stage stopped past `limit`: then _TooFar."""
+    chunks: Iterator[bytes] = iter([data])
+    for name, _params in filters:
+        chunks = _capped(_stage(getattr(name, "name", str(name)), chunks, limit), limit)
+    return sum(len(chunk) for chunk in chunks)
+
+
+def _inflates_too_far(document: Any, limit: int = INFLATED_LIMIT) -> bool:
+    """Whether the PDF's streams (images aside: PDFium leaves them packed here) decode past
+    `limit`, every filter of every chain applied. PDFium running out of memory under the
+    ingest's cap aborts the whole process, where pdfminer raises MemoryError, that one
+    document's error; so a decompression bomb goes to pdfminer. Decoded 1 MiB at a time,
+    nothing kept."""
     from pdfminer.pdftypes import PDFStream
     from pdfminer.psparser import LIT
 
-    flate = (LIT("FlateDecode"), LIT("Fl"))
     total = 0
     for xref in document.xrefs:
         for objid in xref.get_objids():
@@ -53,21 +109,15 @@ def _inflates_too_far(document: Any, limit: int = INFLATED_LIMIT) -> bool:
                 continue
             if not isinstance(obj, PDFStream) or obj.get("Subtype") is LIT("Image"):
                 continue
-            data = obj.rawdata or b""
-            filters = obj.get_filters()
-            if not (filters and filters[0][0] in flate):
-                total += len(data)
-                continue
-            inflate = zlib.decompressobj()
             try:
-                while data and total <= limit:
-                    total += len(inflate.decompress(data, 1 << 20))
-                    data = inflate.unconsumed_tail
-            except zlib.error:
-                pass
+                total += _decoded(obj.rawdata or b"", obj.get_filters(), limit - total)
+            except _TooFar:
+                return True
+            except Exception:  # a malformed filter list: pdfminer's to report
+                total += len(obj.rawdata or b"")
             if total > limit:
                 return True
-    return total > limit
+    return False
 
 
 def use_pdfium(pages: Sequence[Any], data: bytes, numbers: Sequence[int] | None = None) -> int:
