@@ -44,7 +44,10 @@ GOLDEN = {
         # 表8 prints the 三公 as a list (items down, funds across): 19.86 万元
         "three-public-expenses": ("three_public_expenses", "198600.00"),
     },
-    "zhejiang-hangzhou-qixiangju-2026-dept-budget": {  # its 支出 tables name no codes
+    "zhejiang-hangzhou-qixiangju-2026-dept-budget": {
+        # its 支出 tables print names without codes: the codes come from the code lists
+        "expenditure-by-function": ("expenditure", "58766700.00"),
+        "expenditure-by-economic-class": ("general_budget_basic_expenditure", "37450700.00"),
         "revenue-by-source": ("summary_income", "58766700.00"),
         "three-public-expenses": ("three_public_expenses", "240200.00"),
     },
@@ -59,6 +62,8 @@ GOLDEN = {
 DIFFERENCES = {
     ("guangdong-guangzhou-tongjiju-2026-dept-budget", "expenditure-by-economic-class"): "100.00",
     ("zhejiang-hangzhou-qixiangju-2026-dept-budget", "revenue-by-source"): "-100.00",
+    # 表6 合计 3,745.07 万元 over items that add up to 3,745.06 (the audit: within rounding)
+    ("zhejiang-hangzhou-qixiangju-2026-dept-budget", "expenditure-by-economic-class"): "100.00",
 }
 
 
