@@ -12,7 +12,7 @@ from service.audit.tables import check_table
 from service.ingest.code_names import code_names, name_key
 from service.ingest.model import Document
 from service.ingest.pdf.two_sided import two_sided_tables
-from service.ingest.pdf.typed import NotTyped, typed_table
+from service.ingest.pdf.typed import NotTyped, reading_of, typed_table
 from tests.grids import printed
 
 
@@ -262,7 +262,9 @@ def test_lines_below_the_current_year_total_are_items_of_the_grand_total() -> No
             ["收入总计", "160.00", "支出总计", "160.00"],
         ],
     )
-    income, spending = two_sided_tables(table, "万元", 2026)
+    income, spending = two_sided_tables(
+        table, "万元", 2026, reading_of(table.kind or "", ("two_sided",))
+    )
     kinds = {row["item"]: (row["row_type"], row["item_code"]) for row in income.rows}
     assert kinds["上级补助收入"] == ("item", "superior-subsidy")
     assert kinds["使用非财政拨款结余"] == ("item", "business-fund")
@@ -287,7 +289,9 @@ def test_the_breakdown_under_the_carry_over_is_not_added_twice() -> None:
             ["收入总计", "40.00", "支出总计", "40.00"],
         ],
     )
-    income, spending = two_sided_tables(table, "万元", 2026)
+    income, spending = two_sided_tables(
+        table, "万元", 2026, reading_of(table.kind or "", ("two_sided",))
+    )
     document = Document("x.pdf", "0", "", "x", "某局", 2026, "万元")
     document.tables = {income.resource: income, spending.resource: spending}
     checks = {c.id: c.status for c in cross.two_sided(document) if c is not None}
