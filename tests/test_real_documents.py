@@ -363,7 +363,7 @@ def test_guangzhou_as_printed_tables(real: Callable[[str], Document]) -> None:
         Decimal("81600.00"),
         Decimal("198600.00"),
     )
-    assert three["printed_line325_c02"] == Decimal("8392100.00")  # 行政经费: not a 三公 item
+    assert three["administrative_costs"] == Decimal("8392100.00")  # 行政经费: not a 三公 item
 
 
 # Beijing: one document in two files (说明 + 报表), 6-decimal 万元, code-name cells
