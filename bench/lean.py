@@ -31,6 +31,7 @@ from pathlib import Path
 from bench.__main__ import ROOT
 from bench.corpus import Results, machine, start
 from bench.corpus import cli_timed as cli
+from bench.sections import write_section
 from service.net import free_port, stop
 
 DOCUMENTS = int(os.environ.get("BUDGETPUB_BENCH_DOCUMENTS", "1000"))
@@ -284,17 +285,4 @@ def bench_lean() -> None:
         *results,
         "",
     ]
-    write_section(ROOT / "BENCHMARKS.md", lines)
-
-
-def write_section(path: Path, lines: list[str]) -> None:
-    """Replace this benchmark's section of BENCHMARKS.md (up to the next `## `), or add it."""
-    text = path.read_text(encoding="utf-8")
-    start_at = text.find(SECTION)
-    if start_at < 0:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
-    else:
-        end = text.find("\n## ", start_at + len(SECTION))
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[:start_at] + "\n".join(lines) + ("\n" + rest if rest else "")
-    path.write_text(text, encoding="utf-8")
+    write_section(ROOT / "BENCHMARKS.md", SECTION, lines)

@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.__main__ import ROOT
+from bench.sections import write_section
 from service.net import free_port, stop, wait_until_answers
 
 SECTION = "## Security probes"
@@ -155,12 +156,7 @@ def bench_probes() -> None:
 
 def _write(rows: list[str]) -> None:
     """Replace (or add) this section of BENCHMARKS.md, keeping the rest of the file."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
-    head, _, rest = text.partition(f"\n{SECTION}")
-    tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
     section = [
-        "",
         SECTION,
         "",
         f"Written by `python -m bench probes` (bench/probes.py) on "
@@ -176,4 +172,4 @@ def _write(rows: list[str]) -> None:
         *rows,
         "",
     ]
-    path.write_text(head.rstrip("\n") + "\n" + "\n".join(section) + tail, encoding="utf-8")
+    write_section(ROOT / "BENCHMARKS.md", SECTION, section)

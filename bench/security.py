@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.__main__ import ROOT
+from bench.sections import write_section
 from service.net import free_port, stop, wait_until_answers
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -148,12 +149,7 @@ def bench_security() -> None:
 
 def _write(rows: list[str]) -> None:
     """Replace (or add) this section of BENCHMARKS.md, keeping the rest of the file."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
-    head, _, rest = text.partition(f"\n{SECTION}")
-    tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
     section = [
-        "",
         SECTION,
         "",
         f"Written by `python -m bench security` (bench/security.py) on "
@@ -169,4 +165,4 @@ def _write(rows: list[str]) -> None:
         *rows,
         "",
     ]
-    path.write_text(head.rstrip("\n") + "\n" + "\n".join(section) + tail, encoding="utf-8")
+    write_section(ROOT / "BENCHMARKS.md", SECTION, section)
