@@ -9,6 +9,22 @@ from __future__ import annotations
 
 Identity = tuple[str, tuple[str, ...]]  # a column, and the columns of each row that add up to it
 
+# the parts of 财政拨款 and of 单位资金, wherever a table prints them beside their 小计
+FISCAL_APPROPRIATION: Identity = (
+    "fiscal_appropriation",
+    ("general_public_budget", "government_fund", "state_capital"),
+)
+UNIT_FUNDS: Identity = (
+    "unit_funds",
+    (
+        "business_income",
+        "business_operating_income",
+        "superior_subsidy",
+        "subordinate_remittance",
+        "other_income",
+    ),
+)
+
 # Row identities: which columns of a row add up to which. The audit checks them row by row, and
 # the analysis datasets pick columns that add up by them. A part a table does not print stands
 # for its own parts; a part it prints nowhere is left out, as a blank column is.
@@ -144,17 +160,8 @@ PROJECT_IDENTITIES: tuple[Identity, ...] = (
             "carry_over",
         ),
     ),
-    ("fiscal_appropriation", ("general_public_budget", "government_fund", "state_capital")),
-    (
-        "unit_funds",
-        (
-            "business_income",
-            "business_operating_income",
-            "superior_subsidy",
-            "subordinate_remittance",
-            "other_income",
-        ),
-    ),
+    FISCAL_APPROPRIATION,
+    UNIT_FUNDS,
 )
 PROJECT_PERFORMANCE_IDENTITIES: tuple[Identity, ...] = (
     ("total", ("government_budget", "fiscal_special_account", "unit_funds")),
@@ -192,17 +199,8 @@ FUND_IDENTITIES: tuple[Identity, ...] = (
         ),
     ),
     ("total", ("personnel", "public")),
-    ("fiscal_appropriation", ("general_public_budget", "government_fund", "state_capital")),
-    (
-        "unit_funds",
-        (
-            "business_income",
-            "business_operating_income",
-            "superior_subsidy",
-            "subordinate_remittance",
-            "other_income",
-        ),
-    ),
+    FISCAL_APPROPRIATION,
+    UNIT_FUNDS,
 )
 MEETING_TRAINING_IDENTITIES: tuple[Identity, ...] = (
     ("total", ("three_public_total", "meeting_fees", "training_fees")),
